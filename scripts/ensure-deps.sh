@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Safeguard's tests and tools need, when they are missing.
+# Idempotent: does nothing when everything is present.
+set -euo pipefail
+packages=(
+  libjpeg-turbo-progs   # djpeg, the decode baseline of `safeguard bench hash`
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Safeguard.Cli.Commands;
+
+/// <summary>Every top-level command, in the order help lists them.</summary>
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}
