@@ -25,7 +25,8 @@ public static class CommandRunner
         }
         try
         {
-            return parse.Invoke();
+            // Our own handler below turns UsageException into exit code 2.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException ex)
         {

@@ -1,0 +1,24 @@
+using Safeguard.Hashing.Pdq;
+
+namespace Safeguard.Hashing.Files;
+
+/// <summary>What one file gave: its signals, or the reason it could not be hashed.</summary>
+public sealed class FileHashResult
+{
+    public required string Path { get; init; }
+    public long Size { get; set; }
+    public PdqResult? Pdq { get; set; }
+    /// <summary>Eight hashes in <see cref="Dihedral"/> order, when requested.</summary>
+    public Hash256[]? DihedralHashes { get; set; }
+    public byte[]? Md5 { get; set; }
+    public byte[]? Sha1 { get; set; }
+    public byte[]? Sha256 { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    /// <summary>Set when the file failed; exact hashes may still be present (e.g. an undecodable image).</summary>
+    public string? Error { get; set; }
+
+    public bool Failed => Error is not null;
+
+    public static string Hex(byte[]? bytes) => bytes is null ? "" : Convert.ToHexStringLower(bytes);
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+
+namespace Safeguard.Hashing.Pipeline;
+
+/// <summary>
+/// Runs work items on all cores and hands results back in input order, holding at most a
+/// bounded window of finished-but-unwritten results in memory.
+/// </summary>
+public static class OrderedParallel
+{
+    /// <param name="createWorker">Called once per thread: per-thread state such as scratch buffers.</param>
+    /// <param name="work">Turns one item into its result on a worker thread.</param>
+    /// <param name="emit">Receives results in input order, on the calling thread.</param>
+    public static void Run<TIn, TWorker, TOut>(
+        IEnumerable<TIn> items,
+        Func<TWorker> createWorker,
+        Func<TWorker, TIn, TOut> work,
+        Action<TOut> emit,
+        int threads = 0,
+        CancellationToken cancel = default)
+        where TWorker : IDisposable
+    {
+        threads = threads > 0 ? threads : Environment.ProcessorCount;
+        int window = Math.Max(64, threads * 16);
+        using var queue = new BlockingCollection<(long Index, TIn Item)>(window);
+        var done = new ConcurrentDictionary<long, TOut>();
+        using var ready = new SemaphoreSlim(0);
+        using var slots = new SemaphoreSlim(window);
+        Exception? failure = null;
+
+        var workers = new Thread[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            workers[t] = new Thread(() =>
+            {
+                try
+                {
+                    using var worker = createWorker();
+                    foreach (var (index, item) in queue.GetConsumingEnumerable())
+                    {
+                        done[index] = work(worker, item);
+                        ready.Release();
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.CompareExchange(ref failure, ex, null);
+                    ready.Release();
+                }
+            }) { IsBackground = true, Name = $"safeguard-worker-{t}" };
+            workers[t].Start();
+        }
+
+        long next = 0;
+        // Emits every result that is next in order; when none was ready and block is set,
+        // waits for one more worker result before returning.
+        void Drain(bool block)
+        {
+            bool emitted = false;
+            while (done.TryRemove(next, out var result))
+            {
+                emit(result);
+                next++;
+                slots.Release();
+                emitted = true;
+            }
+            if (failure is not null) throw new AggregateException("a worker failed", failure);
+            if (block && !emitted) ready.Wait(cancel);
+        }
+
+        long count = 0;
+        try
+        {
+            foreach (var item in items)
+            {
+                cancel.ThrowIfCancellationRequested();
+                // The slot bounds how far workers may run ahead of the writer.
+                while (!slots.Wait(0)) Drain(block: true);
+                queue.Add((count++, item), cancel);
+                Drain(block: false);
+            }
+        }
+        finally
+        {
+            queue.CompleteAdding();
+        }
+        while (next < count) Drain(block: true);
+        foreach (var w in workers) w.Join();
+        if (failure is not null) throw new AggregateException("a worker failed", failure);
+    }
+}
