@@ -26,8 +26,8 @@ public sealed record ReadOptions
 
     internal void Problem(long line, string message) => OnProblem?.Invoke(new InputProblem(SourceName, line, message));
 
-    /// <summary>Turns an optional type name and a value into a record, or reports why it cannot.</summary>
-    internal EntryRecord? MakeRecord(long line, string? typeName, string value)
+    /// <summary>Turns an optional type name and a value into a record, or reports (via OnProblem) why it cannot.</summary>
+    public EntryRecord? MakeRecord(long line, string? typeName, string value)
     {
         value = value.Trim();
         SignalType? type;
