@@ -11,13 +11,19 @@ internal static class BankCommandSupport
     /// <summary>Problems printed before the rest are only counted.</summary>
     public const int MaxProblemsShown = 100;
 
-    /// <summary>Runs a bank action: store errors about names and arguments are usage errors (2), broken input 1.</summary>
-
+    /// <summary>
+    /// Runs a bank action: store errors about names and arguments are usage errors (2), broken
+    /// input 1. Handled here because the parser's invocation would print them as crashes.
+    /// </summary>
     public static int Run(ParseResult parse, Func<IBankStore, Task<int>> action)
     {
         try
         {
             return RunAsync(parse, action).GetAwaiter().GetResult();
+        }
+        catch (UsageException ex)
+        {
+            return Usage(ex.Message);
         }
         catch (BankFormatException ex)
         {
@@ -27,13 +33,19 @@ internal static class BankCommandSupport
         }
         catch (BankException ex)
         {
-            throw new UsageException(ex.Message);
+            return Usage(ex.Message);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"safeguard: {ex.Message}");
             return ExitCodes.SomeFailed;
         }
+    }
+
+    private static int Usage(string message)
+    {
+        Console.Error.WriteLine($"safeguard: {message}");
+        return ExitCodes.Usage;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, Func<IBankStore, Task<int>> action)
