@@ -39,6 +39,7 @@ internal static class Schema
             "CREATE UNIQUE INDEX entries_key ON entries (bank_id, signal_type, value)",
             "CREATE INDEX entries_lookup ON entries (signal_type, value)",
             "CREATE INDEX entries_change ON entries (change_seq, id)",
+            "CREATE INDEX entries_bank_order ON entries (bank_id, id)", // keyset pages of one bank
             """
             CREATE TABLE entry_removals (
                 entry_id {int} PRIMARY KEY,
