@@ -61,6 +61,7 @@ public static class CsvFormat
 
     private static Layout? TryHeader(List<string> fields)
     {
+        if (fields.Any(LooksLikeHex)) return null; // a data row, e.g. "md5,<hash>"
         var layout = new Layout();
         for (int i = 0; i < fields.Count; i++)
         {
