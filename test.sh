@@ -5,4 +5,11 @@ cd "$(dirname "$0")"
 scripts/ensure-deps.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Safeguard.slnx -c Release -nologo -clp:ErrorsOnly
+# A throwaway PostgreSQL server for the bank store tests, stopped on exit.
+if pg=$(scripts/start-postgres.sh start); then
+  export SAFEGUARD_TEST_POSTGRES="$pg"
+  trap 'scripts/start-postgres.sh stop' EXIT
+else
+  echo "test.sh: PostgreSQL did not start; its tests will fail under CI and be skipped otherwise" >&2
+fi
 dotnet test Safeguard.slnx -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"

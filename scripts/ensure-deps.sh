@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(
   libjpeg-turbo-progs   # djpeg, the decode baseline of `safeguard bench hash`
+  postgresql            # throwaway server for the bank store tests (scripts/start-postgres.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@ using Safeguard.Cli;
 using Safeguard.Cli.Commands;
 
 var root = new RootCommand("Safeguard: find known child-abuse material by perceptual and exact hashes.");
+root.Options.Add(GlobalOptions.Db);
 foreach (var command in CommandCatalog.All())
     root.Add(command);
 

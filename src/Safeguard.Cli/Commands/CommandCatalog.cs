@@ -8,5 +8,6 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return HashCommand.Create();
+        yield return BankCommand.Create();
     }
 }

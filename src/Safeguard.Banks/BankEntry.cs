@@ -1,0 +1,71 @@
+namespace Safeguard.Banks;
+
+/// <summary>A hash to put into a bank, as read from a list or typed by a user.</summary>
+public sealed record EntryRecord(SignalType Type, string Value)
+{
+    public string? ContentId { get; init; }
+    /// <summary>VICS category 0..4, null when unknown.</summary>
+    public int? Category { get; init; }
+    /// <summary>UK grade A, B or C, null when unknown.</summary>
+    public string? Grade { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
+
+/// <summary>An entry as stored in a bank.</summary>
+public sealed record BankEntry
+{
+    public required long Id { get; init; }
+    public required string Bank { get; init; }
+    public required string SignalType { get; init; }
+    public required string Value { get; init; }
+    public string? ContentId { get; init; }
+    public int? Category { get; init; }
+    public string? Grade { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public string? SourceName { get; init; }
+    public string? SourceFile { get; init; }
+    public DateTimeOffset AddedAt { get; init; }
+    public bool Disabled { get; init; }
+    public string? DisabledReason { get; init; }
+    /// <summary>The change sequence of the last write to this entry (see <see cref="IBankStore.GetChangesAsync"/>).</summary>
+    public long ChangeSeq { get; init; }
+
+    public EntryRecord ToRecord() => new(SignalTypes.TryGet(SignalType, out var t) ? t : new SignalType(SignalType, Value.Length), Value)
+    {
+        ContentId = ContentId, Category = Category, Grade = Grade, Tags = Tags,
+    };
+}
+
+/// <summary>A bank: a named hash list with its provenance.</summary>
+public sealed record BankInfo
+{
+    public required long Id { get; init; }
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    /// <summary>Exact hits on a verified list may be confirmed without a human viewing the media.</summary>
+    public bool Verified { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>What a bank holds, by signal type.</summary>
+public sealed record BankStats(BankInfo Bank, IReadOnlyDictionary<string, long> EnabledByType, long Disabled, IReadOnlyList<SourceSummary> Sources)
+{
+    public long Enabled => EnabledByType.Values.Sum();
+}
+
+public sealed record SourceSummary(string? Name, string? File, DateTimeOffset FirstAdded, long Entries);
+
+/// <summary>Where an import came from, recorded on every entry it adds.</summary>
+public sealed record ImportSource(string? Name, string? File);
+
+public sealed record ImportOptions
+{
+    /// <summary>Treat the input as the bank's complete new state: disable entries absent from it.</summary>
+    public bool Replace { get; init; }
+    public ImportSource Source { get; init; } = new(null, null);
+}
+
+public sealed record ImportResult(long Read, long Added, long Updated, long Unchanged, long Reenabled, long Disabled, long KeptDisabled, long ChangeSeq);
+
+/// <summary>One change since a poller's cursor: an entry written, or an entry removed.</summary>
+public sealed record EntryChange(long ChangeSeq, long EntryId, string Bank, string SignalType, string Value, bool Removed, bool Disabled, BankEntry? Entry);

@@ -1,0 +1,52 @@
+namespace Safeguard.Banks.Storage;
+
+/// <summary>
+/// Persistent hash banks. Every write is one transaction; every write to an entry gives it the
+/// next change sequence, so another node can follow the store with <see cref="GetChangesAsync"/>.
+/// </summary>
+public interface IBankStore : IAsyncDisposable
+{
+    /// <summary>"sqlite" or "postgresql".</summary>
+    string Kind { get; }
+
+    Task<BankInfo> CreateBankAsync(string name, string? description = null, bool verified = false, CancellationToken ct = default);
+    Task<IReadOnlyList<BankInfo>> ListBanksAsync(CancellationToken ct = default);
+    Task<BankInfo?> GetBankAsync(string name, CancellationToken ct = default);
+    Task<BankStats> GetStatsAsync(string name, CancellationToken ct = default);
+    /// <summary>Deletes a bank and its entries; the entries appear as removals in the change feed.</summary>
+    Task<bool> DeleteBankAsync(string name, CancellationToken ct = default);
+
+    /// <summary>
+    /// Adds entries (streamed; any number) in one transaction. An entry already in the bank (same
+    /// signal type and value) is not added again: its metadata is updated where the input has some.
+    /// With <see cref="ImportOptions.Replace"/> the input is the bank's full new state and enabled
+    /// entries missing from it are disabled. If enumerating <paramref name="entries"/> throws,
+    /// nothing is changed and the exception propagates.
+    /// </summary>
+    Task<ImportResult> ImportAsync(string bank, IEnumerable<EntryRecord> entries, ImportOptions? options = null, CancellationToken ct = default);
+
+    /// <summary>Deletes entries by (type, value); returns how many existed.</summary>
+    Task<int> RemoveEntriesAsync(string bank, IEnumerable<(SignalType Type, string Value)> keys, CancellationToken ct = default);
+
+    /// <summary>Disables (reason given) or re-enables (reason null) entries; returns how many changed.</summary>
+    Task<int> SetDisabledAsync(string bank, IEnumerable<(SignalType Type, string Value)> keys, bool disabled, string? reason, CancellationToken ct = default);
+
+    /// <summary>Entries of a bank in insertion order, fetched page by page.</summary>
+    IAsyncEnumerable<BankEntry> EnumerateEntriesAsync(string bank, bool includeDisabled = true, int pageSize = 5000, CancellationToken ct = default);
+
+    /// <summary>Looks an exact value up across all banks (or one bank).</summary>
+    Task<IReadOnlyList<BankEntry>> FindAsync(SignalType type, string value, string? bank = null, CancellationToken ct = default);
+
+    /// <summary>The highest change sequence written so far (0 for an empty store).</summary>
+    Task<long> GetLastChangeSeqAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Changes with a sequence greater than <paramref name="sinceSeq"/>, oldest first, at most
+    /// <paramref name="limit"/>. One write transaction shares one sequence number; to page inside
+    /// it pass the last entry id seen as <paramref name="afterEntryId"/> with the same sequence.
+    /// </summary>
+    Task<IReadOnlyList<EntryChange>> GetChangesAsync(long sinceSeq, long afterEntryId = 0, int limit = 10000, CancellationToken ct = default);
+
+    /// <summary>The applied schema version.</summary>
+    Task<int> GetSchemaVersionAsync(CancellationToken ct = default);
+}

@@ -1,0 +1,58 @@
+namespace Safeguard.Banks.Storage;
+
+/// <summary>
+/// Versioned schema, shared by both databases. "{pk}" is the dialect's auto-increment primary
+/// key, "{int}" its 64-bit integer. Add a migration at the end; never edit an applied one.
+/// </summary>
+internal static class Schema
+{
+    public static readonly IReadOnlyList<(int Version, string[] Statements)> Migrations =
+    [
+        (1,
+        [
+            """
+            CREATE TABLE banks (
+                id {pk},
+                name TEXT NOT NULL UNIQUE,
+                description TEXT,
+                verified INTEGER NOT NULL DEFAULT 0,
+                created_at {int} NOT NULL)
+            """,
+            """
+            CREATE TABLE entries (
+                id {pk},
+                bank_id {int} NOT NULL REFERENCES banks(id) ON DELETE CASCADE,
+                signal_type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                content_id TEXT,
+                category {int},
+                grade TEXT,
+                tags TEXT,
+                source_name TEXT,
+                source_file TEXT,
+                added_at {int} NOT NULL,
+                disabled INTEGER NOT NULL DEFAULT 0,
+                disabled_auto INTEGER NOT NULL DEFAULT 0,
+                disabled_reason TEXT,
+                change_seq {int} NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX entries_key ON entries (bank_id, signal_type, value)",
+            "CREATE INDEX entries_lookup ON entries (signal_type, value)",
+            "CREATE INDEX entries_change ON entries (change_seq, id)",
+            "CREATE INDEX entries_bank_order ON entries (bank_id, id)", // keyset pages of one bank
+            """
+            CREATE TABLE entry_removals (
+                entry_id {int} PRIMARY KEY,
+                change_seq {int} NOT NULL,
+                bank_name TEXT NOT NULL,
+                signal_type TEXT NOT NULL,
+                value TEXT NOT NULL)
+            """,
+            "CREATE INDEX entry_removals_change ON entry_removals (change_seq, entry_id)",
+            "CREATE TABLE change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value {int} NOT NULL)",
+            "INSERT INTO change_counter (id, value) VALUES (1, 0)",
+        ]),
+    ];
+
+    public static int Latest => Migrations[^1].Version;
+}

@@ -1,0 +1,371 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+
+namespace Safeguard.Banks.Storage;
+
+/// <summary>
+/// The bank store over SQL; SQLite and PostgreSQL differ only in what the subclasses supply
+/// (connections, DDL types, write locking and bulk staging), so both behave the same.
+/// </summary>
+public abstract partial class SqlBankStore : IBankStore
+{
+    public abstract string Kind { get; }
+
+    /// <summary>A human-readable name of the database, for messages.</summary>
+    protected abstract string Describe { get; }
+
+    protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken ct);
+    protected abstract string PrimaryKeyType { get; }
+    protected abstract string IntegerType { get; }
+
+    /// <summary>Starts a write transaction that holds the change counter until commit.</summary>
+    protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection conn, CancellationToken ct);
+
+    /// <summary>Statement that reads the change counter, locking it where the database needs that.</summary>
+    protected abstract string LockCounterSql { get; }
+
+    /// <summary>Serialises migrations between processes where the database needs it.</summary>
+    protected virtual Task LockMigrationsAsync(DbConnection conn, DbTransaction tx, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// Loads records into an empty temporary table "staging" (ord, signal_type, value, content_id,
+    /// category, grade, tags), one row per distinct (signal_type, value), first occurrence kept.
+    /// Returns the number of records read from the input.
+    /// </summary>
+    protected abstract Task<long> StageAsync(DbConnection conn, DbTransaction tx, IEnumerable<EntryRecord> records, CancellationToken ct);
+
+    protected abstract Task DropStagingAsync(DbConnection conn, DbTransaction tx, CancellationToken ct);
+
+    private const string EntryColumns =
+        "e.id, b.name, e.signal_type, e.value, e.content_id, e.category, e.grade, e.tags, e.source_name, e.source_file, e.added_at, e.disabled, e.disabled_reason, e.change_seq";
+
+    // ---- schema ----
+
+    protected async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await LockMigrationsAsync(conn, tx, ct);
+        await Db.ExecAsync(conn, tx, $"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at {IntegerType} NOT NULL)", ct);
+        var current = (int)await Db.ScalarLongAsync(conn, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version", ct);
+        if (current > Schema.Latest)
+            throw new BankException($"{Describe}: database schema version {current} is newer than this program understands ({Schema.Latest}); upgrade Safeguard");
+        foreach (var (version, statements) in Schema.Migrations)
+        {
+            if (version <= current) continue;
+            foreach (var sql in statements)
+                await Db.ExecAsync(conn, tx, sql.Replace("{pk}", PrimaryKeyType).Replace("{int}", IntegerType), ct);
+            await Db.ExecAsync(conn, tx, "INSERT INTO schema_version (version, applied_at) VALUES (@v, @t)", ct, ("@v", (long)version), ("@t", Db.NowMillis()));
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<int> GetSchemaVersionAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(ct);
+        return (int)await Db.ScalarLongAsync(conn, null, "SELECT COALESCE(MAX(version), 0) FROM schema_version", ct);
+    }
+
+    // ---- banks ----
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex BankNamePattern();
+
+    public static void ValidateBankName(string name)
+    {
+        if (!BankNamePattern().IsMatch(name ?? ""))
+            throw new BankException($"invalid bank name '{Category.Shorten(name ?? "")}': use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+
+    public async Task<BankInfo> CreateBankAsync(string name, string? description = null, bool verified = false, CancellationToken ct = default)
+    {
+        ValidateBankName(name);
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var tx = await BeginWriteAsync(conn, ct);
+        if (await FindBankIdAsync(conn, tx, name, ct) is not null)
+            throw new BankException($"bank '{name}' already exists");
+        await Db.ExecAsync(conn, tx, "INSERT INTO banks (name, description, verified, created_at) VALUES (@n, @d, @v, @t)", ct,
+            ("@n", name), ("@d", description), ("@v", verified ? 1L : 0L), ("@t", Db.NowMillis()));
+        await tx.CommitAsync(ct);
+        return await GetBankAsync(name, ct) ?? throw new BankException($"bank '{name}' vanished after creation");
+    }
+
+    public async Task<IReadOnlyList<BankInfo>> ListBanksAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var cmd = Db.Command(conn, null, "SELECT id, name, description, verified, created_at FROM banks ORDER BY name");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<BankInfo>();
+        while (await r.ReadAsync(ct)) list.Add(ReadBank(r));
+        return list;
+    }
+
+    public async Task<BankInfo?> GetBankAsync(string name, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var cmd = Db.Command(conn, null, "SELECT id, name, description, verified, created_at FROM banks WHERE name = @n");
+        cmd.Param("@n", name);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? ReadBank(r) : null;
+    }
+
+    private static BankInfo ReadBank(DbDataReader r) => new()
+    {
+        Id = r.GetInt64(0), Name = r.GetString(1), Description = r.GetStringOrNull(2),
+        Verified = r.GetInt64(3) != 0, CreatedAt = Db.FromMillis(r.GetInt64(4)),
+    };
+
+    public async Task<BankStats> GetStatsAsync(string name, CancellationToken ct = default)
+    {
+        var bank = await GetBankAsync(name, ct) ?? throw UnknownBank(name);
+        await using var conn = await OpenConnectionAsync(ct);
+        var byType = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        long disabled = 0;
+        await using (var cmd = Db.Command(conn, null, "SELECT signal_type, disabled, COUNT(*) FROM entries WHERE bank_id = @b GROUP BY signal_type, disabled"))
+        {
+            cmd.Param("@b", bank.Id);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                if (r.GetInt64(1) != 0) disabled += r.GetInt64(2);
+                else byType[r.GetString(0)] = r.GetInt64(2);
+            }
+        }
+        var sources = new List<SourceSummary>();
+        await using (var cmd = Db.Command(conn, null,
+            "SELECT source_name, source_file, MIN(added_at), COUNT(*) FROM entries WHERE bank_id = @b GROUP BY source_name, source_file ORDER BY MIN(added_at)"))
+        {
+            cmd.Param("@b", bank.Id);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                sources.Add(new SourceSummary(r.GetStringOrNull(0), r.GetStringOrNull(1), Db.FromMillis(r.GetInt64(2)), r.GetInt64(3)));
+        }
+        return new BankStats(bank, byType, disabled, sources);
+    }
+
+    public async Task<bool> DeleteBankAsync(string name, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var tx = await BeginWriteAsync(conn, ct);
+        var bankId = await FindBankIdAsync(conn, tx, name, ct);
+        if (bankId is null) return false;
+        var seq = await NextSeqAsync(conn, tx, ct);
+        await Db.ExecAsync(conn, tx,
+            "INSERT INTO entry_removals (entry_id, change_seq, bank_name, signal_type, value) SELECT id, @s, @n, signal_type, value FROM entries WHERE bank_id = @b",
+            ct, ("@s", seq), ("@n", name), ("@b", bankId.Value));
+        await Db.ExecAsync(conn, tx, "DELETE FROM entries WHERE bank_id = @b", ct, ("@b", bankId.Value));
+        await Db.ExecAsync(conn, tx, "DELETE FROM banks WHERE id = @b", ct, ("@b", bankId.Value));
+        await SetSeqAsync(conn, tx, seq, ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private static async Task<long?> FindBankIdAsync(DbConnection conn, DbTransaction? tx, string name, CancellationToken ct)
+    {
+        await using var cmd = Db.Command(conn, tx, "SELECT id FROM banks WHERE name = @n");
+        cmd.Param("@n", name);
+        var result = await cmd.ExecuteScalarAsync(ct);
+        return result is null or DBNull ? null : Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<long> RequireBankIdAsync(DbConnection conn, DbTransaction? tx, string name, CancellationToken ct) =>
+        await FindBankIdAsync(conn, tx, name, ct) ?? throw UnknownBank(name);
+
+    private static BankException UnknownBank(string name) => new($"no bank named '{name}'");
+
+    // ---- change sequence ----
+
+    private async Task<long> NextSeqAsync(DbConnection conn, DbTransaction tx, CancellationToken ct) =>
+        await Db.ScalarLongAsync(conn, tx, LockCounterSql, ct) + 1;
+
+    private static Task SetSeqAsync(DbConnection conn, DbTransaction tx, long seq, CancellationToken ct) =>
+        Db.ExecAsync(conn, tx, "UPDATE change_counter SET value = @s WHERE id = 1", ct, ("@s", seq));
+
+    public async Task<long> GetLastChangeSeqAsync(CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(ct);
+        return await Db.ScalarLongAsync(conn, null, "SELECT value FROM change_counter WHERE id = 1", ct);
+    }
+
+    // ---- import ----
+
+    private const string MatchesStaging = "entries.bank_id = @b AND entries.signal_type = s.signal_type AND entries.value = s.value";
+
+    // Fields the input leaves empty keep their stored value.
+    private const string MergeMetadata =
+        "content_id = COALESCE(s.content_id, entries.content_id), category = COALESCE(s.category, entries.category), " +
+        "grade = COALESCE(s.grade, entries.grade), tags = COALESCE(s.tags, entries.tags)";
+
+    private const string MetadataDiffers =
+        "((s.content_id IS NOT NULL AND (entries.content_id IS NULL OR entries.content_id <> s.content_id)) " +
+        "OR (s.category IS NOT NULL AND (entries.category IS NULL OR entries.category <> s.category)) " +
+        "OR (s.grade IS NOT NULL AND (entries.grade IS NULL OR entries.grade <> s.grade)) " +
+        "OR (s.tags IS NOT NULL AND (entries.tags IS NULL OR entries.tags <> s.tags)))";
+
+    public async Task<ImportResult> ImportAsync(string bank, IEnumerable<EntryRecord> entries, ImportOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new ImportOptions();
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var tx = await BeginWriteAsync(conn, ct);
+        var bankId = await RequireBankIdAsync(conn, tx, bank, ct);
+        var seq = await NextSeqAsync(conn, tx, ct);
+
+        long read = await StageAsync(conn, tx, entries, ct);
+        long staged = await Db.ScalarLongAsync(conn, tx, "SELECT COUNT(*) FROM staging", ct);
+        (string, object?) b = ("@b", bankId), s = ("@s", seq);
+
+        long keptDisabled = await Db.ScalarLongAsync(conn, tx,
+            $"SELECT COUNT(*) FROM staging s JOIN entries ON {MatchesStaging} WHERE entries.disabled = 1 AND entries.disabled_auto = 0", ct, b);
+        long reenabled = await Db.ExecAsync(conn, tx,
+            $"UPDATE entries SET disabled = 0, disabled_auto = 0, disabled_reason = NULL, change_seq = @s, {MergeMetadata} " +
+            $"FROM staging s WHERE {MatchesStaging} AND entries.disabled = 1 AND entries.disabled_auto = 1", ct, b, s);
+        long updated = await Db.ExecAsync(conn, tx,
+            $"UPDATE entries SET change_seq = @s, {MergeMetadata} FROM staging s WHERE {MatchesStaging} AND entries.change_seq <> @s AND {MetadataDiffers}", ct, b, s);
+        long added = await Db.ExecAsync(conn, tx,
+            "INSERT INTO entries (bank_id, signal_type, value, content_id, category, grade, tags, source_name, source_file, added_at, disabled, disabled_auto, disabled_reason, change_seq) " +
+            "SELECT @b, s.signal_type, s.value, s.content_id, s.category, s.grade, s.tags, @sn, @sf, @t, 0, 0, NULL, @s FROM staging s " +
+            "WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.bank_id = @b AND e.signal_type = s.signal_type AND e.value = s.value) ORDER BY s.ord",
+            ct, b, s, ("@sn", options.Source.Name), ("@sf", options.Source.File), ("@t", Db.NowMillis()));
+        long disabled = 0;
+        if (options.Replace)
+        {
+            var reason = $"absent from replacing import{(options.Source.Name ?? options.Source.File) switch { null => "", var x => " of " + x }} at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z";
+            disabled = await Db.ExecAsync(conn, tx,
+                "UPDATE entries SET disabled = 1, disabled_auto = 1, disabled_reason = @r, change_seq = @s WHERE bank_id = @b AND disabled = 0 " +
+                "AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.signal_type = entries.signal_type AND s.value = entries.value)",
+                ct, b, s, ("@r", reason));
+        }
+        bool changed = reenabled + updated + added + disabled > 0;
+        if (changed) await SetSeqAsync(conn, tx, seq, ct);
+        await DropStagingAsync(conn, tx, ct);
+        await tx.CommitAsync(ct);
+        return new ImportResult(read, added, updated, staged - added - updated - reenabled, reenabled, disabled, keptDisabled, changed ? seq : seq - 1);
+    }
+
+    // ---- remove / disable ----
+
+    public async Task<int> RemoveEntriesAsync(string bank, IEnumerable<(SignalType Type, string Value)> keys, CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var tx = await BeginWriteAsync(conn, ct);
+        var bankId = await RequireBankIdAsync(conn, tx, bank, ct);
+        var seq = await NextSeqAsync(conn, tx, ct);
+        int removed = 0;
+        foreach (var (type, value) in keys)
+        {
+            var v = Normalize(type, value);
+            await Db.ExecAsync(conn, tx,
+                "INSERT INTO entry_removals (entry_id, change_seq, bank_name, signal_type, value) SELECT id, @s, @n, signal_type, value FROM entries WHERE bank_id = @b AND signal_type = @ty AND value = @v",
+                ct, ("@s", seq), ("@n", bank), ("@b", bankId), ("@ty", type.Name), ("@v", v));
+            removed += await Db.ExecAsync(conn, tx, "DELETE FROM entries WHERE bank_id = @b AND signal_type = @ty AND value = @v", ct,
+                ("@b", bankId), ("@ty", type.Name), ("@v", v));
+        }
+        if (removed > 0) await SetSeqAsync(conn, tx, seq, ct);
+        await tx.CommitAsync(ct);
+        return removed;
+    }
+
+    public async Task<int> SetDisabledAsync(string bank, IEnumerable<(SignalType Type, string Value)> keys, bool disabled, string? reason, CancellationToken ct = default)
+    {
+        if (disabled && string.IsNullOrWhiteSpace(reason)) throw new BankException("disabling entries needs a reason");
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var tx = await BeginWriteAsync(conn, ct);
+        var bankId = await RequireBankIdAsync(conn, tx, bank, ct);
+        var seq = await NextSeqAsync(conn, tx, ct);
+        int changed = 0;
+        foreach (var (type, value) in keys)
+        {
+            var v = Normalize(type, value);
+            changed += disabled
+                ? await Db.ExecAsync(conn, tx,
+                    "UPDATE entries SET disabled = 1, disabled_auto = 0, disabled_reason = @r, change_seq = @s WHERE bank_id = @b AND signal_type = @ty AND value = @v AND (disabled = 0 OR disabled_auto = 1 OR disabled_reason <> @r)",
+                    ct, ("@r", reason), ("@s", seq), ("@b", bankId), ("@ty", type.Name), ("@v", v))
+                : await Db.ExecAsync(conn, tx,
+                    "UPDATE entries SET disabled = 0, disabled_auto = 0, disabled_reason = NULL, change_seq = @s WHERE bank_id = @b AND signal_type = @ty AND value = @v AND disabled = 1",
+                    ct, ("@s", seq), ("@b", bankId), ("@ty", type.Name), ("@v", v));
+        }
+        if (changed > 0) await SetSeqAsync(conn, tx, seq, ct);
+        await tx.CommitAsync(ct);
+        return changed;
+    }
+
+    private static string Normalize(SignalType type, string value) =>
+        type.TryNormalize(value, out var error) ?? throw new BankException($"'{Category.Shorten(value)}': {error}");
+
+    // ---- reading ----
+
+    public async IAsyncEnumerable<BankEntry> EnumerateEntriesAsync(string bank, bool includeDisabled = true, int pageSize = 5000,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(ct);
+        var bankId = await RequireBankIdAsync(conn, null, bank, ct);
+        long after = 0;
+        while (true)
+        {
+            var page = new List<BankEntry>(pageSize);
+            await using (var cmd = Db.Command(conn, null,
+                $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.bank_id = @b AND e.id > @a" +
+                (includeDisabled ? "" : " AND e.disabled = 0") + " ORDER BY e.id LIMIT @l"))
+            {
+                cmd.Param("@b", bankId); cmd.Param("@a", after); cmd.Param("@l", (long)pageSize);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct)) page.Add(ReadEntry(r, 0));
+            }
+            foreach (var e in page) yield return e;
+            if (page.Count < pageSize) yield break;
+            after = page[^1].Id;
+        }
+    }
+
+    public async Task<IReadOnlyList<BankEntry>> FindAsync(SignalType type, string value, string? bank = null, CancellationToken ct = default)
+    {
+        var v = Normalize(type, value);
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var cmd = Db.Command(conn, null,
+            $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.signal_type = @ty AND e.value = @v" +
+            (bank is null ? "" : " AND b.name = @n") + " ORDER BY e.id");
+        cmd.Param("@ty", type.Name); cmd.Param("@v", v);
+        if (bank is not null) cmd.Param("@n", bank);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<BankEntry>();
+        while (await r.ReadAsync(ct)) list.Add(ReadEntry(r, 0));
+        return list;
+    }
+
+    public async Task<IReadOnlyList<EntryChange>> GetChangesAsync(long sinceSeq, long afterEntryId = 0, int limit = 10000, CancellationToken ct = default)
+    {
+        // afterEntryId 0 means "everything after sinceSeq"; otherwise resume inside sinceSeq.
+        long after = afterEntryId > 0 ? afterEntryId : long.MaxValue;
+        await using var conn = await OpenConnectionAsync(ct);
+        await using var cmd = Db.Command(conn, null,
+            "SELECT * FROM (" +
+            $"SELECT e.change_seq AS seq, e.id AS eid, 0 AS removed, {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id " +
+            "WHERE e.change_seq > @s OR (e.change_seq = @s AND e.id > @a) " +
+            "UNION ALL " +
+            "SELECT r.change_seq, r.entry_id, 1, r.entry_id, r.bank_name, r.signal_type, r.value, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, r.change_seq " +
+            "FROM entry_removals r WHERE r.change_seq > @s OR (r.change_seq = @s AND r.entry_id > @a)" +
+            ") c ORDER BY seq, eid LIMIT @l");
+        cmd.Param("@s", sinceSeq); cmd.Param("@a", after); cmd.Param("@l", (long)limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<EntryChange>();
+        while (await r.ReadAsync(ct))
+        {
+            bool removed = r.GetInt64(2) != 0;
+            var entry = ReadEntry(r, 3);
+            list.Add(new EntryChange(r.GetInt64(0), r.GetInt64(1), entry.Bank, entry.SignalType, entry.Value, removed, !removed && entry.Disabled, removed ? null : entry));
+        }
+        return list;
+    }
+
+    private static BankEntry ReadEntry(DbDataReader r, int o) => new()
+    {
+        Id = r.GetInt64(o), Bank = r.GetString(o + 1), SignalType = r.GetString(o + 2), Value = r.GetString(o + 3),
+        ContentId = r.GetStringOrNull(o + 4), Category = (int?)r.GetLongOrNull(o + 5), Grade = r.GetStringOrNull(o + 6),
+        Tags = Tags.Split(r.GetStringOrNull(o + 7)), SourceName = r.GetStringOrNull(o + 8), SourceFile = r.GetStringOrNull(o + 9),
+        AddedAt = r.IsDBNull(o + 10) ? default : Db.FromMillis(r.GetInt64(o + 10)),
+        Disabled = r.GetInt64(o + 11) != 0, DisabledReason = r.GetStringOrNull(o + 12), ChangeSeq = r.GetInt64(o + 13),
+    };
+
+    public abstract ValueTask DisposeAsync();
+}

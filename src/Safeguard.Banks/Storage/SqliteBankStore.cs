@@ -1,0 +1,101 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Safeguard.Banks.Storage;
+
+/// <summary>Banks in one embedded SQLite file (WAL mode).</summary>
+public sealed class SqliteBankStore : SqlBankStore
+{
+    private readonly string _connectionString;
+
+    public string Path { get; }
+
+    private SqliteBankStore(string path)
+    {
+        Path = path;
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 60 }.ToString();
+    }
+
+    /// <summary>Opens (creating when missing) the database file and brings its schema up to date.</summary>
+    public static async Task<SqliteBankStore> OpenAsync(string path, CancellationToken ct = default)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var dir = System.IO.Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        var store = new SqliteBankStore(full);
+        try
+        {
+            await store.MigrateAsync(ct);
+        }
+        catch (SqliteException ex)
+        {
+            throw new BankException($"{full}: cannot open as a Safeguard database: {ex.Message}", ex);
+        }
+        return store;
+    }
+
+    public override string Kind => "sqlite";
+    protected override string Describe => Path;
+    protected override string PrimaryKeyType => "INTEGER PRIMARY KEY AUTOINCREMENT"; // ids never reused: the change feed names them
+    protected override string IntegerType => "INTEGER";
+    protected override string LockCounterSql => "SELECT value FROM change_counter WHERE id = 1";
+
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken ct)
+    {
+        var conn = new SqliteConnection(_connectionString);
+        await conn.OpenAsync(ct);
+        await using var cmd = conn.CreateCommand();
+        // WAL lets readers run during an import; NORMAL sync is durable at checkpoints and far faster.
+        cmd.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
+                          "PRAGMA busy_timeout = 30000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;";
+        await cmd.ExecuteNonQueryAsync(ct);
+        return conn;
+    }
+
+    // BEGIN IMMEDIATE: takes the write lock now, so writers queue instead of failing later.
+    protected override Task<DbTransaction> BeginWriteAsync(DbConnection conn, CancellationToken ct) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)conn).BeginTransaction(deferred: false));
+
+    protected override async Task<long> StageAsync(DbConnection conn, DbTransaction tx, IEnumerable<EntryRecord> records, CancellationToken ct)
+    {
+        await Db.ExecAsync(conn, tx,
+            "CREATE TEMP TABLE IF NOT EXISTS staging (ord INTEGER PRIMARY KEY, signal_type TEXT NOT NULL, value TEXT NOT NULL, " +
+            "content_id TEXT, category INTEGER, grade TEXT, tags TEXT, UNIQUE (signal_type, value))", ct);
+        await Db.ExecAsync(conn, tx, "DELETE FROM staging", ct);
+        await using var cmd = Db.Command(conn, tx,
+            "INSERT INTO staging (ord, signal_type, value, content_id, category, grade, tags) VALUES (@o, @ty, @v, @c, @cat, @g, @tg) ON CONFLICT DO NOTHING");
+        var o = cmd.Param("@o", 0L);
+        var ty = cmd.Param("@ty", "");
+        var v = cmd.Param("@v", "");
+        var c = cmd.Param("@c", null, DbType.String);
+        var cat = cmd.Param("@cat", null, DbType.Int64);
+        var g = cmd.Param("@g", null, DbType.String);
+        var tg = cmd.Param("@tg", null, DbType.String);
+        cmd.Prepare();
+        long n = 0;
+        foreach (var rec in records)
+        {
+            if ((++n & 0xFFF) == 0) ct.ThrowIfCancellationRequested();
+            o.Value = n;
+            ty.Value = rec.Type.Name;
+            v.Value = rec.Value;
+            c.Value = (object?)rec.ContentId ?? DBNull.Value;
+            cat.Value = rec.Category is int k ? (long)k : DBNull.Value;
+            g.Value = (object?)rec.Grade ?? DBNull.Value;
+            tg.Value = (object?)Tags.Join(rec.Tags) ?? DBNull.Value;
+            cmd.ExecuteNonQuery();
+        }
+        return n;
+    }
+
+    protected override Task DropStagingAsync(DbConnection conn, DbTransaction tx, CancellationToken ct) =>
+        Db.ExecAsync(conn, tx, "DELETE FROM staging", ct);
+
+    public override ValueTask DisposeAsync()
+    {
+        // Pooled connections keep the file open; release them so the file can be moved or deleted.
+        using (var conn = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(conn);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using Safeguard.Banks;
+using Safeguard.Banks.Formats;
+using static Safeguard.Cli.Commands.BankCommandSupport;
+
+namespace Safeguard.Cli.Commands;
+
+/// <summary>`safeguard bank import NAME FILE|-`.</summary>
+internal static class BankImportCommand
+{
+    public static Command Create(Argument<string> name)
+    {
+        var file = new Argument<string>("file") { Description = "List to import, or - for standard input" };
+        var format = new Option<string?>("--format") { Description = "plain, csv or vics (default: from the extension, else the content)" };
+        var replace = new Option<bool>("--replace") { Description = "The file is the bank's full new state: disable entries missing from it" };
+        var source = new Option<string?>("--source") { Description = "Name of the list, recorded with every added entry (default: the file name)" };
+        var type = new Option<string?>("--type", "--signal-type") { Description = "Signal type of values without one (e.g. sha256 for 64-digit SHA-256 lists; default pdq)" };
+        var cmd = new Command("import", "Import a hash list (plain, CSV/HMA or Project VIC VICS JSON) into a bank.") { name, file, format, replace, source, type };
+        cmd.SetAction(parse => Run(parse, async store =>
+        {
+            var path = parse.GetValue(file)!;
+            var bankName = parse.GetValue(name)!;
+            if (await store.GetBankAsync(bankName) is null) throw new UsageException($"no bank named '{bankName}' (create it with 'safeguard bank create {bankName}')");
+            var sourceName = path == "-" ? "stdin" : path;
+            Stream input;
+            try
+            {
+                input = path == "-" ? Console.OpenStandardInput() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"cannot read {path}: {ex.Message}");
+            }
+            await using var _ = input;
+            // Sniff the first bytes for the format, then replay them.
+            var head = new byte[4096];
+            int got = 0, n;
+            while (got < head.Length && (n = input.Read(head, got, head.Length - got)) > 0) got += n;
+            var fmt = parse.GetValue(format) is { } f ? ParseFormat(f) : BankFormats.Detect(path == "-" ? null : path, head.AsSpan(0, got));
+            var forced = ParseType(parse.GetValue(type));
+            var printer = new ProblemPrinter();
+            var options = new ReadOptions
+            {
+                SourceName = sourceName,
+                DefaultType = forced is { HexLength: 64 } ? null : forced,
+                For64HexDigits = forced is { HexLength: 64 } ? forced : SignalTypes.Pdq,
+                OnProblem = printer.Report,
+            };
+            var records = BankFormats.Read(fmt, BankFormats.WithHead(head, got, input), options);
+            using var progress = ImportProgress.Start();
+            var result = await store.ImportAsync(bankName, progress.Track(records), new ImportOptions
+            {
+                Replace = parse.GetValue(replace),
+                Source = new ImportSource(parse.GetValue(source) ?? (path == "-" ? "stdin" : Path.GetFileName(path)), path == "-" ? null : Path.GetFullPath(path)),
+            });
+            progress.Dispose();
+            printer.Finish();
+            Console.WriteLine($"{sourceName} ({fmt.ToString().ToLowerInvariant()}): read {result.Read}, added {result.Added}, updated {result.Updated}, " +
+                              $"unchanged {result.Unchanged}, re-enabled {result.Reenabled}, disabled {result.Disabled}, skipped {printer.Count}" +
+                              (result.KeptDisabled > 0 ? $", {result.KeptDisabled} listed but kept disabled by hand" : ""));
+            return printer.Count == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
+        }));
+        return cmd;
+    }
+
+    internal static BankFormat ParseFormat(string f)
+    {
+        try { return BankFormats.Parse(f); }
+        catch (BankException ex) { throw new UsageException(ex.Message); }
+    }
+}
+
+/// <summary>A running count on stderr while a long import reads, shown only when stderr is a terminal.</summary>
+internal sealed class ImportProgress : IDisposable
+{
+    private readonly bool _enabled;
+    private long _count;
+    private DateTime _lastDraw;
+
+    private ImportProgress(bool enabled) => _enabled = enabled;
+
+    public static ImportProgress Start() => new(!Console.IsErrorRedirected);
+
+    public IEnumerable<EntryRecord> Track(IEnumerable<EntryRecord> records)
+    {
+        foreach (var r in records)
+        {
+            if (_enabled && (++_count & 0x3FFF) == 0 && DateTime.UtcNow - _lastDraw > TimeSpan.FromMilliseconds(250))
+            {
+                _lastDraw = DateTime.UtcNow;
+                Console.Error.Write($"\rread {_count:N0} entries...");
+            }
+            yield return r;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_enabled && _count >= 0x4000) { Console.Error.Write("\r\u001b[2K"); _count = 0; }
+    }
+}

@@ -1,0 +1,16 @@
+using System.CommandLine;
+using Safeguard.Banks.Storage;
+
+namespace Safeguard.Cli;
+
+/// <summary>Options every command sees.</summary>
+public static class GlobalOptions
+{
+    /// <summary>The bank database: a SQLite file path, or a PostgreSQL connection string / postgres:// URI.</summary>
+    public static readonly Option<string?> Db = new("--db")
+    {
+        Description = $"Bank database: a SQLite file, or a PostgreSQL connection (postgres://user@host:port/db or Host=...;Database=...). " +
+                      $"Default: ${BankStores.EnvironmentVariable}, else {BankStores.DefaultSqlitePath()}",
+        Recursive = true,
+    };
+}
