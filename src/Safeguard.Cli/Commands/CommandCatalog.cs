@@ -9,5 +9,6 @@ public static class CommandCatalog
     {
         yield return HashCommand.Create();
         yield return BankCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Globalization;
+using Safeguard.Cli.Bench;
+using Safeguard.Hashing.Files;
+using Safeguard.Hashing.Imaging;
+using Safeguard.Hashing.Pdq;
+using SkiaSharp;
+
+namespace Safeguard.Cli.Commands;
+
+/// <summary><c>safeguard bench ...</c>: the benchmarks behind docs/BENCHMARKS.md.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure Safeguard's speed against reference tools and naive approaches.");
+        bench.Add(CreateHash());
+        bench.Add(CreateMakePhotos());
+        return bench;
+    }
+
+    private static Command CreateHash()
+    {
+        var dir = new Argument<string>("DIR") { Description = "A folder of images (e.g. from 'safeguard bench make-photos')." };
+        var rounds = new Option<int>("--rounds") { Description = "Timed rounds; the best is reported.", DefaultValueFactory = _ => 3 };
+        var djpeg = new Option<string>("--djpeg") { Description = "libjpeg-turbo's djpeg, the decode baseline.", DefaultValueFactory = _ => "/usr/bin/djpeg" };
+        var command = new Command("hash", "Images/second of 'safeguard hash' and time per stage, against djpeg decoding the same files.")
+        {
+            dir, rounds, djpeg,
+        };
+        command.SetAction(parse => RunHash(parse.GetValue(dir)!, Math.Max(1, parse.GetValue(rounds)), parse.GetValue(djpeg)!));
+        return command;
+    }
+
+    private static int RunHash(string dir, int rounds, string djpeg)
+    {
+        if (!Directory.Exists(dir)) throw new UsageException($"{dir}: no such directory");
+        var files = InputWalker.Expand([dir]).Where(i => i.Error is null).Select(i => i.Path).ToList();
+        if (files.Count == 0) throw new UsageException($"{dir}: no files");
+        var o = Console.Out;
+        var inv = CultureInfo.InvariantCulture;
+        long bytes = files.Sum(f => new FileInfo(f).Length);
+        var dims = files.Take(5).Select(f => ImageDecoder.Probe(File.ReadAllBytes(f))).ToList();
+        o.WriteLine($"# safeguard bench hash {dir}");
+        o.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        o.WriteLine($"files: {files.Count}, {bytes / 1e6:F1} MB, e.g. {string.Join(", ", dims.Select(d => $"{d.Width}x{d.Height}"))}");
+        o.WriteLine();
+
+        var bench = new HashBenchmark(files, rounds);
+        var pdqOnly = new FileHashOptions { Signals = HashSignals.Pdq };
+        var all = new FileHashOptions();
+        bench.RunPipeline(pdqOnly); // warm-up: JIT, page cache
+
+        string tiny = Path.Combine(Path.GetTempPath(), $"safeguard-bench-tiny-{Environment.ProcessId}.jpg");
+        WriteTinyJpeg(tiny);
+        var dj = bench.RunDjpeg(djpeg, tiny);
+        File.Delete(tiny);
+        var ours1 = bench.RunPipeline(pdqOnly, threads: 1);
+        var oursPdq = bench.RunPipeline(pdqOnly);
+        var oursAll = bench.RunPipeline(all);
+
+        o.WriteLine("| run | seconds | images/s | time / djpeg time |");
+        o.WriteLine("|---|---:|---:|---:|");
+        double? djTime = null;
+        if (dj is { } d)
+        {
+            djTime = d.Raw.Seconds;
+            double net = d.Raw.Seconds - d.StartupSeconds;
+            o.WriteLine(string.Create(inv, $"| djpeg, decode only, 1 thread (one process per file) | {d.Raw.Seconds:F2} | {d.Raw.ImagesPerSecond:F1} | 1.00 |"));
+            o.WriteLine(string.Create(inv, $"| djpeg less process start-up ({d.StartupSeconds / files.Count * 1000:F1} ms/file) | {net:F2} | {files.Count / net:F1} | {net / d.Raw.Seconds:F2} |"));
+        }
+        else
+        {
+            o.WriteLine($"| djpeg not found at {djpeg} (install libjpeg-turbo-progs) | | | |");
+        }
+        void Row(string name, HashBenchmark.Figures f) =>
+            o.WriteLine(string.Create(inv, $"| {name} | {f.Seconds:F2} | {f.ImagesPerSecond:F1} | {(djTime is { } t ? (f.Seconds / t).ToString("F2", inv) : "-")} |"));
+        Row("safeguard hash --signals pdq, 1 thread", ours1);
+        Row($"safeguard hash --signals pdq, {Environment.ProcessorCount} threads", oursPdq);
+        Row($"safeguard hash (pdq+md5+sha1+sha256), {Environment.ProcessorCount} threads", oursAll);
+        if (dj is { } d2)
+        {
+            double net = d2.Raw.Seconds - d2.StartupSeconds;
+            o.WriteLine();
+            o.WriteLine(string.Create(inv, $"safeguard hash --signals pdq takes {oursPdq.Seconds / d2.Raw.Seconds:F2} of djpeg's time ({oursPdq.Seconds / net:F2} of djpeg's time less start-up); target <= 0.60."));
+        }
+
+        o.WriteLine();
+        o.WriteLine("Stages, one thread, ms per image:");
+        o.WriteLine();
+        o.WriteLine("| stage | ms/image |");
+        o.WriteLine("|---|---:|");
+        foreach (var (stage, ms) in bench.StageBreakdown(all))
+            o.WriteLine(string.Create(inv, $"| {stage} | {ms:F2} |"));
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteTinyJpeg(string path)
+    {
+        using var bmp = new SKBitmap(8, 8);
+        using var data = bmp.Encode(SKEncodedImageFormat.Jpeg, 90);
+        using var fs = File.Create(path);
+        data.SaveTo(fs);
+    }
+
+    private static Command CreateMakePhotos()
+    {
+        var outDir = new Argument<string>("OUT") { Description = "Folder to write the photos into." };
+        var from = new Option<string[]>("--from")
+        {
+            Description = "Source photos (default: the large photos of the reference test set).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var count = new Option<int>("--count") { Description = "How many photos to write.", DefaultValueFactory = _ => 40 };
+        var quality = new Option<int>("--quality") { Description = "JPEG quality.", DefaultValueFactory = _ => 90 };
+        var command = new Command("make-photos", $"Write full-size JPEG photos ({PhotoSetMaker.TargetWidth}x{PhotoSetMaker.TargetHeight}, about 2.6 MP) for 'bench hash'.")
+        {
+            outDir, from, count, quality,
+        };
+        command.SetAction(parse =>
+        {
+            var sources = parse.GetValue(from) is { Length: > 0 } given ? given : DefaultSources();
+            var written = PhotoSetMaker.Make(sources, parse.GetValue(outDir)!, Math.Max(1, parse.GetValue(count)), parse.GetValue(quality));
+            Console.WriteLine($"wrote {written.Count} photos to {parse.GetValue(outDir)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string[] DefaultSources()
+    {
+        for (var d = new DirectoryInfo(Environment.CurrentDirectory); d is not null; d = d.Parent)
+        {
+            var candidate = Path.Combine(d.FullName, "shared", "testdata", "pdq", "reg-test-input", "exif-rotn");
+            if (!Directory.Exists(candidate)) candidate = Path.Combine(d.FullName, "..", "shared", "testdata", "pdq", "reg-test-input", "exif-rotn");
+            if (Directory.Exists(candidate)) return Directory.GetFiles(candidate, "*.jpg").Order(StringComparer.Ordinal).ToArray();
+        }
+        throw new UsageException("the reference test photos were not found; give source photos with --from");
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException) { return "unknown CPU"; }
+    }
+}
