@@ -9,7 +9,8 @@ internal static class RiskScorer
 {
     private const double Bias = -4.2;
     private static readonly double[] FamilyWeights = [1.2, 1.6, 2.2, 2.2, 2.6, 5.0];
-    private const double AgeGapWeight = 1.5;
+    private const double AgeGapWeight = 1.2;
+    private const double AimedAtMinorBonus = 0.8;
     private const double PerExtraStage = 0.45;
     private const double InOrderBonus = 0.4;
     private const double NewAccountBonus = 0.3;
@@ -34,6 +35,9 @@ internal static class RiskScorer
         var newAccount = speed > 0 && sender.Profile?.AccountAgeDays is { } days && days < newAccountDays;
         if (newAccount) grooming += NewAccountBonus;
         grooming += AgeGapWeight * ageGap;
+        // Requests or sexual talk aimed at a known minor matter more than the same words between adults.
+        if (context == MinorContext.Present && (families[(int)IndicatorFamily.Requests] > 0 || families[(int)IndicatorFamily.Sexualisation] > 0))
+            grooming += AimedAtMinorBonus;
 
         var z = Bias + contextFactor * grooming + FamilyWeights[(int)IndicatorFamily.Coercion] * families[(int)IndicatorFamily.Coercion];
         return new Breakdown(families, ageGap, stages, speed, newAccount, 1 / (1 + Math.Exp(-z)));

@@ -66,6 +66,7 @@ public sealed class StreamingConversationAnalyzer
                 continue;
             }
             if (FamilyNames.FromLexicon(indicator.Family) is not { } family) continue;
+            if (indicator.Id == AgeQuestionIndicator) _ageQuestionFrom = sender;
             if (!sender.Indicators.TryGetValue(indicator, out var state))
             {
                 sender.Indicators[indicator] = state = new IndicatorState(indicator, family);
@@ -85,7 +86,8 @@ public sealed class StreamingConversationAnalyzer
                 sender.FamilyFirstTime[(int)family] = elapsed;
             }
         }
-        if (lexicons.FindSelfStatedAge(normalized.Tokens) is { } age && age != sender.StatedAge)
+        var statedAge = lexicons.FindSelfStatedAge(normalized.Tokens) ?? AnswerToAgeQuestion(sender, normalized.Tokens);
+        if (statedAge is { } age && age != sender.StatedAge)
         {
             sender.StatedAge = age;
             AddAgeEvidence(sender, index, message);
@@ -100,6 +102,17 @@ public sealed class StreamingConversationAnalyzer
         if (ageChanged) RescoreAll();
         else Rescore(sender);
         return new RiskUpdate(index, Score, Level, FurthestStage, newIndicators);
+    }
+
+    private const string AgeQuestionIndicator = "age-probe";
+    private ParticipantState? _ageQuestionFrom;
+
+    /// <summary>A bare number opening a reply to "how old are you" / "asl" ("13 why", "14 f uk") is the replier's age.</summary>
+    private int? AnswerToAgeQuestion(ParticipantState sender, string[] tokens)
+    {
+        if (_ageQuestionFrom is null || ReferenceEquals(_ageQuestionFrom, sender)) return null;
+        _ageQuestionFrom = null;
+        return tokens.Length > 0 && tokens[0].Length <= 2 && int.TryParse(tokens[0], out var age) && age is >= 8 and <= 99 ? age : null;
     }
 
     private TimeSpan? TrackTime(DateTimeOffset? timestamp)

@@ -151,6 +151,12 @@ public sealed class TextNormalizer(NormalizationTables tables)
             else if (tables.Leet.ContainsKey(c)) hasLeet = true;
         }
         if (!hasLetter || !hasLeet) return raw;
+        // When mapping every symbol gives a known word ("m3", "3v3ry0n3"), trust it over the cautious rule below.
+        var all = raw.ToCharArray();
+        for (var i = 0; i < all.Length; i++)
+            if (tables.Leet.TryGetValue(all[i], out var l)) all[i] = l;
+        var full = new string(all);
+        if (tables.Vocabulary.Contains(full) || tables.Shorthand.ContainsKey(full)) return full;
         var chars = raw.ToCharArray();
         for (var i = 0; i < chars.Length; i++)
         {

@@ -83,7 +83,7 @@ it is your fault
 no one will believe you
 you did this
 
-[money-demand] 0.6 | Demands money, gift cards or payment
+[money-demand] 0.6 | Demands money, gift cards or payment | suppress: birthday trip lunch allowance pocket tickets concert rent bill dinner
 send me money
 send money
 pay me
