@@ -100,6 +100,7 @@ public sealed class LexiconSet
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(n => n[prefix.Length..], n => ReadResource(assembly, n));
         if (files.Count == 0) throw new ArgumentException($"no built-in lexicons for language \"{language}\"");
+        files[FoldFile] = ReadResource(assembly, "lexicons/" + FoldFile);
         return Build(language, files);
     }
 
@@ -108,8 +109,13 @@ public sealed class LexiconSet
     {
         var files = Directory.EnumerateFiles(directory)
             .ToDictionary(f => Path.GetFileName(f), f => File.ReadAllText(f));
+        var sharedFold = Path.Combine(directory, "..", FoldFile);
+        if (!files.ContainsKey(FoldFile) && File.Exists(sharedFold)) files[FoldFile] = File.ReadAllText(sharedFold);
         return Build(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)), files);
     }
+
+    /// <summary>The language-independent character folding table, one level above the language directories.</summary>
+    private const string FoldFile = "fold.tsv";
 
     private static string ReadResource(Assembly assembly, string name)
     {
@@ -141,7 +147,10 @@ public sealed class LexiconSet
         {
             Shorthand = shorthand,
             Leet = SingleChars(LexiconParser.ParseTsv("leet.tsv", Table("leet.tsv"))),
-            Confusables = SingleChars(LexiconParser.ParseTsv("confusables.tsv", Table("confusables.tsv"))),
+            Fold = LexiconParser.ParseTsv(FoldFile, Table(FoldFile))
+                .Concat(LexiconParser.ParseTsv("confusables.tsv", Table("confusables.tsv")))
+                .GroupBy(r => char.ConvertToUtf32(r.Key, 0))
+                .ToDictionary(g => g.Key, g => g.Last().Value),
             Emoji = LexiconParser.ParseTsv("emoji.tsv", Table("emoji.tsv"))
                 .ToDictionary(r => char.ConvertToUtf32(r.Key, 0), r => r.Value),
             Vocabulary = vocabulary,

@@ -32,10 +32,18 @@ public static class ConversationJson
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
                 throw new ConversationFormatException("the top level must be an object with \"messages\"");
-            var id = OptionalString(root, "id", "conversation");
-            var participants = ReadParticipants(root);
-            var messages = ReadMessages(root);
-            return (new Conversation(id, participants, messages), ReadLabel(root));
+            try
+            {
+                var id = OptionalString(root, "id", "conversation");
+                var participants = ReadParticipants(root);
+                var messages = ReadMessages(root);
+                return (new Conversation(id, participants, messages), ReadLabel(root));
+            }
+            catch (InvalidOperationException ex)
+            {
+                // System.Text.Json reports undecodable strings (invalid UTF-8, lone surrogate escapes) this way.
+                throw new ConversationFormatException($"a string is not valid Unicode text: {ex.Message}", ex);
+            }
         }
     }
 

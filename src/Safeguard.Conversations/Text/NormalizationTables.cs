@@ -6,7 +6,8 @@ public sealed class NormalizationTables
     public required IReadOnlyDictionary<string, string[]> Shorthand { get; init; }
     public required IReadOnlyDictionary<char, char> Leet { get; init; }
     public required IReadOnlyDictionary<int, string> Emoji { get; init; }
-    public required IReadOnlyDictionary<char, char> Confusables { get; init; }
+    /// <summary>Characters that stand for ASCII letters: accents, full-width, mathematical, look-alike scripts.</summary>
+    public required IReadOnlyDictionary<int, string> Fold { get; init; }
 
     /// <summary>Known words, used to split "s e n d m e" runs back into words and to undo "sooo"-style stretching.</summary>
     public required IReadOnlySet<string> Vocabulary { get; init; }
@@ -16,7 +17,7 @@ public sealed class NormalizationTables
         Shorthand = new Dictionary<string, string[]>(),
         Leet = new Dictionary<char, char>(),
         Emoji = new Dictionary<int, string>(),
-        Confusables = new Dictionary<char, char>(),
+        Fold = new Dictionary<int, string>(),
         Vocabulary = new HashSet<string>(),
     };
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Safeguard.Conversations.Text;
@@ -31,34 +30,32 @@ public sealed class TextNormalizer(NormalizationTables tables)
         return new NormalizedText([.. tokens], truncated);
     }
 
-    /// <summary>Character-level folding; the result has only spaces as separators.</summary>
+    /// <summary>
+    /// Character-level folding, rune by rune, from data tables (no ICU needed): emoji become words, accented,
+    /// full-width, mathematical and look-alike letters become ASCII, invisible and direction controls vanish.
+    /// </summary>
     internal string Fold(string text)
     {
-        var clean = new StringBuilder(text.Length);
+        var result = new StringBuilder(text.Length);
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
+            int rune = c;
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                rune = char.ConvertToUtf32(c, text[++i]);
+            else if (char.IsSurrogate(c)) { result.Append(' '); continue; } // lone surrogate: invalid text, a break
+            if (rune <= 0xFFFF && IsInvisible((char)rune)) continue;
+            if (rune is >= 0x1F3FB and <= 0x1F3FF) continue; // skin-tone modifiers carry no meaning here
+            if (tables.Emoji.TryGetValue(rune, out var word)) { result.Append(' ').Append(word).Append(' '); continue; }
+            if (rune <= 0xFFFF)
             {
-                var rune = char.ConvertToUtf32(c, text[i + 1]);
-                i++;
-                if (tables.Emoji.TryGetValue(rune, out var word)) clean.Append(' ').Append(word).Append(' ');
-                else if (rune is >= 0x1F3FB and <= 0x1F3FF) { } // skin-tone modifiers carry no meaning here
-                else clean.Append(c).Append(text[i]);
-                continue;
+                var lower = char.ToLowerInvariant((char)rune);
+                if (tables.Fold.TryGetValue(lower, out var folded) || tables.Fold.TryGetValue(rune, out folded)) result.Append(folded);
+                else if (char.IsControl(lower) || char.IsWhiteSpace(lower)) result.Append(' ');
+                else result.Append(lower);
             }
-            if (char.IsSurrogate(c)) { clean.Append(' '); continue; } // lone surrogate: invalid text, treat as a break
-            if (IsInvisible(c)) continue;
-            if (tables.Emoji.TryGetValue(c, out var bmpWord)) { clean.Append(' ').Append(bmpWord).Append(' '); continue; }
-            clean.Append(char.IsControl(c) || char.IsWhiteSpace(c) ? ' ' : c);
-        }
-        var nfkc = clean.ToString().Normalize(NormalizationForm.FormKC).ToLowerInvariant();
-        var decomposed = nfkc.Normalize(NormalizationForm.FormD);
-        var result = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
-            result.Append(tables.Confusables.TryGetValue(c, out var ascii) ? ascii : c);
+            else if (tables.Fold.TryGetValue(rune, out var folded)) result.Append(folded);
+            else result.Append(char.ConvertFromUtf32(rune));
         }
         return result.ToString();
     }
