@@ -25,7 +25,8 @@ public static class CommandRunner
         }
         try
         {
-            return parse.Invoke();
+            // Without this, System.CommandLine catches UsageException itself and exits 1.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException ex)
         {

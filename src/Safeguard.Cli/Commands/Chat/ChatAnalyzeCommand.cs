@@ -12,12 +12,14 @@ public static class ChatAnalyzeCommand
     {
         var file = new Argument<string>("file") { Description = "Conversation JSON file, or - for standard input" };
         var json = new Option<bool>("--json") { Description = "Print the analysis as JSON" };
-        var command = new Command("analyze", "Score a conversation and show the indicators, stage and timeline.") { file, json };
-        command.SetAction(parse => Run(parse.GetValue(file)!, parse.GetValue(json), Console.Out));
+        var model = ChatCommand.ModelOption();
+        var modelInput = ChatCommand.ModelInputOption();
+        var command = new Command("analyze", "Score a conversation and show the indicators, stage and timeline.") { file, json, model, modelInput };
+        command.SetAction(parse => Run(parse.GetValue(file)!, parse.GetValue(json), Console.Out, parse.GetValue(model), parse.GetValue(modelInput)));
         return command;
     }
 
-    internal static int Run(string file, bool asJson, TextWriter output)
+    internal static int Run(string file, bool asJson, TextWriter output, string? modelPath = null, string? modelInput = null)
     {
         Conversation conversation;
         try
@@ -38,7 +40,9 @@ public static class ChatAnalyzeCommand
         {
             throw new UsageException($"{file}: {ex.Message}");
         }
-        var analysis = new ConversationAnalyzer().Analyze(conversation);
+        var (options, model) = ChatCommand.Options(modelPath, modelInput);
+        using var _ = model;
+        var analysis = new ConversationAnalyzer(options).Analyze(conversation);
         if (asJson) output.WriteLine(JsonSerializer.Serialize(AnalysisJson.From(analysis), AnalysisJson.Options));
         else AnalysisText.Write(analysis, output);
         return ExitCodes.Ok;

@@ -13,16 +13,21 @@ public static class ChatEvalCommand
         var dir = new Argument<string>("dir") { Description = "Directory of labelled conversation JSON files (searched recursively)" };
         var threshold = new Option<string>("--threshold") { Description = "Level that counts as flagged: low, medium, high (default) or critical" };
         var verbose = new Option<bool>("--verbose") { Description = "List every misclassified conversation" };
-        var command = new Command("eval", "Evaluate the analyser on a labelled set of conversations.") { dir, threshold, verbose };
+        var model = ChatCommand.ModelOption();
+        var modelInput = ChatCommand.ModelInputOption();
+        var command = new Command("eval", "Evaluate the analyser on a labelled set of conversations.") { dir, threshold, verbose, model, modelInput };
         command.SetAction(parse => Run(parse.GetValue(dir)!, ChatCommand.ParseLevel(parse.GetValue(threshold)).Level,
-            parse.GetValue(verbose), Console.Out, Console.Error));
+            parse.GetValue(verbose), Console.Out, Console.Error, parse.GetValue(model), parse.GetValue(modelInput)));
         return command;
     }
 
-    internal static int Run(string directory, RiskLevel threshold, bool verbose, TextWriter output, TextWriter errors)
+    internal static int Run(string directory, RiskLevel threshold, bool verbose, TextWriter output, TextWriter errors,
+        string? modelPath = null, string? modelInput = null)
     {
         if (!Directory.Exists(directory)) throw new UsageException($"no such directory: {directory}");
-        var evaluator = new Evaluator(threshold);
+        var (options, model) = ChatCommand.Options(modelPath, modelInput);
+        using var _ = model;
+        var evaluator = new Evaluator(threshold, options);
         var cases = new List<EvaluationCase>();
         var failed = 0;
         foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
