@@ -25,7 +25,7 @@ public static class CommandRunner
         }
         try
         {
-            // Our own handler below turns UsageException into exit code 2.
+            // Without this, System.CommandLine catches UsageException itself and exits 1.
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException ex)

@@ -10,5 +10,6 @@ public static class CommandCatalog
         yield return HashCommand.Create();
         yield return BankCommand.Create();
         yield return BenchCommand.Create();
+        yield return Chat.ChatCommand.Create();
     }
 }

@@ -1,0 +1,296 @@
+using Safeguard.Conversations.Classifiers;
+using Safeguard.Conversations.Lexicons;
+using Safeguard.Conversations.Model;
+
+namespace Safeguard.Conversations.Analysis;
+
+/// <summary>
+/// Analyses one conversation incrementally: <see cref="Add"/> updates the state with one message and returns the new
+/// score; <see cref="Snapshot"/> builds the full explanation. State is bounded (evidence is capped per indicator), so
+/// very long conversations use constant memory. Not thread-safe; <see cref="Monitoring.ConversationMonitor"/> adds locking.
+/// </summary>
+public sealed class StreamingConversationAnalyzer
+{
+    private readonly AnalyzerOptions _options;
+    private readonly Dictionary<string, ParticipantState> _participants = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, EvidenceMessage> _evidence = [];
+    private DateTimeOffset? _firstTimestamp;
+    private DateTimeOffset? _latestTimestamp;
+    private int _missingTimestamps;
+    private bool _outOfOrder;
+    private bool _truncated;
+    private ParticipantState? _focus;
+    private double _indicatorScore;
+    private double? _modelScore;
+
+    public StreamingConversationAnalyzer(IEnumerable<Participant>? participants = null, AnalyzerOptions? options = null, string? conversationId = null)
+    {
+        _options = options ?? AnalyzerOptions.Default;
+        ConversationId = conversationId;
+        foreach (var participant in participants ?? [])
+            AddParticipant(participant);
+    }
+
+    public string? ConversationId { get; }
+    public int MessageCount { get; private set; }
+    public double Score { get; private set; }
+    public RiskLevel Level => _options.Thresholds.LevelOf(Score);
+    public ConversationStage FurthestStage => _focus is null ? ConversationStage.None : FurthestStageOf(_focus);
+
+    /// <summary>Adds or updates a participant's profile (declared age, account age).</summary>
+    public void AddParticipant(Participant participant)
+    {
+        State(participant.Id).Profile = participant;
+        RescoreAll();
+    }
+
+    public RiskUpdate Add(ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var index = MessageCount++;
+        var elapsed = TrackTime(message.Timestamp);
+        var sender = State(message.Sender ?? "");
+        sender.MessagesSent++;
+
+        var lexicons = _options.Lexicons;
+        var normalized = lexicons.Normalizer.Normalize(message.Text);
+        _truncated |= normalized.Truncated;
+        var ageChanged = false;
+        var newIndicators = 0;
+        foreach (var match in lexicons.Match(normalized.Tokens))
+        {
+            var indicator = match.Indicator;
+            if (indicator.Family == LexiconSet.AgeFamily)
+            {
+                ageChanged |= RecordAgeCue(sender, indicator.Id, index, message);
+                continue;
+            }
+            if (FamilyNames.FromLexicon(indicator.Family) is not { } family) continue;
+            if (indicator.Id == AgeQuestionIndicator) _ageQuestionFrom = sender;
+            if (!sender.Indicators.TryGetValue(indicator, out var state))
+            {
+                sender.Indicators[indicator] = state = new IndicatorState(indicator, family);
+                newIndicators++;
+            }
+            state.Count++;
+            if (state.Messages.Count < _options.MaxEvidencePerIndicator)
+            {
+                state.Messages.Add(index);
+                KeepEvidence(index, message);
+            }
+            if (!state.Phrases.Contains(match.Phrase) && state.Phrases.Count < _options.MaxEvidencePerIndicator)
+                state.Phrases.Add(match.Phrase);
+            if (sender.FamilyFirstIndex[(int)family] < 0)
+            {
+                sender.FamilyFirstIndex[(int)family] = index;
+                sender.FamilyFirstTime[(int)family] = elapsed;
+            }
+        }
+        var statedAge = lexicons.FindSelfStatedAge(normalized.Tokens) ?? AnswerToAgeQuestion(sender, normalized.Tokens);
+        if (statedAge is { } age && age != sender.StatedAge)
+        {
+            sender.StatedAge = age;
+            AddAgeEvidence(sender, index, message);
+            ageChanged = true;
+        }
+        if (_options.Classifier is not null)
+        {
+            sender.RecentText.Enqueue(string.Join(' ', normalized.Tokens.Take(512)));
+            if (sender.RecentText.Count > ParticipantState.RecentMessageCount) sender.RecentText.Dequeue();
+        }
+
+        if (ageChanged) RescoreAll();
+        else Rescore(sender);
+        return new RiskUpdate(index, Score, Level, FurthestStage, newIndicators);
+    }
+
+    private const string AgeQuestionIndicator = "age-probe";
+    private ParticipantState? _ageQuestionFrom;
+
+    /// <summary>A bare number opening a reply to "how old are you" / "asl" ("13 why", "14 f uk") is the replier's age.</summary>
+    private int? AnswerToAgeQuestion(ParticipantState sender, string[] tokens)
+    {
+        if (_ageQuestionFrom is null || ReferenceEquals(_ageQuestionFrom, sender)) return null;
+        _ageQuestionFrom = null;
+        return tokens.Length > 0 && tokens[0].Length <= 2 && int.TryParse(tokens[0], out var age) && age is >= 8 and <= 99 ? age : null;
+    }
+
+    private TimeSpan? TrackTime(DateTimeOffset? timestamp)
+    {
+        if (timestamp is not { } ts)
+        {
+            _missingTimestamps++;
+            return null;
+        }
+        _firstTimestamp ??= ts;
+        if (_latestTimestamp is { } latest && ts < latest) _outOfOrder = true;
+        else _latestTimestamp = ts;
+        var elapsed = ts - _firstTimestamp.Value;
+        return elapsed < TimeSpan.Zero ? TimeSpan.Zero : elapsed;
+    }
+
+    private bool RecordAgeCue(ParticipantState sender, string id, int index, ChatMessage message)
+    {
+        var changed = false;
+        if (id == "minor-cue" && !sender.MinorCue) { sender.MinorCue = true; changed = true; }
+        if (id == "adult-cue" && !sender.AdultCue) { sender.AdultCue = true; changed = true; }
+        if (changed) AddAgeEvidence(sender, index, message);
+        return changed;
+    }
+
+    private void AddAgeEvidence(ParticipantState sender, int index, ChatMessage message)
+    {
+        if (sender.AgeEvidence.Count >= _options.MaxEvidencePerIndicator) return;
+        sender.AgeEvidence.Add(index);
+        KeepEvidence(index, message);
+    }
+
+    private void KeepEvidence(int index, ChatMessage message)
+    {
+        if (_evidence.ContainsKey(index)) return;
+        var text = message.Text ?? "";
+        if (text.Length > EvidenceMessage.MaxTextLength) text = text[..EvidenceMessage.MaxTextLength] + "…";
+        _evidence[index] = new EvidenceMessage(index, message.Sender ?? "", message.Timestamp, text);
+    }
+
+    private ParticipantState State(string id)
+    {
+        if (!_participants.TryGetValue(id, out var state))
+            _participants[id] = state = new ParticipantState(id);
+        return state;
+    }
+
+    private void RescoreAll()
+    {
+        foreach (var p in _participants.Values)
+            p.Score = ScoreOf(p).Score;
+        Aggregate();
+    }
+
+    private void Rescore(ParticipantState sender)
+    {
+        sender.Score = ScoreOf(sender).Score;
+        Aggregate();
+    }
+
+    private void Aggregate()
+    {
+        ParticipantState? focus = null;
+        foreach (var p in _participants.Values)
+            if (p.Indicators.Count > 0 && (focus is null || p.Score > focus.Score)) focus = p;
+        _focus = focus;
+        _indicatorScore = focus?.Score ?? 0;
+        _modelScore = null;
+        if (_options.Classifier is { } classifier && focus is not null)
+            _modelScore = classifier.Score(new ClassifierInput(Features(focus), [.. focus.RecentText]));
+        Score = _options.Combiner.Combine(_indicatorScore, _modelScore, focus is not null);
+    }
+
+    internal RiskScorer.Breakdown ScoreOf(ParticipantState sender) =>
+        RiskScorer.Score(sender, ContextFor(sender), AgeGapOf(sender), _options.NewAccountDays);
+
+    private MinorContext ContextFor(ParticipantState sender)
+    {
+        var others = 0;
+        var adults = 0;
+        foreach (var p in _participants.Values)
+        {
+            if (ReferenceEquals(p, sender)) continue;
+            others++;
+            if (p.IsMinor) return MinorContext.Present;
+            if (p.IsAdult) adults++;
+        }
+        return others > 0 && adults == others ? MinorContext.AdultsOnly : MinorContext.Unknown;
+    }
+
+    /// <summary>0.8 when an adult and a minor both declared their ages, 0.6 when either was inferred, else 0.</summary>
+    private double AgeGapOf(ParticipantState sender)
+    {
+        if (!sender.IsAdult) return 0;
+        var best = 0.0;
+        foreach (var p in _participants.Values)
+            if (!ReferenceEquals(p, sender) && p.IsMinor)
+                best = Math.Max(best, sender.AgeIsDeclared && p.AgeIsDeclared ? 0.8 : 0.6);
+        return best;
+    }
+
+    private float[] Features(ParticipantState focus)
+    {
+        var b = ScoreOf(focus);
+        var features = new float[ClassifierInput.FeatureNames.Count];
+        for (var f = 0; f < ParticipantState.FamilyCount; f++) features[f] = (float)b.Families[f];
+        features[6] = (float)b.AgeGap;
+        features[7] = b.Stages / 6f;
+        features[8] = (float)b.Speed;
+        features[9] = b.NewAccount ? 1 : 0;
+        features[10] = (float)Math.Log(1 + MessageCount);
+        return features;
+    }
+
+    private static ConversationStage FurthestStageOf(ParticipantState p)
+    {
+        for (var f = ParticipantState.FamilyCount - 1; f >= 0; f--)
+            if (p.FamilyFirstIndex[f] >= 0) return FamilyNames.StageOf((IndicatorFamily)f);
+        return ConversationStage.None;
+    }
+
+    /// <summary>The full explanation of the current state.</summary>
+    public ConversationAnalysis Snapshot()
+    {
+        var findings = new List<IndicatorFinding>();
+        var ordered = _participants.Values.OrderByDescending(p => ReferenceEquals(p, _focus)).ThenByDescending(p => p.Score);
+        foreach (var p in ordered)
+        {
+            foreach (var s in p.Indicators.Values.OrderBy(s => s.Family).ThenBy(s => s.Messages[0]))
+                findings.Add(new IndicatorFinding(s.Definition.Id, s.Family, s.Definition.Description, p.Id,
+                    Math.Round(s.Strength, 3), s.Count, [.. s.Messages], [.. s.Phrases]));
+            var gap = AgeGapOf(p);
+            if (gap > 0)
+                findings.Add(AgeGapFinding(p, gap));
+            if (p.Indicators.Count > 0 && ScoreOf(p).NewAccount)
+                findings.Add(new IndicatorFinding("new-account", IndicatorFamily.AccountProfile,
+                    $"Account is {p.Profile!.AccountAgeDays} days old", p.Id, 0.3, 1, [], []));
+        }
+        var referenced = findings.SelectMany(f => f.MessageIndices).ToHashSet();
+        var evidence = _evidence.Values.Where(e => referenced.Contains(e.Index)).OrderBy(e => e.Index).ToList();
+        return new ConversationAnalysis(ConversationId, Math.Round(Score, 4), Level, FurthestStage, _focus?.Id,
+            findings, Timeline(), evidence, MessageCount, Math.Round(_indicatorScore, 4),
+            _modelScore is { } m ? Math.Round(m, 4) : null, Warnings());
+    }
+
+    private IndicatorFinding AgeGapFinding(ParticipantState adult, double strength)
+    {
+        var minors = _participants.Values.Where(p => !ReferenceEquals(p, adult) && p.IsMinor).ToList();
+        var messages = adult.AgeEvidence.Concat(minors.SelectMany(m => m.AgeEvidence)).Distinct().Order().ToList();
+        static string Describe(ParticipantState p) => p.KnownAge is { } a
+            ? $"{p.Id} ({(p.AgeIsDeclared ? "declared" : "stated")} age {a})"
+            : $"{p.Id} (inferred {(p.IsMinor ? "minor" : "adult")})";
+        var description = $"Adult {Describe(adult)} talking to minor {string.Join(", ", minors.Select(Describe))}";
+        return new IndicatorFinding("adult-minor", IndicatorFamily.AgeGap, description, adult.Id, strength, 1, messages, []);
+    }
+
+    private List<StageReached> Timeline()
+    {
+        var timeline = new List<StageReached>();
+        if (_focus is null) return timeline;
+        for (var f = 0; f < ParticipantState.FamilyCount; f++)
+        {
+            var index = _focus.FamilyFirstIndex[f];
+            if (index >= 0)
+                timeline.Add(new StageReached(FamilyNames.StageOf((IndicatorFamily)f), index, index, _focus.FamilyFirstTime[f]));
+        }
+        return [.. timeline.OrderBy(t => t.MessageIndex).ThenBy(t => t.Stage)];
+    }
+
+    private List<string> Warnings()
+    {
+        var warnings = new List<string>();
+        if (_missingTimestamps > 0)
+            warnings.Add($"{_missingTimestamps} message(s) have no timestamp; elapsed times use the others");
+        if (_outOfOrder)
+            warnings.Add("messages arrived out of timestamp order; they were analysed in arrival order");
+        if (_truncated)
+            warnings.Add($"a message longer than {Text.TextNormalizer.MaxAnalysedChars} characters was analysed only in part");
+        return warnings;
+    }
+}
