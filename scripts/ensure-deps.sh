@@ -3,6 +3,7 @@
 # Idempotent: does nothing when everything is present.
 set -euo pipefail
 packages=(
+  libturbojpeg0         # libjpeg-turbo with SIMD: the fast JPEG path of `safeguard hash`
   libjpeg-turbo-progs   # djpeg, the decode baseline of `safeguard bench hash`
   postgresql            # throwaway server for the bank store tests (scripts/start-postgres.sh)
 )

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Safeguard.Hashing.Imaging;
+using Safeguard.Hashing.Imaging.Jpeg;
 using Safeguard.Hashing.Pdq;
 
 namespace Safeguard.Hashing.Files;
@@ -84,26 +85,65 @@ public sealed class FileHasher : IDisposable
         if (!signals.HasFlag(HashSignals.Pdq)) return;
         try
         {
+            if (SparseJpegPathApplies && _decoder.TryDecodeJpegPlanes(bytes, out var planes))
+            {
+                if (CollectStageTimes) Times.Decode += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
+                result.Width = planes.Width;
+                result.Height = planes.Height;
+                bool sparse = planes.Width > 512 || planes.Height > 512;
+                if (sparse && ImageDecoder.HasColour(planes))
+                    HashPdq(planes, result);
+                else
+                    HashPdq(_decoder.ToPixels(planes), result);
+                return;
+            }
             var pixels = _decoder.Decode(bytes);
             if (CollectStageTimes) Times.Decode += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
             result.Width = pixels.Width;
             result.Height = pixels.Height;
             if (_options.Unletterbox) pixels = Unletterbox.Crop(pixels);
-            if (_options.Dihedral)
-            {
-                var hashes = new Hash256[8];
-                int quality = _pdq.HashDihedral(pixels, hashes, _options.Sizing);
-                result.DihedralHashes = hashes;
-                result.Pdq = new PdqResult(hashes[0], quality);
-            }
-            else
-            {
-                result.Pdq = _pdq.Hash(pixels, _options.Sizing);
-            }
+            HashPdq(pixels, result);
         }
         catch (ImageDecodeException ex)
         {
             result.Error = ex.Message;
+        }
+    }
+
+    /// <summary>
+    /// With the reference's 512x512 resize and nothing that needs every pixel, a JPEG's colour
+    /// is computed only where the resize samples it.
+    /// </summary>
+    private bool SparseJpegPathApplies =>
+        _options.Sizing == PdqSizing.Reference512 && !_options.Unletterbox && !_options.Decode.ApplyExifOrientation;
+
+    private void HashPdq(in PixelView pixels, FileHashResult result)
+    {
+        if (_options.Dihedral)
+        {
+            var hashes = new Hash256[8];
+            int quality = _pdq.HashDihedral(pixels, hashes, _options.Sizing);
+            result.DihedralHashes = hashes;
+            result.Pdq = new PdqResult(hashes[0], quality);
+        }
+        else
+        {
+            result.Pdq = _pdq.Hash(pixels, _options.Sizing);
+        }
+    }
+
+    private void HashPdq(in YccPlanes planes, FileHashResult result)
+    {
+        if (_options.Dihedral)
+        {
+            var hashes = new Hash256[8];
+            int quality = _pdq.HashDihedral(planes, hashes, _options.Sizing);
+            result.DihedralHashes = hashes;
+            result.Pdq = new PdqResult(hashes[0], quality);
+        }
+        else
+        {
+            result.Pdq = _pdq.Hash(planes, _options.Sizing);
         }
     }
 

@@ -8,7 +8,7 @@ namespace Safeguard.Hashing.Imaging;
 /// frame), BMP, WebP and ICO through SkiaSharp into a buffer reused across images. One
 /// instance per thread; the returned view is valid until the next call.
 /// </summary>
-public sealed unsafe class ImageDecoder : IDisposable
+public sealed unsafe partial class ImageDecoder : IDisposable
 {
     private static readonly SKDataReleaseDelegate NoRelease = static (_, _) => { };
 
@@ -150,6 +150,7 @@ public sealed unsafe class ImageDecoder : IDisposable
 
     private void FreeAll()
     {
+        FreeJpeg();
         if (_pixels != null) NativeMemory.AlignedFree(_pixels);
         if (_oriented != null) NativeMemory.AlignedFree(_oriented);
         _pixels = _oriented = null;

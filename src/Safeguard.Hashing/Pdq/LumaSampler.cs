@@ -13,9 +13,9 @@ namespace Safeguard.Hashing.Pdq;
 internal static unsafe class LumaSampler
 {
     // The reference declares float constants initialised from double literals.
-    private static readonly float Rk = (float)0.299d;
-    private static readonly float Gk = (float)0.587d;
-    private static readonly float Bk = (float)0.114d;
+    internal static readonly float Rk = (float)0.299d;
+    internal static readonly float Gk = (float)0.587d;
+    internal static readonly float Bk = (float)0.114d;
 
     public static void Fill(in PixelView image, int rows, int cols, float* dst, ReadOnlySpan<int> colOffsets)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Safeguard.Hashing.Imaging;
+using Safeguard.Hashing.Imaging.Jpeg;
 
 namespace Safeguard.Hashing.Pdq;
 
@@ -29,6 +30,7 @@ public sealed unsafe class PdqHasher : IDisposable
     private float* _fixedBlock;       // holds the four small buffers below
     private readonly float* _b64, _t16x64, _dct, _aux;
     private int[] _colOffsets = new int[ReferenceSize];
+    private int[] _chromaIdx = new int[ReferenceSize], _chromaNbr = new int[ReferenceSize], _chromaBias = new int[ReferenceSize];
     private readonly int[] _sampleRows = new int[64];
     private readonly int[] _sampleCols = new int[64];
 
@@ -47,49 +49,91 @@ public sealed unsafe class PdqHasher : IDisposable
 
     public PdqResult Hash(in PixelView image, PdqSizing sizing = PdqSizing.Reference512)
     {
-        if (!PrepareDct(image, sizing, out int quality)) return new PdqResult(Hash256.Zero, 0);
+        if (!Begin(image.Width, image.Height, sizing, out int rows, out int cols)) return new PdqResult(Hash256.Zero, 0);
+        long t0 = Now();
+        LumaSampler.Fill(image, rows, cols, _bufA, ColumnOffsets(image.Width, cols));
+        int quality = Finish(rows, cols, t0);
         return new PdqResult(BitsOf(_dct), quality);
+    }
+
+    /// <summary>Hashes a JPEG's raw YCbCr planes, computing RGB only where the resize samples.</summary>
+    public PdqResult Hash(in YccPlanes planes, PdqSizing sizing = PdqSizing.Reference512)
+    {
+        int quality = FromPlanes(planes, sizing);
+        return quality < 0 ? new PdqResult(Hash256.Zero, 0) : new PdqResult(BitsOf(_dct), quality);
     }
 
     /// <summary>The eight dihedral hashes (order of <see cref="Dihedral"/>) from one decode and one DCT.</summary>
     public int HashDihedral(in PixelView image, Span<Hash256> hashes, PdqSizing sizing = PdqSizing.Reference512)
     {
         if (hashes.Length < 8) throw new ArgumentException("needs room for 8 hashes", nameof(hashes));
-        if (!PrepareDct(image, sizing, out int quality))
-        {
-            hashes[..8].Clear();
-            return 0;
-        }
+        if (!Begin(image.Width, image.Height, sizing, out int rows, out int cols)) return ZeroDihedral(hashes);
+        long t0 = Now();
+        LumaSampler.Fill(image, rows, cols, _bufA, ColumnOffsets(image.Width, cols));
+        int quality = Finish(rows, cols, t0);
+        DihedralBits(hashes);
+        return quality;
+    }
+
+    public int HashDihedral(in YccPlanes planes, Span<Hash256> hashes, PdqSizing sizing = PdqSizing.Reference512)
+    {
+        if (hashes.Length < 8) throw new ArgumentException("needs room for 8 hashes", nameof(hashes));
+        int quality = FromPlanes(planes, sizing);
+        if (quality < 0) return ZeroDihedral(hashes);
+        DihedralBits(hashes);
+        return quality;
+    }
+
+    /// <summary>Quality, or -1 when the image is too small to hash.</summary>
+    private int FromPlanes(in YccPlanes planes, PdqSizing sizing)
+    {
+        if (planes.Cb == null) throw new ArgumentException("greyscale planes are hashed as pixels", nameof(planes));
+        if (!Begin(planes.Width, planes.Height, sizing, out int rows, out int cols)) return -1;
+        long t0 = Now();
+        var offsets = ColumnOffsets(planes.Width, cols);
+        YccToRgb.SampleLuma(planes, rows, cols, _bufA, offsets, _chromaIdx, _chromaNbr, _chromaBias,
+            LumaSampler.Rk, LumaSampler.Gk, LumaSampler.Bk);
+        return Finish(rows, cols, t0);
+    }
+
+    private static int ZeroDihedral(Span<Hash256> hashes)
+    {
+        hashes[..8].Clear();
+        return 0;
+    }
+
+    private void DihedralBits(Span<Hash256> hashes)
+    {
         for (int d = 0; d < 8; d++)
         {
             DihedralTransform.Apply((Dihedral)d, _dct, _aux);
             hashes[d] = BitsOf(_aux);
         }
-        return quality;
     }
 
-    /// <summary>Runs luma, blur, decimation, quality and DCT; false when the image is too small to hash.</summary>
-    private bool PrepareDct(in PixelView image, PdqSizing sizing, out int quality)
+    private long Now() => CollectStageTimes ? Stopwatch.GetTimestamp() : 0;
+
+    /// <summary>The hashed size (the reference's 512x512 resize when larger); false when too small to hash.</summary>
+    private bool Begin(int srcW, int srcH, PdqSizing sizing, out int rows, out int cols)
     {
-        quality = 0;
-        int srcW = image.Width, srcH = image.Height;
         bool resize = sizing == PdqSizing.Reference512 && (srcW > ReferenceSize || srcH > ReferenceSize);
-        int cols = resize ? ReferenceSize : srcW;
-        int rows = resize ? ReferenceSize : srcH;
+        cols = resize ? ReferenceSize : srcW;
+        rows = resize ? ReferenceSize : srcH;
         if (rows < MinHashableDim || cols < MinHashableDim) return false;
-
         EnsureCapacity(rows, cols);
-        long t0 = CollectStageTimes ? Stopwatch.GetTimestamp() : 0;
-        LumaSampler.Fill(image, rows, cols, _bufA, ColumnOffsets(srcW, cols));
-        long t1 = CollectStageTimes ? Stopwatch.GetTimestamp() : 0;
+        return true;
+    }
 
+    /// <summary>Blur, decimation, quality and DCT of the luma in buffer A.</summary>
+    private int Finish(int rows, int cols, long t0)
+    {
+        long t1 = Now();
         if (rows == 64 && cols == 64)
             Buffer.MemoryCopy(_bufA, _b64, 64 * 64 * sizeof(float), 64 * 64 * sizeof(float));
         else
             BlurAndDecimate(rows, cols);
-        long t2 = CollectStageTimes ? Stopwatch.GetTimestamp() : 0;
-
-        quality = Quality(_b64);
+        long t2 = Now();
+        int quality = Quality(_b64);
         Dct16.Run(_b64, _t16x64, _dct);
         if (CollectStageTimes)
         {
@@ -98,7 +142,7 @@ public sealed unsafe class PdqHasher : IDisposable
             StageTimes.Blur += t2 - t1;
             StageTimes.Dct += t3 - t2;
         }
-        return true;
+        return quality;
     }
 
     /// <summary>
@@ -128,7 +172,11 @@ public sealed unsafe class PdqHasher : IDisposable
 
     private ReadOnlySpan<int> ColumnOffsets(int srcW, int cols)
     {
-        if (_colOffsets.Length < cols) _colOffsets = new int[cols];
+        if (_colOffsets.Length < cols)
+        {
+            _colOffsets = new int[cols];
+            _chromaIdx = new int[cols]; _chromaNbr = new int[cols]; _chromaBias = new int[cols];
+        }
         // CImg's nearest-neighbour resize reads source column floor(x * W / outW).
         for (int x = 0; x < cols; x++) _colOffsets[x] = (int)((long)x * srcW / cols);
         return _colOffsets.AsSpan(0, cols);
