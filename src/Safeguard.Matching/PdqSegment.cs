@@ -1,0 +1,210 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Safeguard.Hashing.Pdq;
+
+namespace Safeguard.Matching;
+
+/// <summary>
+/// An immutable block of entries with its multi-index. For each slice, the entries are bucketed
+/// by the high <c>directoryBits</c> bits of their slice value (a counting sort: one directory
+/// of bucket starts plus one flat postings array). A posting is one uint: the slice's remaining
+/// low bits above the entry's position, so a bucket scan can reject most entries without
+/// touching the hash itself. Only the deleted-bit set changes after construction.
+/// </summary>
+internal sealed class PdqSegment
+{
+    private readonly Hash256[] _hashes;
+    private readonly int[] _ids;
+    private readonly ulong[] _deleted;
+    private readonly int _positionBits;
+    private readonly uint _positionMask;
+    private readonly int _directoryBits;
+    private readonly int[][] _directories;
+    private readonly uint[][] _postings;
+    private readonly SearchPlan?[] _plans = new SearchPlan?[Hash256.Bits + 1];
+    private readonly bool _allowBruteForce;
+    private int _deletedCount;
+
+    public int Count { get; }
+    public int DeletedCount => Volatile.Read(ref _deletedCount);
+    public int LiveCount => Count - DeletedCount;
+
+    /// <summary>Takes ownership of the arrays (their first <paramref name="count"/> items).</summary>
+    public PdqSegment(Hash256[] hashes, int[] ids, int count, bool allowBruteForce = true)
+    {
+        _allowBruteForce = allowBruteForce;
+        _hashes = hashes;
+        _ids = ids;
+        Count = count;
+        _deleted = new ulong[(count + 63) / 64];
+        _positionBits = Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)Math.Max(1, count - 1)));
+        _positionMask = _positionBits >= 32 ? uint.MaxValue : (1u << _positionBits) - 1;
+        _directoryBits = ChooseDirectoryBits(count, _positionBits);
+        _directories = new int[PdqSlicing.SliceCount][];
+        _postings = new uint[PdqSlicing.SliceCount][];
+        Parallel.For(0, PdqSlicing.SliceCount, BuildSlice);
+    }
+
+    /// <summary>About eight entries per bucket, while each posting's low slice bits and position fit in 32 bits.</summary>
+    private static int ChooseDirectoryBits(int count, int positionBits)
+    {
+        int wanted = BitOperations.Log2((uint)Math.Max(1, count)) - 3;
+        int minimum = PdqSlicing.MaxWidth - (32 - positionBits);
+        return Math.Clamp(Math.Max(wanted, minimum), 1, PdqSlicing.MinWidth);
+    }
+
+    private void BuildSlice(int slice)
+    {
+        int lowBits = PdqSlicing.Widths[slice] - _directoryBits;
+        var starts = new int[(1 << _directoryBits) + 1];
+        var hashes = _hashes.AsSpan(0, Count);
+        foreach (ref readonly var h in hashes)
+            starts[(PdqSlicing.Extract(h, slice) >> lowBits) + 1]++;
+        for (int b = 1; b < starts.Length; b++) starts[b] += starts[b - 1];
+        var cursor = (int[])starts.Clone();
+        var postings = new uint[Count];
+        uint lowMask = (1u << lowBits) - 1;
+        for (int pos = 0; pos < hashes.Length; pos++)
+        {
+            uint value = PdqSlicing.Extract(hashes[pos], slice);
+            postings[cursor[value >> lowBits]++] = ((value & lowMask) << _positionBits) | (uint)pos;
+        }
+        _directories[slice] = starts;
+        _postings[slice] = postings;
+    }
+
+    public long MemoryBytes =>
+        (long)_hashes.Length * Unsafe.SizeOf<Hash256>() + _ids.Length * 4L + _deleted.Length * 8L
+        + _directories.Sum(d => d.Length * 4L) + _postings.Sum(p => p.Length * 4L);
+
+    public Hash256 HashAt(int position) => _hashes[position];
+    public int IdAt(int position) => _ids[position];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsDeleted(int position) => (Volatile.Read(ref _deleted[position >> 6]) & (1UL << position)) != 0;
+
+    /// <summary>Marks an entry deleted; only the index's single writer calls this.</summary>
+    public bool Delete(int position)
+    {
+        ref ulong word = ref _deleted[position >> 6];
+        ulong bit = 1UL << position;
+        if ((word & bit) != 0) return false;
+        Volatile.Write(ref word, word | bit);
+        Volatile.Write(ref _deletedCount, _deletedCount + 1);
+        return true;
+    }
+
+    /// <summary>Positions of live entries equal to (hash, id), found through slice 0 with no flips.</summary>
+    public void FindExact(in Hash256 hash, int id, List<int> positions)
+    {
+        int lowBits = PdqSlicing.Widths[0] - _directoryBits;
+        uint value = PdqSlicing.Extract(hash, 0);
+        uint low = value & ((1u << lowBits) - 1);
+        var dir = _directories[0];
+        var postings = _postings[0];
+        uint bucket = value >> lowBits;
+        for (int j = dir[bucket]; j < dir[bucket + 1]; j++)
+        {
+            uint p = postings[j];
+            if (p >> _positionBits != low) continue;
+            int pos = (int)(p & _positionMask);
+            if (_ids[pos] == id && _hashes[pos] == hash && !IsDeleted(pos)) positions.Add(pos);
+        }
+    }
+
+    /// <summary>Appends the live entries of this segment within <paramref name="threshold"/> of the query.</summary>
+    public void Search(in Hash256 query, ReadOnlySpan<uint> querySlices, int threshold, List<PdqMatch> results)
+    {
+        var plan = PlanFor(threshold);
+        if (plan.BruteForce)
+        {
+            Scan(query, threshold, results);
+            return;
+        }
+        for (int pi = 0; pi < plan.Slices.Length; pi++)
+            ProbeSlice(query, querySlices, threshold, plan, pi, results);
+    }
+
+    internal SearchPlan PlanFor(int threshold)
+    {
+        var plan = Volatile.Read(ref _plans[threshold]);
+        if (plan is null)
+        {
+            plan = SearchPlan.Create(threshold, Count, _directoryBits, _allowBruteForce);
+            Volatile.Write(ref _plans[threshold], plan);
+        }
+        return plan;
+    }
+
+    private void ProbeSlice(in Hash256 query, ReadOnlySpan<uint> querySlices, int threshold,
+        SearchPlan plan, int planIndex, List<PdqMatch> results)
+    {
+        int slice = plan.Slices[planIndex], flips = plan.Flips[planIndex];
+        int lowBits = PdqSlicing.Widths[slice] - _directoryBits;
+        uint value = querySlices[slice];
+        uint high = value >> lowBits, low = value & ((1u << lowBits) - 1);
+        int positionBits = _positionBits;
+        uint positionMask = _positionMask;
+        ref int dir = ref MemoryMarshal.GetArrayDataReference(_directories[slice]);
+        ref uint postings = ref MemoryMarshal.GetArrayDataReference(_postings[slice]);
+        ref Hash256 hashes = ref MemoryMarshal.GetArrayDataReference(_hashes);
+        var masks = FlipMasks.For(_directoryBits);
+        int maxHighFlips = Math.Min(flips, _directoryBits);
+        for (int k = 0; k <= maxHighFlips; k++)
+        {
+            int lowBudget = flips - k;
+            for (int mi = masks.Start[k]; mi < masks.Start[k + 1]; mi++)
+            {
+                uint bucket = high ^ masks.Masks[mi];
+                int end = Unsafe.Add(ref dir, bucket + 1);
+                for (int j = Unsafe.Add(ref dir, bucket); j < end; j++)
+                {
+                    uint p = Unsafe.Add(ref postings, j);
+                    if (BitOperations.PopCount((p >> positionBits) ^ low) > lowBudget) continue;
+                    int pos = (int)(p & positionMask);
+                    int distance = Unsafe.Add(ref hashes, pos).DistanceTo(query);
+                    if (distance <= threshold)
+                        Accept(pos, distance, querySlices, plan, planIndex, results);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reports a verified hit once: only the first probed slice that can reach it does.</summary>
+    private void Accept(int pos, int distance, ReadOnlySpan<uint> querySlices, SearchPlan plan, int planIndex,
+        List<PdqMatch> results)
+    {
+        if (IsDeleted(pos)) return;
+        ref readonly var hash = ref _hashes[pos];
+        for (int earlier = 0; earlier < planIndex; earlier++)
+        {
+            int s = plan.Slices[earlier];
+            if (PdqSlicing.SliceDistance(hash, s, querySlices[s]) <= plan.Flips[earlier]) return;
+        }
+        results.Add(new PdqMatch(_ids[pos], distance));
+    }
+
+    private void Scan(in Hash256 query, int threshold, List<PdqMatch> results)
+    {
+        var hashes = _hashes.AsSpan(0, Count);
+        for (int pos = 0; pos < hashes.Length; pos++)
+        {
+            int distance = hashes[pos].DistanceTo(query);
+            if (distance <= threshold && !IsDeleted(pos)) results.Add(new PdqMatch(_ids[pos], distance));
+        }
+    }
+
+    /// <summary>Copies the live entries (for merging and compaction); returns how many were written.</summary>
+    public int CopyLiveTo(Span<Hash256> hashes, Span<int> ids)
+    {
+        int n = 0;
+        for (int pos = 0; pos < Count; pos++)
+        {
+            if (IsDeleted(pos)) continue;
+            hashes[n] = _hashes[pos];
+            ids[n++] = _ids[pos];
+        }
+        return n;
+    }
+}
