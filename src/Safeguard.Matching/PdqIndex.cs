@@ -72,6 +72,13 @@ public sealed class PdqIndex
         }
     }
 
+    /// <summary>How each segment searches at this threshold (for benchmarks and diagnostics).</summary>
+    public string DescribePlan(int threshold)
+    {
+        var snap = Volatile.Read(ref _snapshot);
+        return string.Join("; ", snap.Segments.Select(s => s.DescribePlan(threshold)).Append($"overlay of {snap.Overlay.Count:N0}: scan"));
+    }
+
     public void Add(in Hash256 hash, int id)
     {
         lock (_writeLock)

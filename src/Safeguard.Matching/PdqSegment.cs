@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Safeguard.Hashing.Pdq;
 
 namespace Safeguard.Matching;
@@ -126,6 +127,15 @@ internal sealed class PdqSegment
             ProbeSlice(query, querySlices, threshold, plan, pi, results);
     }
 
+    /// <summary>The probe plan for a threshold, e.g. "probe 11 slices, flips 2,2,2,2,2,2,2,2,2,2,1".</summary>
+    public string DescribePlan(int threshold)
+    {
+        var plan = PlanFor(threshold);
+        return plan.BruteForce
+            ? $"{Count:N0} entries: scan"
+            : $"{Count:N0} entries, {_directoryBits}-bit buckets: probe {plan.Slices.Length} slices, flips {string.Join(",", plan.Flips)}";
+    }
+
     internal SearchPlan PlanFor(int threshold)
     {
         var plan = Volatile.Read(ref _plans[threshold]);
@@ -150,25 +160,40 @@ internal sealed class PdqSegment
         ref uint postings = ref MemoryMarshal.GetArrayDataReference(_postings[slice]);
         ref Hash256 hashes = ref MemoryMarshal.GetArrayDataReference(_hashes);
         var masks = FlipMasks.For(_directoryBits);
-        int maxHighFlips = Math.Min(flips, _directoryBits);
-        for (int k = 0; k <= maxHighFlips; k++)
+        ref uint maskRef = ref MemoryMarshal.GetArrayDataReference(masks.Masks);
+        int probes = masks.Start[Math.Min(flips, _directoryBits) + 1];
+        for (int mi = 0; mi < probes; mi++)
         {
-            int lowBudget = flips - k;
-            for (int mi = masks.Start[k]; mi < masks.Start[k + 1]; mi++)
+            // Buckets are random reads: fetch the directory entry far ahead and the postings
+            // nearer ahead, so several cache misses are in flight instead of one at a time.
+            if (mi + DirectoryLookahead < probes)
+                Prefetch(ref Unsafe.Add(ref dir, high ^ Unsafe.Add(ref maskRef, mi + DirectoryLookahead)));
+            if (mi + PostingsLookahead < probes)
+                Prefetch(ref Unsafe.Add(ref postings, Unsafe.Add(ref dir, high ^ Unsafe.Add(ref maskRef, mi + PostingsLookahead))));
+            uint mask = Unsafe.Add(ref maskRef, mi);
+            int lowBudget = flips - BitOperations.PopCount(mask);
+            uint bucket = high ^ mask;
+            int end = Unsafe.Add(ref dir, bucket + 1);
+            for (int j = Unsafe.Add(ref dir, bucket); j < end; j++)
             {
-                uint bucket = high ^ masks.Masks[mi];
-                int end = Unsafe.Add(ref dir, bucket + 1);
-                for (int j = Unsafe.Add(ref dir, bucket); j < end; j++)
-                {
-                    uint p = Unsafe.Add(ref postings, j);
-                    if (BitOperations.PopCount((p >> positionBits) ^ low) > lowBudget) continue;
-                    int pos = (int)(p & positionMask);
-                    int distance = Unsafe.Add(ref hashes, pos).DistanceTo(query);
-                    if (distance <= threshold)
-                        Accept(pos, distance, querySlices, plan, planIndex, results);
-                }
+                uint p = Unsafe.Add(ref postings, j);
+                if (BitOperations.PopCount((p >> positionBits) ^ low) > lowBudget) continue;
+                int pos = (int)(p & positionMask);
+                int distance = Unsafe.Add(ref hashes, pos).DistanceTo(query);
+                if (distance <= threshold)
+                    Accept(pos, distance, querySlices, plan, planIndex, results);
             }
         }
+    }
+
+    private const int DirectoryLookahead = 16;
+    private const int PostingsLookahead = 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch<T>(ref T target)
+    {
+        // A prefetch never faults, so a stale address after a GC move would be harmless.
+        if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref target));
     }
 
     /// <summary>Reports a verified hit once: only the first probed slice that can reach it does.</summary>
