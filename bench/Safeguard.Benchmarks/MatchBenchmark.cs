@@ -6,7 +6,8 @@ namespace Safeguard.Benchmarks;
 
 public sealed record MatchBenchmarkOptions(
     string BankFile, string QueryFile, int Threshold = PdqIndex.DefaultThreshold,
-    double SecondsPerPhase = 3, int BruteForceQueries = 200, int ExactKeys = 1_000_000);
+    double SecondsPerPhase = 3, int BruteForceQueries = 200, int ExactKeys = 1_000_000, int MaxQueries = 0,
+    int IncrementalAdds = 100_000);
 
 /// <summary>
 /// Measures the PDQ index against a brute-force scan on the same bank and queries, plus the
@@ -20,6 +21,7 @@ public static class MatchBenchmark
         var bank = HashListFile.Read(options.BankFile);
         var queries = HashListFile.Read(options.QueryFile);
         if (queries.Length == 0) throw new FormatException($"{options.QueryFile}: no queries");
+        if (options.MaxQueries > 0 && queries.Length > options.MaxQueries) queries = queries[..options.MaxQueries];
         var ids = Enumerable.Range(0, bank.Length).ToArray();
         output.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, .NET {Environment.Version}");
         output.WriteLine($"bank: {bank.Length:N0} hashes from {options.BankFile} (read in {clock.Elapsed.TotalSeconds:F1} s)");
@@ -49,12 +51,51 @@ public static class MatchBenchmark
         output.WriteLine($"index vs brute force: {singleRate / bruteRate:N0}x faster; results "
             + (disagreements == 0 ? $"identical on all {checkedQueries} queries" : $"DIFFER on {disagreements} queries"));
 
+        Incremental(index, bank, queries, options, output);
+
         foreach (var (name, length) in new[] { ("md5", 16), ("sha1", 20), ("sha256", 32) })
         {
             var (rate, keys, bytesPerKey) = ExactLookups(length, Math.Min(options.ExactKeys, Math.Max(bank.Length, 1000)), options.SecondsPerPhase / 2);
             output.WriteLine($"exact {name} lookups/s, 1 thread: {rate:N0} ({keys:N0} keys, {bytesPerKey:F0} bytes/key, half hits)");
         }
         if (disagreements != 0) throw new InvalidOperationException("index results differ from brute force");
+    }
+
+    /// <summary>Adds then removes entries one at a time on the built index, and checks searches stay exact.</summary>
+    private static void Incremental(PdqIndex index, Hash256[] bank, Hash256[] queries, MatchBenchmarkOptions options, TextWriter output)
+    {
+        int adds = options.IncrementalAdds;
+        if (adds <= 0) return;
+        var added = SyntheticBank.Queries(bank, adds, 0.5, seed: 7);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < adds; i++) index.Add(added[i], bank.Length + i);
+        double addRate = adds / clock.Elapsed.TotalSeconds;
+        var (afterAdds, _) = Throughput(index, queries, options.Threshold, 1, options.SecondsPerPhase / 2);
+        clock.Restart();
+        int removes = adds / 2, removed = 0;
+        for (int i = 0; i < removes; i++) removed += index.Remove(added[2 * i], bank.Length + 2 * i);
+        double removeRate = removes / clock.Elapsed.TotalSeconds;
+        if (removed != removes) throw new InvalidOperationException($"removed {removed} of {removes} added entries");
+
+        // The live set is now the bank plus the odd-numbered additions: compare with brute force.
+        var live = new Hash256[bank.Length + adds - removes];
+        var ids = new int[live.Length];
+        bank.CopyTo(live, 0);
+        for (int i = 0; i < bank.Length; i++) ids[i] = i;
+        for (int i = 1, n = bank.Length; i < adds; i += 2, n++) { live[n] = added[i]; ids[n] = bank.Length + i; }
+        var expected = new List<PdqMatch>();
+        var actual = new List<PdqMatch>();
+        int checkedQueries = Math.Min(20, queries.Length), disagreements = 0;
+        for (int q = 0; q < checkedQueries; q++)
+        {
+            PdqBruteForce.Search(live, ids, queries[q], options.Threshold, expected);
+            index.Search(queries[q], options.Threshold, actual);
+            if (!expected.SequenceEqual(actual)) disagreements++;
+        }
+        output.WriteLine($"incremental: {addRate:N0} adds/s, {removeRate:N0} removes/s one at a time; "
+            + $"{afterAdds:N0} lookups/s (1 thread) after {adds:N0} adds, {index.SegmentCount} segments; "
+            + (disagreements == 0 ? $"identical to brute force on {checkedQueries} queries" : $"DIFFERS on {disagreements} queries"));
+        if (disagreements != 0) throw new InvalidOperationException("index results differ from brute force after updates");
     }
 
     private static (double Rate, long MatchesPerPass) Throughput(PdqIndex index, Hash256[] queries, int threshold,

@@ -162,6 +162,8 @@ internal sealed class PdqSegment
         var masks = FlipMasks.For(_directoryBits);
         ref uint maskRef = ref MemoryMarshal.GetArrayDataReference(masks.Masks);
         int probes = masks.Start[Math.Min(flips, _directoryBits) + 1];
+        var candidates = CandidateBuffer ??= new int[1024];
+        int found = 0;
         for (int mi = 0; mi < probes; mi++)
         {
             // Buckets are random reads: fetch the directory entry far ahead and the postings
@@ -178,14 +180,25 @@ internal sealed class PdqSegment
             {
                 uint p = Unsafe.Add(ref postings, j);
                 if (BitOperations.PopCount((p >> positionBits) ^ low) > lowBudget) continue;
-                int pos = (int)(p & positionMask);
-                int distance = Unsafe.Add(ref hashes, pos).DistanceTo(query);
-                if (distance <= threshold)
-                    Accept(pos, distance, querySlices, plan, planIndex, results);
+                if (found == candidates.Length) { Array.Resize(ref candidates, found * 2); CandidateBuffer = candidates; }
+                candidates[found++] = (int)(p & positionMask);
             }
+        }
+        // Second pass: the full hashes are random reads too, so prefetch them ahead of the popcount.
+        for (int c = 0; c < found; c++)
+        {
+            if (c + HashLookahead < found) Prefetch(ref Unsafe.Add(ref hashes, candidates[c + HashLookahead]));
+            int pos = candidates[c];
+            int distance = Unsafe.Add(ref hashes, pos).DistanceTo(query);
+            if (distance <= threshold)
+                Accept(pos, distance, querySlices, plan, planIndex, results);
         }
     }
 
+    /// <summary>Candidate positions of the slice being probed; one buffer per thread, reused.</summary>
+    [ThreadStatic] private static int[]? CandidateBuffer;
+
+    private const int HashLookahead = 8;
     private const int DirectoryLookahead = 16;
     private const int PostingsLookahead = 8;
 

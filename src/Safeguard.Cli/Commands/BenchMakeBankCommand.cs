@@ -19,7 +19,7 @@ public static class BenchMakeBankCommand
         {
             count, output, clusterShare, seed, queries, queryOut, hitShare,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => BenchAction.Run(() =>
         {
             int n = parse.GetValue(count), q = parse.GetValue(queries);
             double share = parse.GetValue(clusterShare), hits = parse.GetValue(hitShare);
@@ -40,7 +40,7 @@ public static class BenchMakeBankCommand
                 Console.Error.WriteLine($"safeguard: cannot write {bankPath} / {queryPath}: {ex.Message}");
                 return ExitCodes.SomeFailed;
             }
-        });
+        }));
         return command;
     }
 }

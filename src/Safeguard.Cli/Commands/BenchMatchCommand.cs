@@ -14,11 +14,13 @@ public static class BenchMatchCommand
         var threshold = new Option<int>("--threshold") { Description = "Match at Hamming distance <= this (0..256)", DefaultValueFactory = _ => PdqIndex.DefaultThreshold };
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per throughput phase", DefaultValueFactory = _ => 3 };
         var bruteQueries = new Option<int>("--brute-queries") { Description = "At most this many queries for the brute-force comparison", DefaultValueFactory = _ => 200 };
+        var maxQueries = new Option<int>("--max-queries") { Description = "Use only the first N queries (0 = all)", DefaultValueFactory = _ => 0 };
+        var adds = new Option<int>("--adds") { Description = "Entries added (then half removed) one at a time to time in-place updates", DefaultValueFactory = _ => 100_000 };
         var command = new Command("match", "Benchmark PDQ radius search (build time, RAM per hash, lookups/s vs brute force) and MD5/SHA exact lookups")
         {
-            bankFile, queryFile, threshold, seconds, bruteQueries,
+            bankFile, queryFile, threshold, seconds, bruteQueries, maxQueries, adds,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => BenchAction.Run(() =>
         {
             var bank = parse.GetValue(bankFile)!;
             var queries = parse.GetValue(queryFile)!;
@@ -30,9 +32,13 @@ public static class BenchMatchCommand
             if (s is <= 0 or > 600) throw new UsageException($"--seconds must be in (0, 600], got {s}");
             int b = parse.GetValue(bruteQueries);
             if (b < 1) throw new UsageException($"--brute-queries must be at least 1, got {b}");
+            int m = parse.GetValue(maxQueries), a = parse.GetValue(adds);
+            if (m < 0) throw new UsageException($"--max-queries must be 0 or more, got {m}");
+            if (a is < 0 or > 10_000_000) throw new UsageException($"--adds must be 0..10000000, got {a}");
             try
             {
-                MatchBenchmark.Run(new MatchBenchmarkOptions(bank.FullName, queries.FullName, t, s, b), Console.Out);
+                var options = new MatchBenchmarkOptions(bank.FullName, queries.FullName, t, s, b, MaxQueries: m, IncrementalAdds: a);
+                MatchBenchmark.Run(options, Console.Out);
                 return ExitCodes.Ok;
             }
             catch (FormatException ex)
@@ -40,7 +46,27 @@ public static class BenchMatchCommand
                 Console.Error.WriteLine($"safeguard: {ex.Message}");
                 return ExitCodes.SomeFailed;
             }
-        });
+        }));
         return command;
+    }
+}
+
+/// <summary>
+/// Runs a bench action, turning a <see cref="UsageException"/> into exit code 2 here, because
+/// System.CommandLine's default exception handler would otherwise report it as exit code 1.
+/// </summary>
+internal static class BenchAction
+{
+    public static int Run(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"safeguard: {ex.Message}");
+            return ExitCodes.Usage;
+        }
     }
 }
