@@ -35,10 +35,9 @@ public static class MatchBenchmark
         long heapDelta = HeapBytes() - heapBefore;
         long workingSetDelta = Environment.WorkingSet - workingSetBefore;
         output.WriteLine($"build: {buildSeconds:F2} s");
-        output.WriteLine($"memory: {Per(heapDelta, bank.Length):F1} bytes/hash managed heap delta, "
-            + $"{Per(workingSetDelta, bank.Length):F1} bytes/hash working-set delta, "
-            + $"{Per(index.MemoryBytes, bank.Length):F1} bytes/hash in index arrays");
-
+        output.WriteLine($"memory: {Per(index.MemoryBytes, bank.Length):F1} bytes/hash in index tables, "
+            + $"{Per(workingSetDelta, bank.Length):F1} bytes/hash process working-set delta "
+            + $"(of which managed heap {Per(heapDelta, bank.Length):F1})");
         output.WriteLine($"plan: {index.DescribePlan(options.Threshold)}");
         var (singleRate, totalMatches) = Throughput(index, queries, options.Threshold, 1, options.SecondsPerPhase);
         output.WriteLine($"index lookups/s, 1 thread: {singleRate:N0} ({totalMatches:N0} matches per pass over the queries)");

@@ -15,14 +15,14 @@ namespace Safeguard.Matching;
 /// </summary>
 internal sealed class PdqSegment
 {
-    private readonly Hash256[] _hashes;
+    private readonly NativeBuffer<Hash256> _hashes;
     private readonly int[] _ids;
     private readonly ulong[] _deleted;
     private readonly int _positionBits;
     private readonly uint _positionMask;
     private readonly int _directoryBits;
-    private readonly int[][] _directories;
-    private readonly uint[][] _postings;
+    private readonly NativeBuffer<int>[] _directories;
+    private readonly NativeBuffer<uint>[] _postings;
     private readonly SearchPlan?[] _plans = new SearchPlan?[Hash256.Bits + 1];
     private readonly bool _allowBruteForce;
     private int _deletedCount;
@@ -35,15 +35,16 @@ internal sealed class PdqSegment
     public PdqSegment(Hash256[] hashes, int[] ids, int count, bool allowBruteForce = true)
     {
         _allowBruteForce = allowBruteForce;
-        _hashes = hashes;
-        _ids = ids;
+        _hashes = new NativeBuffer<Hash256>(count, zeroed: false);
+        hashes.AsSpan(0, count).CopyTo(_hashes.AsSpan());
+        _ids = ids.Length == count ? ids : ids[..count];
         Count = count;
         _deleted = new ulong[(count + 63) / 64];
         _positionBits = Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)Math.Max(1, count - 1)));
         _positionMask = _positionBits >= 32 ? uint.MaxValue : (1u << _positionBits) - 1;
         _directoryBits = ChooseDirectoryBits(count, _positionBits);
-        _directories = new int[PdqSlicing.SliceCount][];
-        _postings = new uint[PdqSlicing.SliceCount][];
+        _directories = new NativeBuffer<int>[PdqSlicing.SliceCount];
+        _postings = new NativeBuffer<uint>[PdqSlicing.SliceCount];
         Parallel.For(0, PdqSlicing.SliceCount, BuildSlice);
     }
 
@@ -58,29 +59,28 @@ internal sealed class PdqSegment
     private void BuildSlice(int slice)
     {
         int lowBits = PdqSlicing.Widths[slice] - _directoryBits;
-        var starts = new int[(1 << _directoryBits) + 1];
-        var hashes = _hashes.AsSpan(0, Count);
+        var directory = new NativeBuffer<int>((1 << _directoryBits) + 1, zeroed: true);
+        var starts = directory.AsSpan();
+        var hashes = _hashes.AsSpan();
         foreach (ref readonly var h in hashes)
-            starts[(PdqSlicing.Extract(h, slice) >> lowBits) + 1]++;
+            starts[(int)(PdqSlicing.Extract(h, slice) >> lowBits) + 1]++;
         for (int b = 1; b < starts.Length; b++) starts[b] += starts[b - 1];
-        var cursor = (int[])starts.Clone();
-        var postings = new uint[Count];
+        var cursor = starts.ToArray();
+        var postingsBuffer = new NativeBuffer<uint>(Count, zeroed: false);
+        var postings = postingsBuffer.AsSpan();
         uint lowMask = (1u << lowBits) - 1;
         for (int pos = 0; pos < hashes.Length; pos++)
         {
             uint value = PdqSlicing.Extract(hashes[pos], slice);
             postings[cursor[value >> lowBits]++] = ((value & lowMask) << _positionBits) | (uint)pos;
         }
-        _directories[slice] = starts;
-        _postings[slice] = postings;
+        _directories[slice] = directory;
+        _postings[slice] = postingsBuffer;
     }
 
     public long MemoryBytes =>
-        (long)_hashes.Length * Unsafe.SizeOf<Hash256>() + _ids.Length * 4L + _deleted.Length * 8L
-        + _directories.Sum(d => d.Length * 4L) + _postings.Sum(p => p.Length * 4L);
-
-    public Hash256 HashAt(int position) => _hashes[position];
-    public int IdAt(int position) => _ids[position];
+        _hashes.Bytes + _ids.Length * 4L + _deleted.Length * 8L
+        + _directories.Sum(d => d.Bytes) + _postings.Sum(p => p.Bytes);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsDeleted(int position) => (Volatile.Read(ref _deleted[position >> 6]) & (1UL << position)) != 0;
@@ -102,16 +102,18 @@ internal sealed class PdqSegment
         int lowBits = PdqSlicing.Widths[0] - _directoryBits;
         uint value = PdqSlicing.Extract(hash, 0);
         uint low = value & ((1u << lowBits) - 1);
-        var dir = _directories[0];
-        var postings = _postings[0];
+        var dir = _directories[0].AsSpan();
+        var postings = _postings[0].AsSpan();
+        var hashes = _hashes.AsSpan();
         uint bucket = value >> lowBits;
-        for (int j = dir[bucket]; j < dir[bucket + 1]; j++)
+        for (int j = dir[(int)bucket]; j < dir[(int)bucket + 1]; j++)
         {
             uint p = postings[j];
             if (p >> _positionBits != low) continue;
             int pos = (int)(p & _positionMask);
-            if (_ids[pos] == id && _hashes[pos] == hash && !IsDeleted(pos)) positions.Add(pos);
+            if (_ids[pos] == id && hashes[pos] == hash && !IsDeleted(pos)) positions.Add(pos);
         }
+        GC.KeepAlive(this);
     }
 
     /// <summary>Appends the live entries of this segment within <paramref name="threshold"/> of the query.</summary>
@@ -125,6 +127,7 @@ internal sealed class PdqSegment
         }
         for (int pi = 0; pi < plan.Slices.Length; pi++)
             ProbeSlice(query, querySlices, threshold, plan, pi, results);
+        GC.KeepAlive(this); // the probes hold raw references into native buffers
     }
 
     /// <summary>The probe plan for a threshold, e.g. "probe 11 slices, flips 2,2,2,2,2,2,2,2,2,2,1".</summary>
@@ -156,9 +159,9 @@ internal sealed class PdqSegment
         uint high = value >> lowBits, low = value & ((1u << lowBits) - 1);
         int positionBits = _positionBits;
         uint positionMask = _positionMask;
-        ref int dir = ref MemoryMarshal.GetArrayDataReference(_directories[slice]);
-        ref uint postings = ref MemoryMarshal.GetArrayDataReference(_postings[slice]);
-        ref Hash256 hashes = ref MemoryMarshal.GetArrayDataReference(_hashes);
+        ref int dir = ref _directories[slice].Reference;
+        ref uint postings = ref _postings[slice].Reference;
+        ref Hash256 hashes = ref _hashes.Reference;
         var masks = FlipMasks.For(_directoryBits);
         ref uint maskRef = ref MemoryMarshal.GetArrayDataReference(masks.Masks);
         int probes = masks.Start[Math.Min(flips, _directoryBits) + 1];
@@ -214,7 +217,7 @@ internal sealed class PdqSegment
         List<PdqMatch> results)
     {
         if (IsDeleted(pos)) return;
-        ref readonly var hash = ref _hashes[pos];
+        ref readonly var hash = ref Unsafe.Add(ref _hashes.Reference, pos);
         for (int earlier = 0; earlier < planIndex; earlier++)
         {
             int s = plan.Slices[earlier];
@@ -225,24 +228,27 @@ internal sealed class PdqSegment
 
     private void Scan(in Hash256 query, int threshold, List<PdqMatch> results)
     {
-        var hashes = _hashes.AsSpan(0, Count);
+        var hashes = _hashes.AsSpan();
         for (int pos = 0; pos < hashes.Length; pos++)
         {
             int distance = hashes[pos].DistanceTo(query);
             if (distance <= threshold && !IsDeleted(pos)) results.Add(new PdqMatch(_ids[pos], distance));
         }
+        GC.KeepAlive(this);
     }
 
     /// <summary>Copies the live entries (for merging and compaction); returns how many were written.</summary>
     public int CopyLiveTo(Span<Hash256> hashes, Span<int> ids)
     {
         int n = 0;
+        var own = _hashes.AsSpan();
         for (int pos = 0; pos < Count; pos++)
         {
             if (IsDeleted(pos)) continue;
-            hashes[n] = _hashes[pos];
+            hashes[n] = own[pos];
             ids[n++] = _ids[pos];
         }
+        GC.KeepAlive(this);
         return n;
     }
 }

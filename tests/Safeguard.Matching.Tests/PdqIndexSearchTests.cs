@@ -132,3 +132,33 @@ public class PdqIndexSearchTests
         Assert.True(results.Zip(results.Skip(1)).All(p => p.First.Distance <= p.Second.Distance));
     }
 }
+
+public class PdqIndexSkewedBankTests
+{
+    /// <summary>
+    /// Hostile shape: every hash is zero outside 20 bits, so nearly all entries share one bucket
+    /// per slice. Results must stay exact (only speed may suffer).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Nearly_identical_hashes_still_equal_brute_force(bool allowBruteForce)
+    {
+        var rng = new Random(17);
+        var bank = new Hash256[6_000];
+        for (int i = 0; i < bank.Length; i++)
+            bank[i] = new Hash256((ulong)rng.Next(1 << 12), 0, 0, (ulong)rng.Next(1 << 8) << 56);
+        var ids = TestBanks.Sequence(bank.Length);
+        var index = PdqIndex.Build(bank, ids, 128, allowBruteForce);
+        var expected = new List<PdqMatch>();
+        var actual = new List<PdqMatch>();
+        var queries = TestBanks.Queries(bank, 12, rng, maxFlips: 40);
+        for (int threshold = 0; threshold <= 63; threshold += 3)
+            foreach (var query in queries)
+            {
+                PdqBruteForce.Search(bank, ids, query, threshold, expected);
+                index.Search(query, threshold, actual);
+                Assert.Equal(expected, actual);
+            }
+    }
+}
