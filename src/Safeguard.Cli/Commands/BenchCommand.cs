@@ -16,6 +16,8 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure Safeguard's speed against reference tools and naive approaches.");
         bench.Add(CreateHash());
         bench.Add(CreateMakePhotos());
+        bench.Add(BenchMatchCommand.Create());
+        bench.Add(BenchMakeBankCommand.Create());
         return bench;
     }
 

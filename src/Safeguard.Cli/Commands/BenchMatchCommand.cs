@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Safeguard.Benchmarks;
+using Safeguard.Matching;
+
+namespace Safeguard.Cli.Commands;
+
+/// <summary><c>safeguard bench match</c>: PDQ index vs brute force on a bank and query file.</summary>
+public static class BenchMatchCommand
+{
+    public static Command Create()
+    {
+        var bankFile = new Option<FileInfo>("--bank-file") { Description = "Bank: one hex PDQ hash per line", Required = true };
+        var queryFile = new Option<FileInfo>("--query-file") { Description = "Queries: one hex PDQ hash per line", Required = true };
+        var threshold = new Option<int>("--threshold") { Description = "Match at Hamming distance <= this (0..256)", DefaultValueFactory = _ => PdqIndex.DefaultThreshold };
+        var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per throughput phase", DefaultValueFactory = _ => 3 };
+        var bruteQueries = new Option<int>("--brute-queries") { Description = "At most this many queries for the brute-force comparison", DefaultValueFactory = _ => 200 };
+        var maxQueries = new Option<int>("--max-queries") { Description = "Use only the first N queries (0 = all)", DefaultValueFactory = _ => 0 };
+        var adds = new Option<int>("--adds") { Description = "Entries added (then half removed) one at a time to time in-place updates", DefaultValueFactory = _ => 100_000 };
+        var command = new Command("match", "Benchmark PDQ radius search (build time, RAM per hash, lookups/s vs brute force) and MD5/SHA exact lookups")
+        {
+            bankFile, queryFile, threshold, seconds, bruteQueries, maxQueries, adds,
+        };
+        command.SetAction(parse => BenchAction.Run(() =>
+        {
+            var bank = parse.GetValue(bankFile)!;
+            var queries = parse.GetValue(queryFile)!;
+            int t = parse.GetValue(threshold);
+            if (t is < 0 or > 256) throw new UsageException($"--threshold must be 0..256, got {t}");
+            if (!bank.Exists) throw new UsageException($"bank file not found: {bank.FullName}");
+            if (!queries.Exists) throw new UsageException($"query file not found: {queries.FullName}");
+            double s = parse.GetValue(seconds);
+            if (s is <= 0 or > 600) throw new UsageException($"--seconds must be in (0, 600], got {s}");
+            int b = parse.GetValue(bruteQueries);
+            if (b < 1) throw new UsageException($"--brute-queries must be at least 1, got {b}");
+            int m = parse.GetValue(maxQueries), a = parse.GetValue(adds);
+            if (m < 0) throw new UsageException($"--max-queries must be 0 or more, got {m}");
+            if (a is < 0 or > 10_000_000) throw new UsageException($"--adds must be 0..10000000, got {a}");
+            try
+            {
+                var options = new MatchBenchmarkOptions(bank.FullName, queries.FullName, t, s, b, MaxQueries: m, IncrementalAdds: a);
+                MatchBenchmark.Run(options, Console.Out);
+                return ExitCodes.Ok;
+            }
+            catch (FormatException ex)
+            {
+                Console.Error.WriteLine($"safeguard: {ex.Message}");
+                return ExitCodes.SomeFailed;
+            }
+        }));
+        return command;
+    }
+}
+
+/// <summary>
+/// Runs a bench action, turning a <see cref="UsageException"/> into exit code 2 here, because
+/// System.CommandLine's default exception handler would otherwise report it as exit code 1.
+/// </summary>
+internal static class BenchAction
+{
+    public static int Run(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"safeguard: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using Safeguard.Hashing.Pdq;
+
+namespace Safeguard.Matching;
+
+/// <summary>
+/// An immutable block of entries with its multi-index. For each slice, the entries are bucketed
+/// by the high <c>directoryBits</c> bits of their slice value (a counting sort: one directory
+/// of bucket starts plus one flat postings array). A posting is one uint: the slice's remaining
+/// low bits above the entry's position, so a bucket scan can reject most entries without
+/// touching the hash itself. Only the deleted-bit set changes after construction.
+/// </summary>
+internal sealed class PdqSegment
+{
+    private readonly NativeBuffer<Hash256> _hashes;
+    private readonly int[] _ids;
+    private readonly ulong[] _deleted;
+    private readonly int _positionBits;
+    private readonly uint _positionMask;
+    private readonly int _directoryBits;
+    private readonly NativeBuffer<int>[] _directories;
+    private readonly NativeBuffer<uint>[] _postings;
+    private readonly SearchPlan?[] _plans = new SearchPlan?[Hash256.Bits + 1];
+    private readonly bool _allowBruteForce;
+    private int _deletedCount;
+
+    public int Count { get; }
+    public int DeletedCount => Volatile.Read(ref _deletedCount);
+    public int LiveCount => Count - DeletedCount;
+
+    /// <summary>Takes ownership of the arrays (their first <paramref name="count"/> items).</summary>
+    public PdqSegment(Hash256[] hashes, int[] ids, int count, bool allowBruteForce = true)
+    {
+        _allowBruteForce = allowBruteForce;
+        _hashes = new NativeBuffer<Hash256>(count, zeroed: false);
+        hashes.AsSpan(0, count).CopyTo(_hashes.AsSpan());
+        _ids = ids.Length == count ? ids : ids[..count];
+        Count = count;
+        _deleted = new ulong[(count + 63) / 64];
+        _positionBits = Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)Math.Max(1, count - 1)));
+        _positionMask = _positionBits >= 32 ? uint.MaxValue : (1u << _positionBits) - 1;
+        _directoryBits = ChooseDirectoryBits(count, _positionBits);
+        _directories = new NativeBuffer<int>[PdqSlicing.SliceCount];
+        _postings = new NativeBuffer<uint>[PdqSlicing.SliceCount];
+        Parallel.For(0, PdqSlicing.SliceCount, BuildSlice);
+    }
+
+    /// <summary>About eight entries per bucket, while each posting's low slice bits and position fit in 32 bits.</summary>
+    private static int ChooseDirectoryBits(int count, int positionBits)
+    {
+        int wanted = BitOperations.Log2((uint)Math.Max(1, count)) - 3;
+        int minimum = PdqSlicing.MaxWidth - (32 - positionBits);
+        return Math.Clamp(Math.Max(wanted, minimum), 1, PdqSlicing.MinWidth);
+    }
+
+    private void BuildSlice(int slice)
+    {
+        int lowBits = PdqSlicing.Widths[slice] - _directoryBits;
+        var directory = new NativeBuffer<int>((1 << _directoryBits) + 1, zeroed: true);
+        var starts = directory.AsSpan();
+        var hashes = _hashes.AsSpan();
+        foreach (ref readonly var h in hashes)
+            starts[(int)(PdqSlicing.Extract(h, slice) >> lowBits) + 1]++;
+        for (int b = 1; b < starts.Length; b++) starts[b] += starts[b - 1];
+        var cursor = starts.ToArray();
+        var postingsBuffer = new NativeBuffer<uint>(Count, zeroed: false);
+        var postings = postingsBuffer.AsSpan();
+        uint lowMask = (1u << lowBits) - 1;
+        for (int pos = 0; pos < hashes.Length; pos++)
+        {
+            uint value = PdqSlicing.Extract(hashes[pos], slice);
+            postings[cursor[value >> lowBits]++] = ((value & lowMask) << _positionBits) | (uint)pos;
+        }
+        _directories[slice] = directory;
+        _postings[slice] = postingsBuffer;
+    }
+
+    public long MemoryBytes =>
+        _hashes.Bytes + _ids.Length * 4L + _deleted.Length * 8L
+        + _directories.Sum(d => d.Bytes) + _postings.Sum(p => p.Bytes);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsDeleted(int position) => (Volatile.Read(ref _deleted[position >> 6]) & (1UL << position)) != 0;
+
+    /// <summary>Marks an entry deleted; only the index's single writer calls this.</summary>
+    public bool Delete(int position)
+    {
+        ref ulong word = ref _deleted[position >> 6];
+        ulong bit = 1UL << position;
+        if ((word & bit) != 0) return false;
+        Volatile.Write(ref word, word | bit);
+        Volatile.Write(ref _deletedCount, _deletedCount + 1);
+        return true;
+    }
+
+    /// <summary>Positions of live entries equal to (hash, id), found through slice 0 with no flips.</summary>
+    public void FindExact(in Hash256 hash, int id, List<int> positions)
+    {
+        int lowBits = PdqSlicing.Widths[0] - _directoryBits;
+        uint value = PdqSlicing.Extract(hash, 0);
+        uint low = value & ((1u << lowBits) - 1);
+        var dir = _directories[0].AsSpan();
+        var postings = _postings[0].AsSpan();
+        var hashes = _hashes.AsSpan();
+        uint bucket = value >> lowBits;
+        for (int j = dir[(int)bucket]; j < dir[(int)bucket + 1]; j++)
+        {
+            uint p = postings[j];
+            if (p >> _positionBits != low) continue;
+            int pos = (int)(p & _positionMask);
+            if (_ids[pos] == id && hashes[pos] == hash && !IsDeleted(pos)) positions.Add(pos);
+        }
+        GC.KeepAlive(this);
+    }
+
+    /// <summary>Appends the live entries of this segment within <paramref name="threshold"/> of the query.</summary>
+    public void Search(in Hash256 query, ReadOnlySpan<uint> querySlices, int threshold, List<PdqMatch> results)
+    {
+        var plan = PlanFor(threshold);
+        if (plan.BruteForce)
+        {
+            Scan(query, threshold, results);
+            return;
+        }
+        for (int pi = 0; pi < plan.Slices.Length; pi++)
+            ProbeSlice(query, querySlices, threshold, plan, pi, results);
+        GC.KeepAlive(this); // the probes hold raw references into native buffers
+    }
+
+    /// <summary>The probe plan for a threshold, e.g. "probe 11 slices, flips 2,2,2,2,2,2,2,2,2,2,1".</summary>
+    public string DescribePlan(int threshold)
+    {
+        var plan = PlanFor(threshold);
+        return plan.BruteForce
+            ? $"{Count:N0} entries: scan"
+            : $"{Count:N0} entries, {_directoryBits}-bit buckets: probe {plan.Slices.Length} slices, flips {string.Join(",", plan.Flips)}";
+    }
+
+    internal SearchPlan PlanFor(int threshold)
+    {
+        var plan = Volatile.Read(ref _plans[threshold]);
+        if (plan is null)
+        {
+            plan = SearchPlan.Create(threshold, Count, _directoryBits, _allowBruteForce);
+            Volatile.Write(ref _plans[threshold], plan);
+        }
+        return plan;
+    }
+
+    private void ProbeSlice(in Hash256 query, ReadOnlySpan<uint> querySlices, int threshold,
+        SearchPlan plan, int planIndex, List<PdqMatch> results)
+    {
+        int slice = plan.Slices[planIndex], flips = plan.Flips[planIndex];
+        int lowBits = PdqSlicing.Widths[slice] - _directoryBits;
+        uint value = querySlices[slice];
+        uint high = value >> lowBits, low = value & ((1u << lowBits) - 1);
+        int positionBits = _positionBits;
+        uint positionMask = _positionMask;
+        ref int dir = ref _directories[slice].Reference;
+        ref uint postings = ref _postings[slice].Reference;
+        ref Hash256 hashes = ref _hashes.Reference;
+        var masks = FlipMasks.For(_directoryBits);
+        ref uint maskRef = ref MemoryMarshal.GetArrayDataReference(masks.Masks);
+        int probes = masks.Start[Math.Min(flips, _directoryBits) + 1];
+        var candidates = CandidateBuffer ??= new int[1024];
+        int found = 0;
+        for (int mi = 0; mi < probes; mi++)
+        {
+            // Buckets are random reads: fetch the directory entry far ahead and the postings
+            // nearer ahead, so several cache misses are in flight instead of one at a time.
+            if (mi + DirectoryLookahead < probes)
+                Prefetch(ref Unsafe.Add(ref dir, high ^ Unsafe.Add(ref maskRef, mi + DirectoryLookahead)));
+            if (mi + PostingsLookahead < probes)
+                Prefetch(ref Unsafe.Add(ref postings, Unsafe.Add(ref dir, high ^ Unsafe.Add(ref maskRef, mi + PostingsLookahead))));
+            uint mask = Unsafe.Add(ref maskRef, mi);
+            int lowBudget = flips - BitOperations.PopCount(mask);
+            uint bucket = high ^ mask;
+            int end = Unsafe.Add(ref dir, bucket + 1);
+            for (int j = Unsafe.Add(ref dir, bucket); j < end; j++)
+            {
+                uint p = Unsafe.Add(ref postings, j);
+                if (BitOperations.PopCount((p >> positionBits) ^ low) > lowBudget) continue;
+                if (found == candidates.Length) { Array.Resize(ref candidates, found * 2); CandidateBuffer = candidates; }
+                candidates[found++] = (int)(p & positionMask);
+            }
+        }
+        // Second pass: the full hashes are random reads too, so prefetch them ahead of the popcount.
+        for (int c = 0; c < found; c++)
+        {
+            if (c + HashLookahead < found) Prefetch(ref Unsafe.Add(ref hashes, candidates[c + HashLookahead]));
+            int pos = candidates[c];
+            int distance = Unsafe.Add(ref hashes, pos).DistanceTo(query);
+            if (distance <= threshold)
+                Accept(pos, distance, querySlices, plan, planIndex, results);
+        }
+    }
+
+    /// <summary>Candidate positions of the slice being probed; one buffer per thread, reused.</summary>
+    [ThreadStatic] private static int[]? CandidateBuffer;
+
+    private const int HashLookahead = 8;
+    private const int DirectoryLookahead = 16;
+    private const int PostingsLookahead = 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch<T>(ref T target)
+    {
+        // A prefetch never faults, so a stale address after a GC move would be harmless.
+        if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref target));
+    }
+
+    /// <summary>Reports a verified hit once: only the first probed slice that can reach it does.</summary>
+    private void Accept(int pos, int distance, ReadOnlySpan<uint> querySlices, SearchPlan plan, int planIndex,
+        List<PdqMatch> results)
+    {
+        if (IsDeleted(pos)) return;
+        ref readonly var hash = ref Unsafe.Add(ref _hashes.Reference, pos);
+        for (int earlier = 0; earlier < planIndex; earlier++)
+        {
+            int s = plan.Slices[earlier];
+            if (PdqSlicing.SliceDistance(hash, s, querySlices[s]) <= plan.Flips[earlier]) return;
+        }
+        results.Add(new PdqMatch(_ids[pos], distance));
+    }
+
+    private void Scan(in Hash256 query, int threshold, List<PdqMatch> results)
+    {
+        var hashes = _hashes.AsSpan();
+        for (int pos = 0; pos < hashes.Length; pos++)
+        {
+            int distance = hashes[pos].DistanceTo(query);
+            if (distance <= threshold && !IsDeleted(pos)) results.Add(new PdqMatch(_ids[pos], distance));
+        }
+        GC.KeepAlive(this);
+    }
+
+    /// <summary>Copies the live entries (for merging and compaction); returns how many were written.</summary>
+    public int CopyLiveTo(Span<Hash256> hashes, Span<int> ids)
+    {
+        int n = 0;
+        var own = _hashes.AsSpan();
+        for (int pos = 0; pos < Count; pos++)
+        {
+            if (IsDeleted(pos)) continue;
+            hashes[n] = own[pos];
+            ids[n++] = _ids[pos];
+        }
+        GC.KeepAlive(this);
+        return n;
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Safeguard.Cli;
+using Safeguard.Cli.Commands;
+
+namespace Safeguard.Cli.Tests;
+
+public class BenchMatchCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-bench-match-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var root = new RootCommand();
+        var bench = new Command("bench");
+        bench.Add(BenchMatchCommand.Create());
+        bench.Add(BenchMakeBankCommand.Create());
+        root.Add(bench);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try { return (CommandRunner.Run(root, args), stdout.ToString(), stderr.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    [Fact]
+    public void Make_bank_then_match_reports_figures_and_agrees_with_brute_force()
+    {
+        string bank = Path.Combine(_dir, "bank.txt"), queries = Path.Combine(_dir, "queries.txt");
+        var made = Run("bench", "make-bank", "--count", "5000", "--out", bank, "--queries", "300", "--query-out", queries, "--seed", "4");
+        Assert.Equal(0, made.Exit);
+        Assert.Equal(5000, File.ReadLines(bank).Count());
+        Assert.Equal(300, File.ReadLines(queries).Count());
+
+        var result = Run("bench", "match", "--bank-file", bank, "--query-file", queries, "--seconds", "0.05", "--adds", "2000");
+        Assert.True(result.Exit == 0, result.Err);
+        Assert.Contains("index lookups/s, 1 thread:", result.Out);
+        Assert.Contains("results identical on all", result.Out);
+        Assert.Contains("exact md5 lookups/s", result.Out);
+        Assert.DoesNotContain("DIFFER", result.Out);
+    }
+
+    [Fact]
+    public void A_corrupt_bank_line_is_reported_with_file_and_line()
+    {
+        string bank = Path.Combine(_dir, "bad.txt");
+        File.WriteAllLines(bank, [new string('a', 64), "pdq " + new string('b', 64), "not-a-hash"]);
+        var result = Run("bench", "match", "--bank-file", bank, "--query-file", bank);
+        Assert.Equal(1, result.Exit);
+        Assert.Contains("bad.txt:3", result.Err);
+    }
+
+    [Fact]
+    public void Bad_options_exit_2()
+    {
+        Assert.Equal(2, Run("bench", "match", "--bank-file", Path.Combine(_dir, "missing.txt"), "--query-file", "x").Exit);
+        Assert.Equal(2, Run("bench", "make-bank", "--count", "0", "--out", Path.Combine(_dir, "b.txt")).Exit);
+        Assert.Equal(2, Run("bench", "make-bank", "--count", "10", "--out", Path.Combine(_dir, "b.txt"), "--cluster-share", "2").Exit);
+    }
+}
