@@ -6,6 +6,7 @@ packages=(
   libturbojpeg0         # libjpeg-turbo with SIMD: the fast JPEG path of `safeguard hash`
   libjpeg-turbo-progs   # djpeg, the decode baseline of `safeguard bench hash`
   postgresql            # throwaway server for the bank store tests (scripts/start-postgres.sh)
+  ffmpeg                # video decoding for vPDQ, 'safeguard watch' and the video tests (ffmpeg, ffprobe)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using Safeguard.Hashing.Imaging;
+using Safeguard.Hashing.Pdq;
+using Safeguard.Video.Ffmpeg;
+
+namespace Safeguard.Video.Vpdq;
+
+/// <summary>
+/// vPDQ of a video file: FFmpeg decodes (its own threads) while this thread hashes the previous
+/// frame at native resolution. Frames are numbered and timed as Meta's vPDQ does.
+/// </summary>
+public static class VpdqHasher
+{
+    public static VideoHashResult HashFile(string path, VpdqOptions? options = null, CancellationToken cancel = default)
+    {
+        options ??= VpdqOptions.Default;
+        var result = new VideoHashResult { Path = path };
+        try
+        {
+            Task<byte[]>? md5 = null;
+            if (path != "-" && File.Exists(path))
+            {
+                result.Size = new FileInfo(path).Length;
+                if (options.ComputeMd5) md5 = Task.Run(() => Md5Of(path), cancel);
+            }
+            var info = VideoProbe.Probe(path, options.ProbeTimeout, options.MaxPixels, cancel);
+            result.Info = info;
+            if (info.FrameRate <= 0) throw new VideoException("video has no usable frame rate");
+            HashFrames(path, info, options, result, cancel);
+            if (md5 is not null) result.Md5 = md5.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is VideoException or TimeoutException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            result.Error = ex.Message;
+        }
+        return result;
+    }
+
+    public static byte[] Md5Of(string path)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        return MD5.HashData(fs);
+    }
+
+    /// <summary>vPDQ's frame step: int(interval x fps), at least 1.</summary>
+    public static int FrameStep(double intervalSeconds, double fps) => Math.Max(1, (int)(intervalSeconds * fps));
+
+    private static void HashFrames(string path, VideoInfo info, VpdqOptions o, VideoHashResult result, CancellationToken cancel)
+    {
+        int step = o.EveryFrame ? 1 : FrameStep(o.IntervalSeconds, info.FrameRate);
+        bool fast = o.Fast && !o.EveryFrame;
+        string? filter = null;
+        var inputArgs = new List<string>();
+        if (fast)
+        {
+            inputArgs.AddRange(["-skip_frame", "noref"]);
+            // First decoded frame at or after each boundary of step frames (in time).
+            double interval = step / info.FrameRate - 0.5 / info.FrameRate;
+            filter = string.Create(CultureInfo.InvariantCulture, $"select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,{interval:0.######})'");
+        }
+        else if (step > 1)
+        {
+            filter = $"select='not(mod(n\\,{step}))'";
+        }
+        using var reader = FrameReader.Open(path, new FrameReaderOptions
+        {
+            InputArgs = inputArgs,
+            Filter = filter,
+            Width = info.Width,
+            Height = info.Height,
+            MaxPixels = o.MaxPixels,
+            Timestamps = fast,
+            StallTimeout = o.StallTimeout,
+            SwsFlags = o.SwsFlags,
+            DecoderThreads = o.DecoderThreads,
+        });
+        using var hasher = new PdqHasher();
+        double? origin = null;
+        long index = 0;
+        ReadPipelined(reader, cancel, (frame, pts) =>
+        {
+            var view = new PixelView(frame, info.Width, info.Height, info.Width * 4, PixelLayout.Rgba8888);
+            var pdq = hasher.Hash(view, PdqSizing.FullResolution);
+            long frameNumber;
+            if (fast && !double.IsNaN(pts))
+            {
+                origin ??= pts;
+                frameNumber = (long)Math.Round((pts - origin.Value) * info.FrameRate);
+            }
+            else
+            {
+                frameNumber = index * step;
+            }
+            index++;
+            result.Frames.Add(new VpdqFrame(frameNumber, pdq.Quality, pdq.Hash, frameNumber / info.FrameRate));
+        });
+        reader.Finish();
+        result.DecodedFrames = fast ? -1 : result.Frames.Count * (long)step;
+        if (result.Frames.Count == 0) throw new VideoException($"no frame could be decoded ({VideoProbe.Clean(reader.StderrTail, "empty video")})");
+    }
+
+    /// <summary>
+    /// One thread reads frames from FFmpeg into a small ring of buffers while the caller's thread
+    /// hashes: decoding, the pipe copy and hashing overlap.
+    /// </summary>
+    internal static void ReadPipelined(FrameReader reader, CancellationToken cancel, Action<byte[], double> onFrame)
+    {
+        const int Slots = 3;
+        int bytes = reader.FrameBytes;
+        var free = new BlockingCollection<byte[]>(Slots);
+        var full = new BlockingCollection<(byte[] Buffer, double Pts)>(Slots);
+        for (int i = 0; i < Slots; i++) free.Add(ArrayPool<byte>.Shared.Rent(bytes));
+        Exception? readError = null;
+        var readerThread = new Thread(() =>
+        {
+            try
+            {
+                while (true)
+                {
+                    var buf = free.Take(cancel);
+                    if (!reader.Next(buf, out double pts, cancel)) { free.Add(buf); break; }
+                    full.Add((buf, pts), cancel);
+                }
+            }
+            catch (Exception ex) { readError = ex; }
+            finally { full.CompleteAdding(); }
+        }) { IsBackground = true, Name = "safeguard-video-reader" };
+        readerThread.Start();
+        try
+        {
+            foreach (var (buf, pts) in full.GetConsumingEnumerable(cancel))
+            {
+                onFrame(buf, pts);
+                free.Add(buf, cancel);
+            }
+        }
+        finally
+        {
+            if (readerThread.IsAlive) reader.Kill();
+            readerThread.Join();
+            while (free.TryTake(out var b)) ArrayPool<byte>.Shared.Return(b);
+            while (full.TryTake(out var f)) ArrayPool<byte>.Shared.Return(f.Buffer);
+            free.Dispose();
+            full.Dispose();
+        }
+        if (readError is OperationCanceledException) cancel.ThrowIfCancellationRequested();
+        if (readError is VideoException or TimeoutException) throw readError;
+        if (readError is not null) throw new VideoException($"decoding failed: {readError.Message}", readError);
+    }
+}

@@ -1,0 +1,45 @@
+using Safeguard.Video.Vpdq;
+using Xunit.Abstractions;
+
+namespace Safeguard.Video.Tests;
+
+/// <summary>Every-frame vPDQ against Meta's sample hashes for the same videos.</summary>
+public sealed class VpdqReferenceTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void EveryFrameHashesAreCloseToMetasSampleHashes()
+    {
+        var all = new List<int>();
+        foreach (var name in TestData.Videos)
+        {
+            var expected = VpdqText.ReadRowsFile(TestData.Vpdq($"sample-hashes/{name}.txt"));
+            var result = VpdqHasher.HashFile(TestData.Vpdq($"videos/{name}.mp4"), new VpdqOptions { EveryFrame = true, ComputeMd5 = false });
+            Assert.Null(result.Error);
+            Assert.Equal(expected.Count, result.Frames.Count);
+            var distances = new List<int>();
+            for (int i = 0; i < expected.Count; i++)
+            {
+                var e = expected[i];
+                var a = result.Frames[i];
+                Assert.Equal(e.FrameNumber, a.FrameNumber);
+                Assert.Equal(e.Timestamp, Math.Round(a.Timestamp, 3), 3);
+                if (e.Quality >= 80) distances.Add(e.Hash.DistanceTo(a.Hash));
+            }
+            output.WriteLine($"{name}: {Summary(distances)}");
+            all.AddRange(distances);
+        }
+        output.WriteLine($"all: {Summary(all)}");
+        all.Sort();
+        double within10 = all.Count(d => d <= 10) / (double)all.Count;
+        Assert.True(within10 >= 0.99, $"only {within10:P2} of quality>=80 frames within distance 10");
+        Assert.True(all[all.Count / 2] <= 2, $"median distance {all[all.Count / 2]} > 2");
+    }
+
+    internal static string Summary(List<int> d)
+    {
+        if (d.Count == 0) return "no frames";
+        var s = d.Order().ToList();
+        return $"{s.Count} frames q>=80, median {s[s.Count / 2]}, p90 {s[(int)(s.Count * 0.9)]}, p99 {s[(int)(s.Count * 0.99)]}, max {s[^1]}, " +
+               $"=0 {s.Count(x => x == 0) * 100.0 / s.Count:F1}%, <=2 {s.Count(x => x <= 2) * 100.0 / s.Count:F1}%, <=10 {s.Count(x => x <= 10) * 100.0 / s.Count:F2}%";
+    }
+}
