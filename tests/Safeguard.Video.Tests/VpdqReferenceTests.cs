@@ -4,7 +4,8 @@ using Xunit.Abstractions;
 namespace Safeguard.Video.Tests;
 
 /// <summary>Every-frame vPDQ against Meta's sample hashes for the same videos.</summary>
-public sealed class VpdqReferenceTests(ITestOutputHelper output)
+[Collection("videos")]
+public sealed class VpdqReferenceTests(TestVideoHashes hashes, ITestOutputHelper output)
 {
     [Fact]
     public void EveryFrameHashesAreCloseToMetasSampleHashes()
@@ -13,14 +14,13 @@ public sealed class VpdqReferenceTests(ITestOutputHelper output)
         foreach (var name in TestData.Videos)
         {
             var expected = VpdqText.ReadRowsFile(TestData.Vpdq($"sample-hashes/{name}.txt"));
-            var result = VpdqHasher.HashFile(TestData.Vpdq($"videos/{name}.mp4"), new VpdqOptions { EveryFrame = true, ComputeMd5 = false });
-            Assert.Null(result.Error);
-            Assert.Equal(expected.Count, result.Frames.Count);
+            var frames = hashes.EveryFrame[name];
+            Assert.Equal(expected.Count, frames.Count);
             var distances = new List<int>();
             for (int i = 0; i < expected.Count; i++)
             {
                 var e = expected[i];
-                var a = result.Frames[i];
+                var a = frames[i];
                 Assert.Equal(e.FrameNumber, a.FrameNumber);
                 Assert.Equal(e.Timestamp, Math.Round(a.Timestamp, 3), 3);
                 if (e.Quality >= 80) distances.Add(e.Hash.DistanceTo(a.Hash));

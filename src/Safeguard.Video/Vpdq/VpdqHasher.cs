@@ -83,6 +83,7 @@ public static class VpdqHasher
         ReadPipelined(reader, cancel, (frame, pts) =>
         {
             var view = new PixelView(frame, info.Width, info.Height, info.Width * 4, PixelLayout.Rgba8888);
+            if (o.Unletterbox) view = Safeguard.Hashing.Imaging.Unletterbox.Crop(view);
             var pdq = hasher.Hash(view, PdqSizing.FullResolution);
             long frameNumber;
             if (fast && !double.IsNaN(pts))

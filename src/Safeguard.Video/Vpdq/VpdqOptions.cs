@@ -13,6 +13,8 @@ public sealed record VpdqOptions
     /// land one or two frames after vPDQ's. About twice as fast on B-frame-coded video.
     /// </summary>
     public bool Fast { get; init; }
+    /// <summary>Crop uniform black or white borders of each frame before hashing (not part of Meta's vPDQ).</summary>
+    public bool Unletterbox { get; init; }
     public bool ComputeMd5 { get; init; } = true;
     public long MaxPixels { get; init; } = Ffmpeg.VideoProbe.DefaultMaxPixels;
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
