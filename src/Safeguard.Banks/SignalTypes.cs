@@ -5,9 +5,13 @@ namespace Safeguard.Banks;
 /// <summary>A kind of hash a bank can hold, with the rule its values must follow.</summary>
 public sealed record SignalType(string Name, int HexLength)
 {
+    /// <summary>For values that are not one fixed-length hex string (e.g. vpdq's frame list).</summary>
+    public SignalNormalizer? Normalizer { get; init; }
+
     /// <summary>Lower-cases and checks a value; returns null and a reason when it is not valid.</summary>
     public string? TryNormalize(ReadOnlySpan<char> raw, out string? error)
     {
+        if (Normalizer is not null) return Normalizer(raw.Trim().ToString(), out error);
         raw = raw.Trim();
         if (raw.Length != HexLength)
         {
@@ -33,6 +37,9 @@ public sealed record SignalType(string Name, int HexLength)
     public override string ToString() => Name;
 }
 
+/// <summary>Checks and canonicalises a raw value; null and a reason when it is not valid.</summary>
+public delegate string? SignalNormalizer(string raw, out string? error);
+
 /// <summary>
 /// The signal types Safeguard knows. New types (vpdq, video_md5, ...) are added with <see cref="Register"/>.
 /// </summary>
@@ -55,6 +62,7 @@ public static class SignalTypes
     static SignalTypes()
     {
         foreach (var t in new[] { Pdq, Md5, Sha1, Sha256 }) Register(t);
+        foreach (var t in VideoSignalTypes.All) Register(t);
     }
 
     public static IReadOnlyCollection<SignalType> All
