@@ -11,5 +11,7 @@ public static class CommandCatalog
         yield return BankCommand.Create();
         yield return BenchCommand.Create();
         yield return Chat.ChatCommand.Create();
+        yield return Video.VideoCommand.Create();
+        yield return Video.WatchCommand.Create();
     }
 }

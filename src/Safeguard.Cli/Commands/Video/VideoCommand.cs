@@ -1,0 +1,162 @@
+using System.CommandLine;
+using System.Text.Json;
+using Safeguard.Banks.Storage;
+using Safeguard.Hashing.Files;
+using Safeguard.Video.Vpdq;
+
+namespace Safeguard.Cli.Commands.Video;
+
+/// <summary><c>safeguard video hash|match</c>: vPDQ of video files and matching them against banks.</summary>
+public static class VideoCommand
+{
+    public enum VideoHashFormat { Rows, Csv, Jsonl }
+
+    public sealed class SamplingOptions
+    {
+        public readonly Option<bool> EveryFrame = new("--every-frame") { Description = "Hash every frame (default: one frame per --interval)." };
+        public readonly Option<double> Interval = new("--interval") { Description = "Seconds between hashed frames (vPDQ's secondsPerHash).", DefaultValueFactory = _ => 1.0 };
+        public readonly Option<bool> Fast = new("--fast") { Description = "Skip decoding non-reference frames; a sample may land a frame or two after vPDQ's (about 2x faster)." };
+        public readonly Option<bool> Unletterbox = new("--unletterbox") { Description = "Crop uniform black/white borders of each frame before hashing." };
+        public readonly Option<long> MaxPixels = new("--max-pixels") { Description = "Refuse videos whose frames have more pixels than this.", DefaultValueFactory = _ => Safeguard.Video.Ffmpeg.VideoProbe.DefaultMaxPixels };
+        public readonly Option<double> Timeout = new("--stall-timeout") { Description = "Seconds without decoded data before a video is abandoned.", DefaultValueFactory = _ => 60 };
+
+        public void AddTo(Command c) { c.Add(EveryFrame); c.Add(Interval); c.Add(Fast); c.Add(Unletterbox); c.Add(MaxPixels); c.Add(Timeout); }
+
+        public VpdqOptions Read(ParseResult p)
+        {
+            double interval = p.GetValue(Interval);
+            if (!(interval > 0) || interval > 3600) throw new UsageException("--interval must be in (0, 3600] seconds");
+            if (p.GetValue(MaxPixels) <= 0) throw new UsageException("--max-pixels must be positive");
+            return new VpdqOptions
+            {
+                EveryFrame = p.GetValue(EveryFrame), IntervalSeconds = interval, Fast = p.GetValue(Fast),
+                Unletterbox = p.GetValue(Unletterbox), MaxPixels = p.GetValue(MaxPixels),
+                StallTimeout = TimeSpan.FromSeconds(Math.Max(1, p.GetValue(Timeout))),
+            };
+        }
+    }
+
+    public static Command Create()
+    {
+        var video = new Command("video", "Video hashing (vPDQ + MD5 of the file) and video matching.");
+        video.Add(CreateHash());
+        video.Add(CreateMatch());
+        return video;
+    }
+
+    private static Command CreateHash()
+    {
+        var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Video files or directories." };
+        var sampling = new SamplingOptions();
+        var format = new Option<VideoHashFormat>("--format")
+        {
+            Description = "rows: vPDQ's frame,quality,pdq,timestamp lines (a '# FILE' line before each video); csv: content_id,video_md5,vpdq per video (importable with 'bank import'); jsonl.",
+            DefaultValueFactory = _ => VideoHashFormat.Rows,
+        };
+        var command = new Command("hash", "vPDQ of videos: PDQ of frames sampled every --interval seconds at native resolution.") { files, format };
+        sampling.AddTo(command);
+        command.SetAction(p => RunHash(p.GetValue(files)!, sampling.Read(p), p.GetValue(format)));
+        return command;
+    }
+
+    private static int RunHash(string[] inputs, VpdqOptions options, VideoHashFormat format)
+    {
+        var o = Console.Out;
+        int failed = 0;
+        if (format == VideoHashFormat.Csv) o.WriteLine("content_id,video_md5,vpdq");
+        foreach (var item in InputWalker.Expand(inputs))
+        {
+            if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
+            var r = VpdqHasher.HashFile(item.Path, options);
+            if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
+            switch (format)
+            {
+                case VideoHashFormat.Rows:
+                    if (inputs.Length > 1 || Directory.Exists(inputs[0])) o.WriteLine($"# {item.Path}");
+                    foreach (var f in r.Frames) o.WriteLine(VpdqText.FormatRow(f));
+                    break;
+                case VideoHashFormat.Csv:
+                    o.WriteLine($"{Output.Csv.Field(item.Path)},{FileHashResult.Hex(r.Md5)},\"{VpdqText.FormatCompact(r.Frames)}\"");
+                    break;
+                default:
+                    o.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        path = item.Path, video_md5 = FileHashResult.Hex(r.Md5), size = r.Size,
+                        width = r.Info!.Width, height = r.Info.Height, fps = r.Info.FrameRate, duration = r.Info.DurationSeconds,
+                        frames = r.Frames.Count, vpdq = VpdqText.FormatCompact(r.Frames),
+                    }));
+                    break;
+            }
+        }
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
+    }
+
+    private static Command CreateMatch()
+    {
+        var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Video files or directories." };
+        var banks = new Option<string[]>("--bank") { Description = "Banks to match against (default: all).", AllowMultipleArgumentsPerToken = true };
+        var queryPct = new Option<double>("--query-percent") { Description = "Share of the query's distinct frames that must match (vPDQ rule).", DefaultValueFactory = _ => VpdqMatcher.DefaultQueryMatchPercent };
+        var comparedPct = new Option<double>("--compared-percent") { Description = "Share of the banked video's distinct frames that must match.", DefaultValueFactory = _ => VpdqMatcher.DefaultComparedMatchPercent };
+        var threshold = new Option<int>("--threshold") { Description = "PDQ distance at which two frames match.", DefaultValueFactory = _ => 31 };
+        var sampling = new SamplingOptions();
+        var command = new Command("match", "Match videos against banks: video_md5 exact hits, the vPDQ video rule, and frames matching PDQ entries (with timestamps). One JSON line per video.")
+        {
+            files, banks, queryPct, comparedPct, threshold,
+        };
+        sampling.AddTo(command);
+        command.SetAction(p =>
+        {
+            double q = p.GetValue(queryPct), c = p.GetValue(comparedPct);
+            int t = p.GetValue(threshold);
+            if (q is < 0 or > 100 || c is < 0 or > 100) throw new UsageException("percentages must be 0..100");
+            if (t is < 0 or > 256) throw new UsageException("--threshold must be 0..256");
+            var options = sampling.Read(p);
+            return BankCommandSupport.Run(p, async store =>
+            {
+                var loaded = await VideoBanks.LoadAsync(store, p.GetValue(banks) ?? []);
+                return RunMatch(p.GetValue(files)!, loaded, options, q, c, t);
+            });
+        });
+        return command;
+    }
+
+    private static int RunMatch(string[] inputs, VideoBanks banks, VpdqOptions options, double queryPct, double comparedPct, int threshold)
+    {
+        int failed = 0;
+        foreach (var item in InputWalker.Expand(inputs))
+        {
+            if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
+            var r = VpdqHasher.HashFile(item.Path, options);
+            if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
+            Console.Out.WriteLine(JsonSerializer.Serialize(Describe(r, banks, queryPct, comparedPct, threshold)));
+        }
+        return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
+    }
+
+    /// <summary>The match report of one hashed video (also used by scan integrations).</summary>
+    public static object Describe(VideoHashResult r, VideoBanks banks, double queryPct, double comparedPct, int threshold)
+    {
+        string md5 = FileHashResult.Hex(r.Md5);
+        var exact = banks.VideoMd5.TryGetValue(md5, out var ids) ? ids.Select(i => Entry(banks, i)).ToList() : [];
+        var videos = banks.Videos.Search(r.Frames, queryPct, comparedPct, threshold)
+            .Select(m => new { entry = Entry(banks, m.Id), query_percent = Math.Round(m.Comparison.QueryMatchPercent, 1), compared_percent = Math.Round(m.Comparison.ComparedMatchPercent, 1) })
+            .ToList();
+        var frames = VpdqIndex.MatchFrames(r.Frames, banks.Frames, threshold)
+            .Where(m => banks.Entries[m.Id].SignalType == "pdq")
+            .GroupBy(m => m.Id)
+            .Select(g => new { entry = Entry(banks, g.Key), timestamps = g.Select(m => Math.Round(m.Frame.Timestamp, 3)).ToList(), best_distance = g.Min(m => m.Distance) })
+            .ToList();
+        return new
+        {
+            path = r.Path, video_md5 = md5, frames = r.Frames.Count,
+            matched = exact.Count > 0 || videos.Count > 0 || frames.Count > 0,
+            exact, videos, frame_matches = frames,
+        };
+    }
+
+    public static object Entry(VideoBanks banks, int id)
+    {
+        var e = banks.Entries[id];
+        return new { bank = e.Bank, signal_type = e.SignalType, content_id = e.ContentId, category = e.Category, grade = e.Grade };
+    }
+}

@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Safeguard.Video;
+using Safeguard.Video.Streams;
+
+namespace Safeguard.Cli.Commands.Video;
+
+/// <summary><c>safeguard watch SOURCE</c>: hash a live stream in real time and alert on bank matches.</summary>
+public static class WatchCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("SOURCE") { Description = "A video file, '-' (standard input), or a stream URL (rtmp://, rtsp://, http(s):// incl. HLS .m3u8, srt://, tcp://, udp://)." };
+        var banks = new Option<string[]>("--bank") { Description = "Banks to match against (default: all); PDQ entries and vPDQ frames are used.", AllowMultipleArgumentsPerToken = true };
+        var rate = new Option<double>("--rate") { Description = "Frames hashed per second of stream.", DefaultValueFactory = _ => 2 };
+        var scene = new Option<double>("--scene") { Description = "Also hash frames whose scene-change score exceeds this (0..1; 0 disables).", DefaultValueFactory = _ => 0.3 };
+        var threshold = new Option<int>("--threshold") { Description = "PDQ match distance.", DefaultValueFactory = _ => 31 };
+        var webhook = new Option<string?>("--webhook") { Description = "POST each alert's JSON to this URL (5 s timeout; failures are reported, never retried forever)." };
+        var saveFrames = new Option<string?>("--save-alert-frames") { Description = "Keep the frames that raised alerts as PNG in this folder (default: store nothing)." };
+        var realtime = new Option<bool>("--realtime") { Description = "Read a file at its own frame rate, as if live." };
+        var stall = new Option<double>("--stall-timeout") { Description = "Seconds without a frame before the stream counts as dropped.", DefaultValueFactory = _ => 10 };
+        var noReconnect = new Option<bool>("--no-reconnect") { Description = "Stop when the stream drops instead of reconnecting with back-off." };
+        var command = new Command("watch", "Watch a file or live stream: sample frames, hash, match PDQ/vPDQ banks, print one JSON line per alert (and status lines on stderr).")
+        {
+            source, banks, rate, scene, threshold, webhook, saveFrames, realtime, stall, noReconnect,
+        };
+        command.SetAction(p =>
+        {
+            double r = p.GetValue(rate), s = p.GetValue(scene);
+            if (!(r > 0) || r > 120) throw new UsageException("--rate must be in (0, 120]");
+            if (s is < 0 or > 1) throw new UsageException("--scene must be 0..1");
+            string? hook = p.GetValue(webhook);
+            if (hook is not null && !(Uri.TryCreate(hook, UriKind.Absolute, out var u) && (u.Scheme == "http" || u.Scheme == "https")))
+                throw new UsageException("--webhook must be an http(s) URL");
+            var options = new WatchOptions
+            {
+                SampleRate = r, SceneThreshold = s, Distance = p.GetValue(threshold), Realtime = p.GetValue(realtime),
+                StallTimeout = TimeSpan.FromSeconds(Math.Max(1, p.GetValue(stall))),
+                Reconnect = p.GetValue(noReconnect) ? false : null,
+                AlertFrameDirectory = p.GetValue(saveFrames),
+            };
+            return BankCommandSupport.Run(p, async store =>
+            {
+                var loaded = await VideoBanks.LoadAsync(store, p.GetValue(banks) ?? []);
+                return Run(p.GetValue(source)!, loaded, options, hook);
+            });
+        });
+        return command;
+    }
+
+    private static int Run(string source, VideoBanks banks, WatchOptions options, string? webhook)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        using var hooks = webhook is null ? null : new WebhookSender(webhook);
+        var stdout = Console.Out;
+        Console.Error.WriteLine($"safeguard: watching {Redact(source)} against {banks.Frames.Count} frame hashes");
+        var watcher = new StreamWatcher(source, banks.Frames, options,
+            alert =>
+            {
+                var json = JsonSerializer.Serialize(new
+                {
+                    type = "alert", source = Redact(alert.Source), detected_at = alert.DetectedAt, stream_time = Math.Round(alert.StreamTime, 3),
+                    pdq = alert.Hash.ToString(), quality = alert.Quality, distance = alert.Distance, lag_seconds = Math.Round(alert.LagSeconds, 3),
+                    entry = VideoCommand.Entry(banks, alert.MatchId), saved_frame = alert.SavedFrame,
+                });
+                lock (stdout) { stdout.WriteLine(json); stdout.Flush(); }
+                hooks?.Post(json);
+            },
+            status => Console.Error.WriteLine(JsonSerializer.Serialize(new
+            {
+                type = status.Event, source = Redact(status.Source), at = status.At, message = status.Message,
+                frames_hashed = status.FramesHashed, stream_time = Math.Round(status.StreamTime, 3), lag_seconds = Math.Round(status.LagSeconds, 3), reconnects = status.Reconnects,
+            })));
+        try
+        {
+            watcher.Run(cancel.Token);
+            return ExitCodes.Ok;
+        }
+        catch (VideoException ex)
+        {
+            Console.Error.WriteLine($"safeguard: {Redact(source)}: {ex.Message}");
+            return ExitCodes.SomeFailed;
+        }
+    }
+
+    /// <summary>Stream URLs may carry credentials (rtsp://user:pass@...): never print them.</summary>
+    internal static string Redact(string source) =>
+        Uri.TryCreate(source, UriKind.Absolute, out var u) && !string.IsNullOrEmpty(u.UserInfo)
+            ? source.Replace(u.UserInfo + "@", "***@", StringComparison.Ordinal) : source;
+
+    /// <summary>Posts alerts from a background queue, so a slow endpoint never delays matching.</summary>
+    private sealed class WebhookSender : IDisposable
+    {
+        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
+        private readonly BlockingCollection<string> _queue = new(1000);
+        private readonly Thread _thread;
+        private readonly string _url;
+
+        public WebhookSender(string url)
+        {
+            _url = url;
+            _thread = new Thread(() =>
+            {
+                foreach (var json in _queue.GetConsumingEnumerable())
+                {
+                    try
+                    {
+                        using var resp = _http.PostAsync(_url, new StringContent(json, Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
+                        if (!resp.IsSuccessStatusCode) Console.Error.WriteLine($"safeguard: webhook answered {(int)resp.StatusCode}");
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                    {
+                        Console.Error.WriteLine($"safeguard: webhook failed: {ex.Message}");
+                    }
+                }
+            }) { IsBackground = true, Name = "safeguard-webhook" };
+            _thread.Start();
+        }
+
+        public void Post(string json)
+        {
+            if (!_queue.TryAdd(json)) Console.Error.WriteLine("safeguard: webhook queue full; alert not posted");
+        }
+
+        public void Dispose()
+        {
+            _queue.CompleteAdding();
+            _thread.Join(TimeSpan.FromSeconds(6));
+            _http.Dispose();
+        }
+    }
+}
