@@ -49,6 +49,9 @@ public static class HashCommand
         return command;
     }
 
+    /// <summary>How 'hash' samples videos: vPDQ's default, one frame per second.</summary>
+    public static Safeguard.Video.Vpdq.VpdqOptions VideoOptions { get; set; } = Safeguard.Video.Vpdq.VpdqOptions.Default;
+
     public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
@@ -58,7 +61,9 @@ public static class HashCommand
         OrderedParallel.Run(
             InputWalker.Expand(paths),
             () => new FileHasher(options),
-            (hasher, item) => item.Error is null ? hasher.HashFile(item.Path) : new FileHashResult { Path = item.Path, Error = item.Error },
+            (hasher, item) => item.Error is null
+                ? (options.Signals.HasFlag(HashSignals.Pdq) ? Safeguard.Video.VideoFiles.HashFileOrVideo(hasher, item.Path, VideoOptions) : hasher.HashFile(item.Path))
+                : new FileHashResult { Path = item.Path, Error = item.Error },
             result =>
             {
                 if (result.Failed)

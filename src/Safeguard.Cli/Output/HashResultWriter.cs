@@ -52,7 +52,12 @@ public sealed class HashResultWriter
     private void WriteCsv(FileHashResult r)
     {
         _out.Write(Csv.Field(r.Path));
-        if (_signals.HasFlag(HashSignals.Pdq))
+        if (_signals.HasFlag(HashSignals.Pdq) && r.IsVideo)
+        {
+            // Videos have no single PDQ: empty pdq/quality columns (vPDQ is in jsonl and 'video hash').
+            _out.Write(new string(',', _dihedral ? 9 : 2));
+        }
+        else if (_signals.HasFlag(HashSignals.Pdq))
         {
             if (_dihedral)
                 foreach (var h in r.DihedralHashes!) { _out.Write(','); _out.Write(h.ToString()); }
@@ -76,6 +81,13 @@ public sealed class HashResultWriter
         _json.Reset(_jsonBuffer);
         _json.WriteStartObject();
         _json.WriteString("path", r.Path);
+        if (r.IsVideo)
+        {
+            _json.WriteString("kind", "video");
+            if (r.Vpdq is not null) { _json.WriteString("vpdq", r.Vpdq); _json.WriteNumber("vpdq_frames", r.VpdqFrames); }
+            _json.WriteNumber("width", r.Width);
+            _json.WriteNumber("height", r.Height);
+        }
         if (_signals.HasFlag(HashSignals.Pdq) && r.Pdq is { } pdq)
         {
             _json.WriteString("pdq", pdq.Hash.ToString());
@@ -90,6 +102,7 @@ public sealed class HashResultWriter
             _json.WriteNumber("height", r.Height);
         }
         if (r.Md5 is not null) _json.WriteString("md5", FileHashResult.Hex(r.Md5));
+        if (r.IsVideo && r.Md5 is not null) _json.WriteString("video_md5", FileHashResult.Hex(r.Md5));
         if (r.Sha1 is not null) _json.WriteString("sha1", FileHashResult.Hex(r.Sha1));
         if (r.Sha256 is not null) _json.WriteString("sha256", FileHashResult.Hex(r.Sha256));
         _json.WriteNumber("size", r.Size);

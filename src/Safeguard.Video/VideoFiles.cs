@@ -1,0 +1,56 @@
+using Safeguard.Hashing.Files;
+using Safeguard.Hashing.Imaging;
+using Safeguard.Video.Vpdq;
+
+namespace Safeguard.Video;
+
+/// <summary>Recognises video files by their first bytes and hashes them inside the image file pipeline.</summary>
+public static class VideoFiles
+{
+    /// <summary>MP4/MOV/3GP, Matroska/WebM, AVI, FLV (the image sniffer's list), plus MPEG-TS, MPEG-PS and ASF/WMV.</summary>
+    public static bool LooksLikeVideo(ReadOnlySpan<byte> b) =>
+        ImageFormatSniffer.LooksLikeVideo(b)
+        || (b.Length >= 377 && b[0] == 0x47 && b[188] == 0x47 && b[376] == 0x47)
+        || (b.Length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 1 && b[3] == 0xBA)
+        || (b.Length >= 4 && b[0] == 0x30 && b[1] == 0x26 && b[2] == 0xB2 && b[3] == 0x75);
+
+    public static bool LooksLikeVideo(string path)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            Span<byte> head = stackalloc byte[512];
+            int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return LooksLikeVideo(head[..n]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Hashes a file with <paramref name="hasher"/> and, when it is a video, adds its vPDQ (and
+    /// clears the image decoder's "this is a video" error). The whole file's MD5 is the video_md5 signal.
+    /// </summary>
+    public static FileHashResult HashFileOrVideo(FileHasher hasher, string path, VpdqOptions videoOptions, CancellationToken cancel = default)
+    {
+        if (!LooksLikeVideo(path)) return hasher.HashFile(path);
+        var result = hasher.HashFile(path);
+        var video = VpdqHasher.HashFile(path, videoOptions with { ComputeMd5 = false }, cancel);
+        result.IsVideo = true;
+        result.Pdq = null;
+        result.DihedralHashes = null;
+        if (video.Failed)
+        {
+            result.Error = $"video: {video.Error}";
+            return result;
+        }
+        result.Error = null;
+        result.Width = video.Info!.Width;
+        result.Height = video.Info.Height;
+        result.Vpdq = VpdqText.FormatCompact(video.Frames);
+        result.VpdqFrames = video.Frames.Count;
+        return result;
+    }
+}
