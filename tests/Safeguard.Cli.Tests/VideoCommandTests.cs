@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Safeguard.Cli.Tests;
+
+/// <summary>The video commands through the real binary: hash, bank import of video signals, match, watch.</summary>
+public sealed class VideoCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-cli-video-").FullName;
+    private string Db => Path.Combine(_dir, "banks.db");
+    private static readonly string Videos = Path.Combine(FindTestData(), "vpdq", "videos");
+    private static readonly string Samples = Path.Combine(FindTestData(), "vpdq", "sample-hashes");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string FindTestData()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            foreach (var c in new[] { Path.Combine(d.FullName, "shared", "testdata"), Path.Combine(d.FullName, "..", "shared", "testdata") })
+                if (Directory.Exists(Path.Combine(c, "vpdq"))) return Path.GetFullPath(c);
+        throw new DirectoryNotFoundException("shared/testdata");
+    }
+
+    private (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "safeguard.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add("--db");
+        psi.ArgumentList.Add(Db);
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); Assert.Fail("safeguard did not finish"); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void Hash_handles_videos_beside_images_and_carries_on_past_bad_ones()
+    {
+        var folder = Path.Combine(_dir, "media");
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(Videos, "pattern-sd-grey-bar.mp4"), Path.Combine(folder, "a-video.mp4"));
+        File.Copy(Path.Combine(FindTestData(), "pdq", "misc-images", "c.png"), Path.Combine(folder, "b-image.png"));
+        var bytes = File.ReadAllBytes(Path.Combine(Videos, "pattern-sd-grey-bar.mp4"));
+        File.WriteAllBytes(Path.Combine(folder, "c-truncated.mp4"), bytes[..4096]);
+        File.WriteAllBytes(Path.Combine(folder, "d-empty.mp4"), []);
+        var r = Run("hash", "--format", "jsonl", folder);
+        Assert.Equal(1, r.Exit);
+        var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var video = lines.Single(l => l.GetProperty("path").GetString()!.EndsWith("a-video.mp4"));
+        Assert.Equal("video", video.GetProperty("kind").GetString());
+        Assert.Equal(7, video.GetProperty("vpdq_frames").GetInt32());
+        Assert.Equal(video.GetProperty("md5").GetString(), video.GetProperty("video_md5").GetString());
+        Assert.Contains(lines, l => l.GetProperty("path").GetString()!.EndsWith("b-image.png") && l.TryGetProperty("pdq", out _));
+        Assert.Contains("c-truncated.mp4", r.Err);
+    }
+
+    [Fact]
+    public void Video_hash_rows_line_up_with_metas_every_frame_file()
+    {
+        var r = Run("video", "hash", "--every-frame", Path.Combine(Videos, "test-padded-dimensions.mp4"));
+        Assert.Equal(0, r.Exit);
+        var ours = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var meta = File.ReadAllLines(Path.Combine(Samples, "test-padded-dimensions.txt"));
+        Assert.Equal(meta.Length, ours.Length);
+        // This video's frames hash identically to Meta's (distance 0 on every frame in the library tests).
+        Assert.Equal(meta, ours);
+    }
+
+    [Fact]
+    public void Banked_videos_and_frames_match_with_timestamps()
+    {
+        Assert.Equal(0, Run("bank", "create", "videos").Exit);
+        var csv = Run("video", "hash", "--format", "csv", Path.Combine(Videos, "chair-orig-22-sd-bar.mp4"));
+        Assert.Equal(0, csv.Exit);
+        var list = Path.Combine(_dir, "videos.csv");
+        File.WriteAllText(list, csv.Out);
+        var import = Run("bank", "import", "videos", list);
+        Assert.Equal(0, import.Exit);
+        Assert.Contains("added 2", import.Out);
+
+        // A PDQ entry: Meta's hash of the best-quality frame at 3 s of the doorknob video.
+        var row = File.ReadLines(Path.Combine(Samples, "doorknob-hd-no-bar.txt")).Select(l => l.Split(','))
+            .Where(p => int.Parse(p[0]) % 30 == 0).MaxBy(p => int.Parse(p[1]))!;
+        Assert.Equal(0, Run("bank", "add", "videos", $"pdq:{row[2]}", "--content-id", "door-frame").Exit);
+
+        var r = Run("video", "match", Path.Combine(Videos, "chair-22-sd-grey-bar.mp4"), Path.Combine(Videos, "doorknob-hd-no-bar.mp4"),
+            Path.Combine(Videos, "pattern-hd-no-bar.mp4"), Path.Combine(_dir, "missing.mp4"));
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("missing.mp4", r.Err);
+        var results = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, results.Count);
+        Assert.True(results[0].GetProperty("matched").GetBoolean());
+        Assert.Equal("vpdq", results[0].GetProperty("videos")[0].GetProperty("entry").GetProperty("signal_type").GetString());
+        var frame = results[1].GetProperty("frame_matches")[0];
+        Assert.Equal("door-frame", frame.GetProperty("entry").GetProperty("content_id").GetString());
+        Assert.Contains(double.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture),
+            frame.GetProperty("timestamps").EnumerateArray().Select(t => t.GetDouble()));
+        Assert.False(results[2].GetProperty("matched").GetBoolean());
+
+        // The exact signal: the same file's MD5.
+        var exact = Run("video", "match", Path.Combine(Videos, "chair-orig-22-sd-bar.mp4"));
+        Assert.Equal("video_md5", JsonDocument.Parse(exact.Out).RootElement.GetProperty("exact")[0].GetProperty("signal_type").GetString());
+
+        var export = Run("bank", "export", "videos", "-");
+        Assert.Contains("vpdq ", export.Out);
+        Assert.Contains("video_md5 ", export.Out);
+    }
+
+    [Fact]
+    public void Watch_a_file_alerts_on_a_banked_frame_and_a_missing_source_fails_clearly()
+    {
+        var created = Run("bank", "create", "frames");
+        Assert.True(created.Exit == 0, created.Err);
+        // Meta's hash of frame 90 (3 s) of a slowly moving clip; sampling at 2 fps takes frame 90.
+        var row = File.ReadLines(Path.Combine(Samples, "chair-orig-22-sd-bar.txt")).Select(l => l.Split(',')).First(p => p[0] == "90");
+        Assert.Equal(0, Run("bank", "add", "frames", $"pdq:{row[2]}", "--content-id", "chair-3s").Exit);
+        var r = Run("watch", Path.Combine(Videos, "chair-orig-22-sd-bar.mp4"), "--bank", "frames", "--rate", "2", "--scene", "0");
+        Assert.True(r.Exit == 0, r.Err);
+        var alert = JsonDocument.Parse(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0]).RootElement;
+        Assert.Equal("alert", alert.GetProperty("type").GetString());
+        Assert.Equal("chair-3s", alert.GetProperty("entry").GetProperty("content_id").GetString());
+        Assert.InRange(alert.GetProperty("stream_time").GetDouble(), 0, 22.5);
+        Assert.Contains(r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("stream_time").GetDouble()),
+            t => Math.Abs(t - 3.0) < 0.01);
+
+        var missing = Run("watch", Path.Combine(_dir, "nope.mp4"), "--bank", "frames", "--stall-timeout", "3");
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains("nope.mp4", missing.Err);
+    }
+}
