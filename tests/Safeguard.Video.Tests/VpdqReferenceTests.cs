@@ -33,6 +33,8 @@ public sealed class VpdqReferenceTests(TestVideoHashes hashes, ITestOutputHelper
         double within10 = all.Count(d => d <= 10) / (double)all.Count;
         Assert.True(within10 >= 0.99, $"only {within10:P2} of quality>=80 frames within distance 10");
         Assert.True(all[all.Count / 2] <= 2, $"median distance {all[all.Count / 2]} > 2");
+        // Regression guard for the conversion flags (area+accurate_rnd gives 93.5% identical hashes).
+        Assert.True(all.Count(d => d == 0) >= all.Count * 0.85, $"only {all.Count(d => d == 0)} of {all.Count} frames identical");
     }
 
     internal static string Summary(List<int> d)

@@ -20,7 +20,7 @@ public sealed record FrameReaderOptions
     /// <summary>No decoded data for this long kills the decoder with a timeout error.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Swscale flags of the YUV-to-RGB conversion; vPDQ uses area.</summary>
-    public string SwsFlags { get; init; } = "area";
+    public string SwsFlags { get; init; } = "area+accurate_rnd";
     public int DecoderThreads { get; init; }
 }
 

@@ -20,7 +20,7 @@ public sealed record VpdqOptions
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>swscale flags for YUV to RGB; vPDQ's are <c>area</c>.</summary>
-    public string SwsFlags { get; init; } = "area";
+    public string SwsFlags { get; init; } = "area+accurate_rnd";
     /// <summary>FFmpeg decoder threads (0: FFmpeg's choice).</summary>
     public int DecoderThreads { get; init; }
 

@@ -20,7 +20,9 @@ public static class VideoCommand
         public readonly Option<long> MaxPixels = new("--max-pixels") { Description = "Refuse videos whose frames have more pixels than this.", DefaultValueFactory = _ => Safeguard.Video.Ffmpeg.VideoProbe.DefaultMaxPixels };
         public readonly Option<double> Timeout = new("--stall-timeout") { Description = "Seconds without decoded data before a video is abandoned.", DefaultValueFactory = _ => 60 };
 
-        public void AddTo(Command c) { c.Add(EveryFrame); c.Add(Interval); c.Add(Fast); c.Add(Unletterbox); c.Add(MaxPixels); c.Add(Timeout); }
+        public readonly Option<string> SwsFlags = new("--sws-flags") { Description = "swscale flags of the YUV-to-RGB conversion (default area+accurate_rnd: closest to Meta's sample hashes; vPDQ's own code asks for area).", DefaultValueFactory = _ => "area+accurate_rnd" };
+
+        public void AddTo(Command c) { c.Add(EveryFrame); c.Add(Interval); c.Add(Fast); c.Add(Unletterbox); c.Add(MaxPixels); c.Add(Timeout); c.Add(SwsFlags); }
 
         public VpdqOptions Read(ParseResult p)
         {
@@ -32,6 +34,8 @@ public static class VideoCommand
                 EveryFrame = p.GetValue(EveryFrame), IntervalSeconds = interval, Fast = p.GetValue(Fast),
                 Unletterbox = p.GetValue(Unletterbox), MaxPixels = p.GetValue(MaxPixels),
                 StallTimeout = TimeSpan.FromSeconds(Math.Max(1, p.GetValue(Timeout))),
+                SwsFlags = System.Text.RegularExpressions.Regex.IsMatch(p.GetValue(SwsFlags) ?? "", "^[a-z_+]+$")
+                    ? p.GetValue(SwsFlags)! : throw new UsageException("--sws-flags: letters, '_' and '+' only (e.g. area, bicubic+accurate_rnd)"),
             };
         }
     }
