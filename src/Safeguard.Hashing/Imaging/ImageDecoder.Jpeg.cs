@@ -10,6 +10,9 @@ public sealed unsafe partial class ImageDecoder
     private byte* _planeBuffer;
     private long _planeCapacity;
 
+    /// <summary>True when the system's libjpeg-turbo (libturbojpeg.so.0) could be loaded.</summary>
+    public static bool SystemJpegAvailable => TurboJpeg.IsAvailable;
+
     /// <summary>
     /// Decodes a YCbCr or greyscale JPEG to its raw planes with the system's libjpeg-turbo.
     /// False when that path does not apply (library missing, CMYK, RGB or unusual sampling,
