@@ -44,9 +44,21 @@ public static class HashCommand
             try { chosen = HashSignalNames.Parse(parse.GetValue(signals)!); }
             catch (FormatException ex) { throw new UsageException($"--signals: {ex.Message}"); }
             var hashOptions = options.Read(parse) with { Signals = chosen };
+            RejectUnknownOptions(parse.GetValue(paths)!);
             return Run(parse.GetValue(paths)!, hashOptions, parse.GetValue(format), parse.GetValue(threads));
         });
         return command;
+    }
+
+    /// <summary>
+    /// The parser hands unknown "--options" over as paths; one that names no file is a typo.
+    /// A real file whose name starts with "--" is still hashed.
+    /// </summary>
+    public static void RejectUnknownOptions(IEnumerable<string> paths)
+    {
+        foreach (var p in paths)
+            if (p.StartsWith("--", StringComparison.Ordinal) && !File.Exists(p) && !Directory.Exists(p))
+                throw new UsageException($"unknown option '{p}'");
     }
 
     public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads)
