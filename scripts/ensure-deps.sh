@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Safeguard's tests and tools need, when they are missing.
+# Installs the Debian packages Safeguard's tests and tools need, when they are missing
+# (all of them, or with --runtime those the program itself uses).
 # Idempotent: does nothing when everything is present.
 set -euo pipefail
 packages=(
@@ -7,6 +8,10 @@ packages=(
   libjpeg-turbo-progs   # djpeg, the decode baseline of `safeguard bench hash`
   postgresql            # throwaway server for the bank store tests (scripts/start-postgres.sh)
 )
+# With --runtime, only what the safeguard program itself uses.
+if [ "${1:-}" = "--runtime" ]; then
+  packages=(libturbojpeg0 ffmpeg)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
