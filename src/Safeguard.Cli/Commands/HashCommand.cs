@@ -97,6 +97,10 @@ public sealed class ImageHashingOptions
     public readonly Option<bool> Unletterbox = new("--unletterbox") { Description = "Remove uniform black or white borders before hashing." };
     public readonly Option<bool> FullResolution = new("--full-resolution") { Description = "Hash the full-resolution decode instead of the reference's 512x512 resize (as the Python tooling does)." };
     public readonly Option<bool> ExifOrientation = new("--exif-orientation") { Description = "Apply the EXIF orientation tag before hashing (the reference ignores it)." };
+    public readonly Option<bool> Fast = new("--fast")
+    {
+        Description = "Approximate: decode large JPEGs at reduced scale (much faster; hashes differ from the exact ones by a few bits).",
+    };
     public readonly Option<long> MaxPixels = new("--max-pixels")
     {
         Description = "Refuse images whose header claims more pixels than this.",
@@ -109,6 +113,7 @@ public sealed class ImageHashingOptions
         command.Add(Unletterbox);
         command.Add(FullResolution);
         command.Add(ExifOrientation);
+        command.Add(Fast);
         command.Add(MaxPixels);
     }
 
@@ -121,7 +126,12 @@ public sealed class ImageHashingOptions
             Dihedral = parse.GetValue(Dihedral),
             Unletterbox = parse.GetValue(Unletterbox),
             Sizing = parse.GetValue(FullResolution) ? PdqSizing.FullResolution : PdqSizing.Reference512,
-            Decode = new DecodeOptions { MaxPixels = maxPixels, ApplyExifOrientation = parse.GetValue(ExifOrientation) },
+            Decode = new DecodeOptions
+            {
+                MaxPixels = maxPixels,
+                ApplyExifOrientation = parse.GetValue(ExifOrientation),
+                ReducedScaleJpeg = parse.GetValue(Fast),
+            },
         };
     }
 }

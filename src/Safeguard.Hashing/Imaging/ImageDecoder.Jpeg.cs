@@ -71,6 +71,35 @@ public sealed unsafe partial class ImageDecoder
         }
     }
 
+    /// <summary>
+    /// Decodes a YCbCr or greyscale JPEG at the smallest of 1/8, 1/4 and 1/2 scale that keeps
+    /// both sides at least <paramref name="minSide"/> pixels. False when that does not apply.
+    /// </summary>
+    public bool TryDecodeJpegScaled(ReadOnlySpan<byte> encoded, int minSide, out PixelView pixels)
+    {
+        pixels = default;
+        if (!_options.UseSystemJpeg || encoded.Length < 3 || ImageFormatSniffer.Sniff(encoded) != ImageFormat.Jpeg || !TurboJpeg.IsAvailable)
+            return false;
+        if (_tj == 0) _tj = TurboJpeg.InitDecompress();
+        if (_tj == 0) return false;
+        fixed (byte* jpeg = encoded)
+        {
+            if (TurboJpeg.DecompressHeader(_tj, jpeg, (nuint)encoded.Length, out int w, out int h, out _, out int cs) != 0)
+                return false;
+            if (w <= 0 || h <= 0 || (long)w * h > _options.MaxPixels) return false;
+            if (cs != TurboJpeg.ColorspaceYCbCr && cs != TurboJpeg.ColorspaceGray) return false;
+            int denom = 1;
+            foreach (int d in new[] { 8, 4, 2 })
+                if ((w + d - 1) / d >= minSide && (h + d - 1) / d >= minSide) { denom = d; break; }
+            int sw = (w + denom - 1) / denom, sh = (h + denom - 1) / denom;
+            Ensure(ref _pixels, ref _pixelCapacity, 4L * sw * sh);
+            if (TurboJpeg.Decompress(_tj, jpeg, (nuint)encoded.Length, _pixels, sw, 4 * sw, sh, TurboJpeg.PixelFormatRgba, 0) != 0)
+                return false;
+            pixels = new PixelView(new ReadOnlySpan<byte>(_pixels, checked(4 * sw * sh)), sw, sh, 4 * sw, PixelLayout.Rgba8888);
+            return true;
+        }
+    }
+
     /// <summary>Full pixels from planes: grey as is, colour through libjpeg's upsampling and conversion.</summary>
     public PixelView ToPixels(in YccPlanes planes, bool greyIfNeutral = true)
     {
