@@ -63,7 +63,7 @@ public static class BenchCommand
         static HashBenchmark.Figures Best(HashBenchmark.Figures? a, HashBenchmark.Figures b) => a is null || b.Seconds < a.Seconds ? b : a;
         for (int r = 0; r < rounds; r++)
         {
-            if (bench.RunDjpeg(djpeg, tiny) is { } d && (dj is null || d.Raw.Seconds < dj.Value.Raw.Seconds)) dj = d;
+            if (bench.RunDjpeg(djpeg, tiny) is { } round && (dj is null || round.Raw.Seconds < dj.Value.Raw.Seconds)) dj = round;
             ours1 = Best(ours1, bench.RunPipeline(pdqOnly, threads: 1));
             oursPdq = Best(oursPdq, bench.RunPipeline(pdqOnly));
             oursAll = Best(oursAll, bench.RunPipeline(all));
