@@ -22,15 +22,9 @@ public sealed unsafe partial class ImageDecoder
     public bool TryDecodeJpegPlanes(ReadOnlySpan<byte> encoded, out YccPlanes planes)
     {
         planes = default;
-        if (!_options.UseSystemJpeg || encoded.Length < 3 || ImageFormatSniffer.Sniff(encoded) != ImageFormat.Jpeg || !TurboJpeg.IsAvailable)
-            return false;
-        if (_tj == 0) _tj = TurboJpeg.InitDecompress();
-        if (_tj == 0) return false;
         fixed (byte* jpeg = encoded)
         {
-            if (TurboJpeg.DecompressHeader(_tj, jpeg, (nuint)encoded.Length, out int w, out int h, out int samp, out int cs) != 0)
-                return false;
-            if (w <= 0 || h <= 0 || (long)w * h > _options.MaxPixels) return false;
+            if (!TryReadJpegHeader(jpeg, encoded, out int w, out int h, out int samp, out int cs)) return false;
             (int subX, int subY) = samp switch
             {
                 TurboJpeg.Samp444 => (1, 1),
@@ -78,15 +72,9 @@ public sealed unsafe partial class ImageDecoder
     public bool TryDecodeJpegScaled(ReadOnlySpan<byte> encoded, int minSide, out PixelView pixels)
     {
         pixels = default;
-        if (!_options.UseSystemJpeg || encoded.Length < 3 || ImageFormatSniffer.Sniff(encoded) != ImageFormat.Jpeg || !TurboJpeg.IsAvailable)
-            return false;
-        if (_tj == 0) _tj = TurboJpeg.InitDecompress();
-        if (_tj == 0) return false;
         fixed (byte* jpeg = encoded)
         {
-            if (TurboJpeg.DecompressHeader(_tj, jpeg, (nuint)encoded.Length, out int w, out int h, out _, out int cs) != 0)
-                return false;
-            if (w <= 0 || h <= 0 || (long)w * h > _options.MaxPixels) return false;
+            if (!TryReadJpegHeader(jpeg, encoded, out int w, out int h, out _, out int cs)) return false;
             if (cs != TurboJpeg.ColorspaceYCbCr && cs != TurboJpeg.ColorspaceGray) return false;
             int denom = 1;
             foreach (int d in new[] { 8, 4, 2 })
@@ -98,6 +86,18 @@ public sealed unsafe partial class ImageDecoder
             pixels = new PixelView(new ReadOnlySpan<byte>(_pixels, checked(4 * sw * sh)), sw, sh, 4 * sw, PixelLayout.Rgba8888);
             return true;
         }
+    }
+
+    /// <summary>A JPEG's header through the system library, within the pixel limit; false when that path does not apply.</summary>
+    private bool TryReadJpegHeader(byte* jpeg, ReadOnlySpan<byte> encoded, out int w, out int h, out int samp, out int cs)
+    {
+        w = h = samp = cs = 0;
+        if (!_options.UseSystemJpeg || encoded.Length < 3 || ImageFormatSniffer.Sniff(encoded) != ImageFormat.Jpeg || !TurboJpeg.IsAvailable)
+            return false;
+        if (_tj == 0) _tj = TurboJpeg.InitDecompress();
+        if (_tj == 0 || TurboJpeg.DecompressHeader(_tj, jpeg, (nuint)encoded.Length, out w, out h, out samp, out cs) != 0)
+            return false;
+        return w > 0 && h > 0 && (long)w * h <= _options.MaxPixels;
     }
 
     /// <summary>Full pixels from planes: grey as is, colour through libjpeg's upsampling and conversion.</summary>
