@@ -163,7 +163,7 @@ public sealed class ArchiveWalker(ArchiveLimits limits, Action<ScanItem> emit)
             CheckName(e.Name);
             if (e.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile)) continue;
             if (e.Length > limits.MaxMemberBytes) throw new ArchiveRefusedException($"member '{Shorten(e.Name)}' is {e.Length:N0} bytes, over the limit of {limits.MaxMemberBytes:N0}");
-            string path = display + "!/" + e.Name;
+            string path = display + "!/" + (e.Name.StartsWith("./", StringComparison.Ordinal) ? e.Name[2..] : e.Name);
             ReadMember(e.DataStream ?? Stream.Null, e.Length, path, depth, budget, ratioCheck);
             outBytes += e.Length;
         }

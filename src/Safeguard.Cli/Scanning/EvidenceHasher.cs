@@ -73,7 +73,8 @@ public sealed class EvidenceHasher : IDisposable
     public void HashBytes(ReadOnlySpan<byte> bytes, FileHashResult result)
     {
         _exact.HashBytes(bytes, result);
-        if (!WantPdq || ImageFormatSniffer.Sniff(bytes) == ImageFormat.Unknown) return;
+        var format = WantPdq ? ImageFormatSniffer.Sniff(bytes) : ImageFormat.Unknown;
+        if (format == ImageFormat.Unknown) return;
         PdqOutcome outcome;
         if (_cache is null || result.Sha256 is null)
         {
@@ -92,6 +93,8 @@ public sealed class EvidenceHasher : IDisposable
             }
             outcome = entry.Wait();
         }
+        // BMP and ICO magic bytes are short enough to occur in other files: failing to decode those is no error.
+        if (outcome.Error is not null && format is ImageFormat.Bmp or ImageFormat.Ico) return;
         result.Pdq = outcome.Pdq;
         result.DihedralHashes = outcome.Dihedral;
         result.Width = outcome.Width;
