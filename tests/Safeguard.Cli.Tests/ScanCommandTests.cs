@@ -165,6 +165,15 @@ public sealed class ScanCommandTests : CliFixture
         }
         Assert.True(new FileInfo(Path.Combine(ev, "bomb.zip")).Length < 20 << 20);
 
+        // A gzip bomb: 300 MB of zeros in a tar.gz of a few hundred KB.
+        using (var fs = File.Create(Path.Combine(ev, "bomb.tgz")))
+        using (var gz = new GZipStream(fs, CompressionLevel.Optimal))
+        using (var tar = new TarWriter(gz, TarEntryFormat.Pax))
+        {
+            var zeros = new ZeroStream(300L << 20);
+            tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "zeros.bin") { DataStream = zeros });
+        }
+
         // 20 archives deep.
         byte[] nested = Zip(("deepest.txt", "bottom"u8.ToArray()));
         for (int i = 19; i >= 1; i--) nested = Zip(($"level{i}.zip", nested));
@@ -194,6 +203,7 @@ public sealed class ScanCommandTests : CliFixture
         Assert.Contains("unsafe member path '/etc/passwd'", Str(byPath[P("absolute.zip")], "error"));
         Assert.Contains("unsafe member path '../up.txt'", Str(byPath[P("slip.tgz")], "error"));
         Assert.Contains("zip bomb", Str(byPath[P("bomb.zip")], "error"));
+        Assert.Contains("compression bomb", Str(byPath[P("bomb.tgz")], "error"));
         Assert.Contains("corrupt or truncated zip", Str(byPath[P("truncated.zip")], "error"));
         Assert.Contains("encrypted", Str(byPath[P("encrypted.zip") + "!/secret.jpg"], "error"));
         Assert.Equal(Sha256("visible"u8.ToArray()), Str(byPath[P("encrypted.zip") + "!/plain.txt"], "sha256"));
@@ -203,9 +213,31 @@ public sealed class ScanCommandTests : CliFixture
         Assert.Equal(8, Str(tooDeep, "path")!.Split("!/").Length - 1);
         Assert.DoesNotContain(byPath.Keys, k => k.EndsWith("deepest.txt", StringComparison.Ordinal));
 
-        foreach (var name in new[] { "slip.zip", "absolute.zip", "slip.tgz", "bomb.zip", "truncated.zip" })
+        foreach (var name in new[] { "slip.zip", "absolute.zip", "slip.tgz", "bomb.zip", "bomb.tgz", "truncated.zip" })
             Assert.Contains($"{P(name)}: ", r.Err);
         Assert.True(File.Exists(Path.Combine(outDir, "summary.json")));
+    }
+
+    /// <summary>A stream of zeros of a given length (so the tar writer knows the size up front).</summary>
+    private sealed class ZeroStream(long length) : Stream
+    {
+        private long _position;
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = (int)Math.Min(count, length - _position);
+            Array.Clear(buffer, offset, n);
+            _position += n;
+            return n;
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get => _position; set => _position = value; }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => _position = origin switch { SeekOrigin.Begin => offset, SeekOrigin.Current => _position + offset, _ => length + offset };
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static int IndexOf(byte[] data, byte[] pattern)
