@@ -80,7 +80,8 @@ public static class ScanCommand
                 {
                     var task = ctx.AddTask("scanning", maxValue: 1);
                     task.IsIndeterminate = true;
-                    return scanner.Run(inputs, dir, fingerprint, resume, caseName, new SpectreProgress(task, watch), errors);
+                    // Error lines go through the live display so they print above the bar, not through it.
+                    return scanner.Run(inputs, dir, fingerprint, resume, caseName, new SpectreProgress(task, watch), new LineWriter(console));
                 });
         }
         else
@@ -94,6 +95,12 @@ public static class ScanCommand
         Console.Out.WriteLine($"outputs: {Path.Combine(dir, "files.jsonl")}, files.csv, summary.json, case.vics.json");
         Console.Error.WriteLine($"safeguard: scanned {parsed.Files:N0} files in {watch.Elapsed.TotalSeconds:F1} s ({parsed.Files / Math.Max(watch.Elapsed.TotalSeconds, 1e-3):F1} files/s; {scanner.Cache.Computed:N0} PDQ hashes computed)");
         return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
+    }
+
+    private sealed class LineWriter(IAnsiConsole console) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+        public override void WriteLine(string? value) => console.WriteLine(value ?? "");
     }
 
     private sealed class SpectreProgress(ProgressTask task, Stopwatch watch) : IScanProgress
