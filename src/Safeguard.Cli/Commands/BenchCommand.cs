@@ -18,6 +18,7 @@ public static class BenchCommand
         bench.Add(CreateMakePhotos());
         bench.Add(BenchMatchCommand.Create());
         bench.Add(BenchMakeBankCommand.Create());
+        bench.Add(BenchScanCommand.Create());
         return bench;
     }
 
