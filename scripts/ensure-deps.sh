@@ -7,6 +7,7 @@ packages=(
   libturbojpeg0         # libjpeg-turbo with SIMD: the fast JPEG path of `safeguard hash`
   libjpeg-turbo-progs   # djpeg, the decode baseline of `safeguard bench hash`
   postgresql            # throwaway server for the bank store tests (scripts/start-postgres.sh)
+  ffmpeg                # video decoding; the GIF test writes its animation with it
 )
 # With --runtime, only what the safeguard program itself uses.
 if [ "${1:-}" = "--runtime" ]; then
