@@ -37,6 +37,13 @@ public static class VideoFiles
     {
         if (!LooksLikeVideo(path)) return hasher.HashFile(path);
         var result = hasher.HashFile(path);
+        AddVpdq(result, path, videoOptions, cancel);
+        return result;
+    }
+
+    /// <summary>Adds a video's vPDQ to a result that already has its exact hashes (the MD5 is the video_md5 signal).</summary>
+    public static void AddVpdq(FileHashResult result, string path, VpdqOptions videoOptions, CancellationToken cancel = default)
+    {
         var video = VpdqHasher.HashFile(path, videoOptions with { ComputeMd5 = false }, cancel);
         result.IsVideo = true;
         result.Pdq = null;
@@ -44,13 +51,12 @@ public static class VideoFiles
         if (video.Failed)
         {
             result.Error = $"video: {video.Error}";
-            return result;
+            return;
         }
         result.Error = null;
         result.Width = video.Info!.Width;
         result.Height = video.Info.Height;
         result.Vpdq = VpdqText.FormatCompact(video.Frames);
         result.VpdqFrames = video.Frames.Count;
-        return result;
     }
 }

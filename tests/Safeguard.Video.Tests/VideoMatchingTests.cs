@@ -52,6 +52,18 @@ public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper
     }
 
     [Fact]
+    public void FastSamplingStaysOnTheOneSecondGridAndMatchesExactHashes()
+    {
+        var fast = VpdqHasher.HashFile(TestData.Vpdq("videos/chair-22-sd-grey-bar.mp4"), new VpdqOptions { Fast = true, ComputeMd5 = false });
+        Assert.Null(fast.Error);
+        var exact = hashes.ByName["chair-22-sd-grey-bar"];
+        Assert.Equal(exact.Count, fast.Frames.Count);
+        foreach (var (f, e) in fast.Frames.Zip(exact))
+            Assert.InRange(f.FrameNumber - e.FrameNumber, 0, 2); // the next decodable frame, never drifting
+        Assert.True(VpdqMatcher.Compare(fast.Frames, hashes.ByName["chair-orig-22-sd-bar"]).IsMatch(80, 80));
+    }
+
+    [Fact]
     public void UnletterboxedPatternReencodeMatchesItsOriginal()
     {
         // pattern-sd-grey-bar is pattern-hd-no-bar in grey with black side bars: even Meta's own

@@ -182,6 +182,7 @@ public sealed class BankIndex
     private ExactIndex? ExactFor(string signalType) => signalType switch
     {
         "md5" => _md5,
+        "video_md5" => _md5, // MD5 of a whole video file: found by the file's md5
         "sha1" => _sha1,
         "sha256" => _sha256,
         _ => null,

@@ -39,6 +39,7 @@ public static class MatchCommand
             return BankCommandSupport.Run(parse, async store =>
             {
                 var index = await BankIndex.LoadAsync(store, parse.GetValue(banks));
+                settings = settings with { Videos = await Video.VideoBanks.LoadAsync(store, parse.GetValue(banks) ?? [], includePdqAndMd5: false) };
                 return Run(index, queries, hashOptions, settings, parse.GetValue(format), parse.GetValue(threads));
             });
         });
@@ -158,7 +159,9 @@ public static class MatchCommand
         var r = o.File!;
         return m.SignalType switch
         {
+            "pdq" when r.IsVideo => "", // a frame of the video matched (see 'video match' for timestamps)
             "pdq" => m.Transform is { } t && r.DihedralHashes is { } d ? d[(int)t].ToString() : r.Pdq!.Value.Hash.ToString(),
+            "video_md5" => FileHashResult.Hex(r.Md5),
             "md5" => FileHashResult.Hex(r.Md5),
             "sha1" => FileHashResult.Hex(r.Sha1),
             "sha256" => FileHashResult.Hex(r.Sha256),

@@ -39,6 +39,7 @@ public static class ScanCommand
             {
                 var bankNames = parse.GetValue(banks) ?? [];
                 var index = await BankIndex.LoadAsync(store, bankNames);
+                settings = settings with { Videos = await Video.VideoBanks.LoadAsync(store, bankNames, includePdqAndMd5: false) };
                 Directory.CreateDirectory(dir);
                 string fingerprint = JsonSerializer.Serialize(new
                 {

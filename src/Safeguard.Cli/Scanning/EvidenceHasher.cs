@@ -31,7 +31,18 @@ public sealed class EvidenceHasher : IDisposable
     public bool WantPdq { get; }
 
     /// <summary>Hashes a file on disk; <paramref name="display"/> is the path reported.</summary>
+    /// <summary>How videos found on disk are sampled (null: videos get exact hashes only).</summary>
+    public Safeguard.Video.Vpdq.VpdqOptions? VideoOptions { get; init; } = Safeguard.Video.Vpdq.VpdqOptions.Default with { Fast = true, ComputeMd5 = false };
+
     public FileHashResult HashFile(string path, string display)
+    {
+        var result = HashFileBytes(path, display);
+        if (VideoOptions is { } vo && WantPdq && Safeguard.Video.VideoFiles.LooksLikeVideo(path))
+            Safeguard.Video.VideoFiles.AddVpdq(result, path, vo);
+        return result;
+    }
+
+    private FileHashResult HashFileBytes(string path, string display)
     {
         try
         {

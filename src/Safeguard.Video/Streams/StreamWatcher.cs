@@ -57,7 +57,8 @@ public sealed class StreamWatcher(string source, PdqIndex index, WatchOptions op
     {
         var inv = CultureInfo.InvariantCulture;
         double interval = 1.0 / Math.Max(0.01, options.SampleRate);
-        var expr = string.Create(inv, $"isnan(prev_selected_t)+gte(t-prev_selected_t\\,{interval:0.######})");
+        // One frame per interval bin (anchored at time 0, so the cadence does not drift), plus scene changes.
+        var expr = string.Create(inv, $"isnan(prev_selected_t)+gt(floor(t/{interval:0.######})\\,floor(prev_selected_t/{interval:0.######}))");
         if (options.SceneThreshold > 0) expr += string.Create(inv, $"+gt(scene\\,{options.SceneThreshold:0.###})");
         return $"select='{expr}'";
     }

@@ -57,9 +57,11 @@ public static class VpdqHasher
         if (fast)
         {
             inputArgs.AddRange(["-skip_frame", "noref"]);
-            // First decoded frame at or after each boundary of step frames (in time).
-            double interval = step / info.FrameRate - 0.5 / info.FrameRate;
-            filter = string.Create(CultureInfo.InvariantCulture, $"select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,{interval:0.######})'");
+            // The first decoded frame in each bin of step frames, bins anchored at time 0 (so a
+            // skipped frame never shifts the later samples). Half a frame of slack absorbs rounding.
+            double interval = step / info.FrameRate, slack = 0.5 / info.FrameRate;
+            filter = string.Create(CultureInfo.InvariantCulture,
+                $"select='isnan(prev_selected_t)+gt(floor((t+{slack:0.########})/{interval:0.########})\\,floor((prev_selected_t+{slack:0.########})/{interval:0.########}))'");
         }
         else if (step > 1)
         {

@@ -18,7 +18,9 @@ public sealed class VideoBanks
     public VpdqIndex Videos { get; } = new();
     public Dictionary<string, List<int>> VideoMd5 { get; } = new(StringComparer.Ordinal);
 
-    public static async Task<VideoBanks> LoadAsync(IBankStore store, IReadOnlyList<string> banks, CancellationToken ct = default)
+    /// <param name="includePdqAndMd5">False when a <see cref="Safeguard.Banks.Matching.BankIndex"/> already matches
+    /// PDQ and MD5 entries (match, scan): only vPDQ videos are loaded.</param>
+    public static async Task<VideoBanks> LoadAsync(IBankStore store, IReadOnlyList<string> banks, CancellationToken ct = default, bool includePdqAndMd5 = true)
     {
         var result = new VideoBanks();
         var names = banks.Count > 0 ? banks : (await store.ListBanksAsync(ct)).Select(b => b.Name).ToList();
@@ -28,6 +30,7 @@ public sealed class VideoBanks
             await foreach (var e in store.EnumerateEntriesAsync(bank, includeDisabled: false, ct: ct))
             {
                 int id = result.Entries.Count;
+                if (!includePdqAndMd5 && e.SignalType != "vpdq") continue;
                 switch (e.SignalType)
                 {
                     case "pdq":
