@@ -16,6 +16,8 @@ public static class VideoFiles
 
     public static bool LooksLikeVideo(string path)
     {
+        // Opening a FIFO or device would block or never end: only regular files are sniffed.
+        if (!UnixFileType.IsRegularFile(path)) return false;
         try
         {
             using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
