@@ -111,6 +111,48 @@ public sealed class VideoCommandTests : IDisposable
     }
 
     [Fact]
+    public void Match_and_scan_handle_videos_beside_images()
+    {
+        Assert.Equal(0, Run("bank", "create", "mixed").Exit);
+        var csv = Run("video", "hash", "--format", "csv", Path.Combine(Videos, "chair-orig-22-sd-bar.mp4"));
+        var list = Path.Combine(_dir, "v.csv");
+        File.WriteAllText(list, csv.Out);
+        Assert.Equal(0, Run("bank", "import", "mixed", list).Exit);
+        var row = File.ReadLines(Path.Combine(Samples, "pattern-hd-no-bar.txt")).First().Split(',');
+        Assert.Equal(0, Run("bank", "add", "mixed", $"pdq:{row[2]}", "--content-id", "pattern-frame").Exit);
+
+        var media = Path.Combine(_dir, "media");
+        Directory.CreateDirectory(media);
+        File.Copy(Path.Combine(Videos, "chair-22-sd-grey-bar.mp4"), Path.Combine(media, "reencode.mp4"));
+        File.Copy(Path.Combine(Videos, "chair-orig-22-sd-bar.mp4"), Path.Combine(media, "same-file.mp4"));
+        File.Copy(Path.Combine(Videos, "pattern-hd-no-bar.mp4"), Path.Combine(media, "pattern.mp4"));
+        File.Copy(Path.Combine(Videos, "doorknob-hd-no-bar.mp4"), Path.Combine(media, "other.mp4"));
+        File.WriteAllBytes(Path.Combine(media, "broken.mp4"), File.ReadAllBytes(Path.Combine(Videos, "doorknob-hd-no-bar.mp4"))[..2000]);
+        File.Copy(Path.Combine(FindTestData(), "pdq", "misc-images", "c.png"), Path.Combine(media, "image.png"));
+
+        var match = Run("match", media, "--format", "jsonl");
+        Assert.Equal(1, match.Exit);
+        Assert.Contains("broken.mp4", match.Err);
+        var hits = match.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(e => (Path.GetFileName(e.GetProperty("path").GetString()), e.GetProperty("signal_type").GetString())).ToList();
+        Assert.Contains(("reencode.mp4", "vpdq"), hits);
+        Assert.Contains(("same-file.mp4", "video_md5"), hits);
+        Assert.Contains(("same-file.mp4", "vpdq"), hits);
+        Assert.Contains(("pattern.mp4", "pdq"), hits);
+        Assert.DoesNotContain(hits, h => h.Item1 is "other.mp4" or "image.png");
+
+        var outDir = Path.Combine(_dir, "scan-out");
+        var scan = Run("scan", media, "--out", outDir);
+        Assert.Equal(1, scan.Exit);
+        var files = File.ReadLines(Path.Combine(outDir, "files.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(e => Path.GetFileName(e.GetProperty("path").GetString()!), e => e);
+        Assert.Equal(6, files.Count);
+        Assert.Contains(files["reencode.mp4"].GetProperty("matches").EnumerateArray(), m => m.GetProperty("signal_type").GetString() == "vpdq");
+        Assert.Contains(files["pattern.mp4"].GetProperty("matches").EnumerateArray(), m => m.GetProperty("content_id").GetString() == "pattern-frame");
+        Assert.Empty(files["other.mp4"].GetProperty("matches").EnumerateArray());
+    }
+
+    [Fact]
     public void Watch_a_file_alerts_on_a_banked_frame_and_a_missing_source_fails_clearly()
     {
         var created = Run("bank", "create", "frames");
