@@ -33,6 +33,7 @@ public sealed class VideoSignalTests
     [Theory]
     [InlineData(BankFormat.Plain)]
     [InlineData(BankFormat.Csv)]
+    [InlineData(BankFormat.Vics)]
     public void Video_signals_round_trip_through_each_format(BankFormat format)
     {
         var records = new List<EntryRecord>
@@ -46,14 +47,18 @@ public sealed class VideoSignalTests
         var problems = new List<InputProblem>();
         var back = Read(format, text, problems);
         Assert.Empty(problems);
-        Assert.Equal(records.Select(r => $"{r.Type.Name}:{r.Value}"), back.Select(r => $"{r.Type.Name}:{r.Value}"));
+        Assert.Equal(records.Select(r => $"{r.Type.Name}:{r.Value}:{r.ContentId}").Order(), back.Select(r => $"{r.Type.Name}:{r.Value}:{r.ContentId}").Order());
     }
 
     [Fact]
-    public void Vics_export_of_video_signals_is_refused_clearly()
+    public void Vics_carries_video_signals_as_alternative_hashes()
     {
-        var ex = Assert.Throws<BankException>(() => BankFormats.Write(BankFormat.Vics, new MemoryStream(), [new EntryRecord(VideoSignalTypes.Vpdq, VpdqCanonical)]));
-        Assert.Contains("vpdq", ex.Message);
+        var stream = new MemoryStream();
+        BankFormats.Write(BankFormat.Vics, stream, [new EntryRecord(VideoSignalTypes.Vpdq, VpdqCanonical) { ContentId = "7" }, new EntryRecord(VideoSignalTypes.VideoMd5, VideoMd5) { ContentId = "7" }]);
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Contains("\"HashName\":\"VPDQ\"", text.Replace(" ", ""));
+        Assert.Contains("\"HashName\":\"VIDEO_MD5\"", text.Replace(" ", ""));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(text, "MediaID"));
     }
 
     [Fact]

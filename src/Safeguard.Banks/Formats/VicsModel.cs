@@ -12,6 +12,10 @@ public sealed record VicsMedia
     public string? Sha256 { get; init; }
     /// <summary>PDQ hex, carried in AlternativeHashes as HashName "PDQ".</summary>
     public string? Pdq { get; init; }
+    /// <summary>MD5 of a whole video file, in AlternativeHashes as HashName "VIDEO_MD5".</summary>
+    public string? VideoMd5 { get; init; }
+    /// <summary>vPDQ frame list (docs/video.md), in AlternativeHashes as HashName "VPDQ".</summary>
+    public string? Vpdq { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
     public string? Comments { get; init; }
     public bool? IsPrecategorized { get; init; }

@@ -71,11 +71,13 @@ public sealed class VicsWriter : IDisposable
             _json.WriteEndArray();
         }
         WriteIfSet("Comments", m.Comments);
-        if (m.Pdq is not null || m.Sha256 is not null)
+        if (m.Pdq is not null || m.Sha256 is not null || m.VideoMd5 is not null || m.Vpdq is not null)
         {
             _json.WriteStartArray("AlternativeHashes");
             if (m.Pdq is { } pdq) WriteAlternative("PDQ", pdq);
             if (m.Sha256 is { } sha256) WriteAlternative("SHA256", sha256);
+            if (m.VideoMd5 is { } videoMd5) WriteAlternative("VIDEO_MD5", videoMd5);
+            if (m.Vpdq is { } vpdq) WriteAlternative("VPDQ", vpdq);
             _json.WriteEndArray();
         }
         if (m.MediaFiles.Count > 0)
@@ -152,6 +154,8 @@ public sealed class VicsWriter : IDisposable
                 "sha1" => current with { Sha1 = r.Value },
                 "sha256" => current with { Sha256 = r.Value },
                 "pdq" => current with { Pdq = r.Value },
+                "video_md5" => current with { VideoMd5 = r.Value },
+                "vpdq" => current with { Vpdq = r.Value },
                 _ => throw new BankException($"signal type {r.Type.Name} cannot be written as VICS"),
             };
         }
@@ -165,6 +169,8 @@ public sealed class VicsWriter : IDisposable
         "sha1" => m.Sha1 is not null,
         "sha256" => m.Sha256 is not null,
         "pdq" => m.Pdq is not null,
+        "video_md5" => m.VideoMd5 is not null,
+        "vpdq" => m.Vpdq is not null,
         _ => true,
     };
 }
