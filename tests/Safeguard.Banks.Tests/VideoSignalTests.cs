@@ -47,7 +47,8 @@ public sealed class VideoSignalTests
         var problems = new List<InputProblem>();
         var back = Read(format, text, problems);
         Assert.Empty(problems);
-        Assert.Equal(records.Select(r => $"{r.Type.Name}:{r.Value}:{r.ContentId}").Order(), back.Select(r => $"{r.Type.Name}:{r.Value}:{r.ContentId}").Order());
+        string Key(EntryRecord r) => $"{r.Type.Name}:{r.Value}:{(format == BankFormat.Plain ? "" : r.ContentId)}"; // plain lists carry no ids
+        Assert.Equal(records.Select(Key).Order(), back.Select(Key).Order());
     }
 
     [Fact]
