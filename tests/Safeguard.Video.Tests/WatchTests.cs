@@ -39,14 +39,16 @@ public sealed class WatchTests(ITestOutputHelper output) : IDisposable
         return port;
     }
 
-    private string MakeClip()
+    private string MakeClip() => MakeClip(SegmentSeconds, "clip.ts");
+
+    private string MakeClip(double segmentSeconds, string name)
     {
         // Each photo for SegmentSeconds at 640x480, 25 fps, H.264 with a keyframe every second.
         var args = new List<string>();
-        foreach (var p in Photos) args.AddRange(["-loop", "1", "-framerate", "25", "-t", SegmentSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", TestData.Pdq(p)]);
+        foreach (var p in Photos) args.AddRange(["-loop", "1", "-framerate", "25", "-t", segmentSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", TestData.Pdq(p)]);
         var chains = string.Join(';', Photos.Select((_, i) => $"[{i}:v]scale=640:480,setsar=1,format=yuv420p[v{i}]"));
         var concat = string.Concat(Photos.Select((_, i) => $"[v{i}]")) + $"concat=n={Photos.Length}:v=1:a=0[out]";
-        string clip = _dir.File("clip.ts");
+        string clip = _dir.File(name);
         args.AddRange(["-filter_complex", $"{chains};{concat}", "-map", "[out]", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-f", "mpegts", clip]);
         Ffmpeg.Run([.. args]);
         return clip;
@@ -97,6 +99,46 @@ public sealed class WatchTests(ITestOutputHelper output) : IDisposable
         {
             if (!server.HasExited) server.Kill(true);
         }
+    }
+
+    [Fact]
+    public void SceneChangesAddFramesBetweenSamples()
+    {
+        // One sample every 10 s would see only the first photo; scene detection catches each cut.
+        string clip = MakeClip(1.3, "cuts.ts");
+        var bank = BankOf(Photos[BankedIndex]);
+        var withScenes = new List<WatchAlert>();
+        var scenes = new StreamWatcher(clip, bank, new WatchOptions { SampleRate = 0.1, SceneThreshold = 0.3 }, withScenes.Add);
+        scenes.Run(CancellationToken.None);
+        var without = new List<WatchAlert>();
+        var plain = new StreamWatcher(clip, bank, new WatchOptions { SampleRate = 0.1, SceneThreshold = 0 }, without.Add);
+        plain.Run(CancellationToken.None);
+        output.WriteLine($"frames hashed: {scenes.FramesHashed} with scene detection, {plain.FramesHashed} without");
+        Assert.Equal(1, plain.FramesHashed);
+        Assert.True(scenes.FramesHashed >= Photos.Length, $"{scenes.FramesHashed} frames");
+        Assert.Empty(without);
+        var alert = Assert.Single(withScenes);
+        Assert.InRange(alert.StreamTime, BankedIndex * 1.3 - 0.05, BankedIndex * 1.3 + 0.1);
+    }
+
+    [Fact]
+    public void AlertFramesAreStoredOnlyWhenConfigured()
+    {
+        string clip = MakeClip(1.0, "short.ts");
+        var bank = BankOf(Photos[BankedIndex]);
+        var alerts = new List<WatchAlert>();
+        new StreamWatcher(clip, bank, new WatchOptions(), alerts.Add).Run(CancellationToken.None);
+        Assert.All(alerts, a => Assert.Null(a.SavedFrame));
+        Assert.Single(Directory.GetFiles(_dir.Path)); // only the clip: nothing else written
+        var keep = _dir.File("evidence");
+        alerts.Clear();
+        new StreamWatcher(clip, bank, new WatchOptions { AlertFrameDirectory = keep }, alerts.Add).Run(CancellationToken.None);
+        var saved = Assert.Single(alerts).SavedFrame;
+        Assert.NotNull(saved);
+        Assert.Equal([saved], Directory.GetFiles(keep));
+        // The stored frame is the alerting one: it hashes to a match again.
+        var r = new FileHasher(new FileHashOptions { Signals = HashSignals.Pdq, Sizing = PdqSizing.FullResolution }).HashFile(saved!);
+        Assert.True(r.Pdq!.Value.Hash.DistanceTo(alerts[0].Hash) <= 2);
     }
 
     [Fact]
