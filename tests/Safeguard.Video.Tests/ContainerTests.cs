@@ -31,3 +31,26 @@ public sealed class ContainerTests : IDisposable
         Assert.True(cmp.IsMatch(80, 80), $"{extension}: {cmp}");
     }
 }
+
+/// <summary>Fast sampling of long videos decodes two halves at once; the samples must equal one pass's.</summary>
+public sealed class SplitDecodingTests : IDisposable
+{
+    private readonly TestData.TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void TwoHalvesGiveExactlyTheSamplesOfOnePass()
+    {
+        string video = _dir.File("long.mp4");
+        Ffmpeg.Run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=25", "-c:v", "libx264", "-preset", "ultrafast", "-bf", "3", "-g", "90", "-pix_fmt", "yuv420p", video);
+        Assert.True(25 >= VpdqHasher.MinSplitSeconds);
+        var split = VpdqHasher.HashFile(video, new VpdqOptions { Fast = true, ComputeMd5 = false });
+        var onePass = VpdqHasher.HashFile(video, new VpdqOptions { Fast = true, ComputeMd5 = false, DecoderThreads = 2 });
+        var exact = VpdqHasher.HashFile(video, new VpdqOptions { ComputeMd5 = false });
+        Assert.Null(split.Error);
+        Assert.Equal(onePass.Frames, split.Frames);
+        Assert.Equal(exact.Frames.Count, split.Frames.Count);
+        foreach (var (s, e) in split.Frames.Zip(exact.Frames)) Assert.InRange(s.FrameNumber - e.FrameNumber, 0, 3);
+    }
+}

@@ -52,6 +52,11 @@ public static class VpdqHasher
     {
         int step = o.EveryFrame ? 1 : FrameStep(o.IntervalSeconds, info.FrameRate);
         bool fast = o.Fast && !o.EveryFrame;
+        if (fast && o.DecoderThreads == 0 && Environment.ProcessorCount >= 2 && info.DurationSeconds >= MinSplitSeconds)
+        {
+            HashFramesFastSplit(path, info, o, step, result, cancel);
+            return;
+        }
         string? filter = null;
         var inputArgs = new List<string>();
         if (fast)
@@ -103,6 +108,82 @@ public static class VpdqHasher
         reader.Finish();
         result.DecodedFrames = fast ? -1 : result.Frames.Count * (long)step;
         if (result.Frames.Count == 0) throw new VideoException($"no frame could be decoded ({VideoProbe.Clean(reader.StderrTail, "empty video")})");
+    }
+
+    /// <summary>Fast sampling of videos at least this long runs two FFmpeg processes on the two halves.</summary>
+    public const double MinSplitSeconds = 20;
+
+    /// <summary>
+    /// <see cref="VpdqOptions.Fast"/> on two halves at once: two single-threaded FFmpeg processes
+    /// scale better than one frame-threaded decoder, and each half is hashed on its own thread.
+    /// The halves meet at a sampling-bin boundary and keep the stream's own timestamps
+    /// (<c>-copyts</c>), so the samples are exactly those of one pass.
+    /// </summary>
+    private static void HashFramesFastSplit(string path, VideoInfo info, VpdqOptions o, int step, VideoHashResult result, CancellationToken cancel)
+    {
+        double interval = step / info.FrameRate, slack = 0.5 / info.FrameRate;
+        double split = Math.Max(interval, Math.Floor(info.DurationSeconds / 2 / interval) * interval) - slack;
+        var halves = new (double? From, double? To)[] { (null, split), (split, null) };
+        var found = new List<(double Pts, PdqResult Pdq)>[2];
+        var errors = new Exception?[2];
+        string?[] tails = new string?[2];
+        var threads = halves.Select((h, i) => new Thread(() =>
+        {
+            try { found[i] = HashHalf(path, info, o, interval, slack, h.From, h.To, cancel, out tails[i]); }
+            catch (Exception ex) { errors[i] = ex; }
+        }) { IsBackground = true, Name = $"safeguard-vpdq-half-{i}" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (errors.FirstOrDefault(e => e is not null) is { } error)
+        {
+            if (error is OperationCanceledException) cancel.ThrowIfCancellationRequested();
+            if (error is VideoException or TimeoutException) throw error;
+            throw new VideoException($"decoding failed: {error.Message}", error);
+        }
+        var all = found[0].Concat(found[1]).ToList();
+        if (all.Count == 0) throw new VideoException($"no frame could be decoded ({VideoProbe.Clean(tails[0] ?? "", "empty video")})");
+        double origin = all[0].Pts;
+        foreach (var (pts, pdq) in all)
+        {
+            long frameNumber = (long)Math.Round((pts - origin) * info.FrameRate);
+            result.Frames.Add(new VpdqFrame(frameNumber, pdq.Quality, pdq.Hash, frameNumber / info.FrameRate));
+        }
+        result.DecodedFrames = -1;
+    }
+
+    private static List<(double Pts, PdqResult Pdq)> HashHalf(string path, VideoInfo info, VpdqOptions o, double interval, double slack,
+        double? from, double? to, CancellationToken cancel, out string stderrTail)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var inputArgs = new List<string> { "-skip_frame", "noref", "-copyts" };
+        if (from is { } f) inputArgs.AddRange(["-ss", f.ToString("0.######", inv)]);
+        if (to is { } t) inputArgs.AddRange(["-to", (t + 1).ToString("0.######", inv)]);
+        string bins = string.Create(inv,
+            $"(isnan(prev_selected_t)+gt(floor((t+{slack:0.########})/{interval:0.########})\\,floor((prev_selected_t+{slack:0.########})/{interval:0.########})))");
+        if (to is { } end) bins += string.Create(inv, $"*lt(t\\,{end:0.######})");
+        using var reader = FrameReader.Open(path, new FrameReaderOptions
+        {
+            InputArgs = inputArgs,
+            Filter = $"select='{bins}'",
+            Width = info.Width,
+            Height = info.Height,
+            MaxPixels = o.MaxPixels,
+            Timestamps = true,
+            StallTimeout = o.StallTimeout,
+            SwsFlags = o.SwsFlags,
+            DecoderThreads = 1,
+        });
+        using var hasher = new PdqHasher();
+        var list = new List<(double, PdqResult)>();
+        ReadPipelined(reader, cancel, (frame, pts) =>
+        {
+            var view = new PixelView(frame, info.Width, info.Height, info.Width * 4, PixelLayout.Rgba8888);
+            if (o.Unletterbox) view = Safeguard.Hashing.Imaging.Unletterbox.Crop(view);
+            list.Add((pts, hasher.Hash(view, PdqSizing.FullResolution)));
+        });
+        reader.Finish();
+        stderrTail = reader.StderrTail;
+        return list;
     }
 
     /// <summary>
