@@ -11,5 +11,8 @@ public static class CommandCatalog
         yield return BankCommand.Create();
         yield return BenchCommand.Create();
         yield return Chat.ChatCommand.Create();
+        yield return ServeCommand.Create();
+        yield return KeysCommand.Create();
+        yield return AuditCommand.Create();
     }
 }
