@@ -57,7 +57,7 @@ public sealed class AuditLog(ServerDb db)
 
     public Task<List<AuditEntry>> ListAsync(long afterSeq, int limit, string? action = null, string? target = null) => db.QueryAsync(
         "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log WHERE seq > @after " +
-        "AND (@action IS NULL OR action = @action) AND (@target IS NULL OR target = @target) ORDER BY seq LIMIT @limit",
+        (action is null ? "" : "AND action = @action ") + (target is null ? "" : "AND target = @target ") + "ORDER BY seq LIMIT @limit",
         Map, ("@after", afterSeq), ("@action", action), ("@target", target), ("@limit", Math.Clamp(limit, 1, 1000)));
 
     private static AuditEntry Map(System.Data.Common.DbDataReader r) => new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),

@@ -66,7 +66,8 @@ public sealed class ServerDb : IAsyncDisposable
         {
             var p = cmd.CreateParameter();
             p.ParameterName = name;
-            p.DbType = value switch { long or int => DbType.Int64, byte[] => DbType.Binary, _ => DbType.String };
+            // A null leaves the type unset so PostgreSQL infers it from the column.
+            if (value is not null) p.DbType = value switch { long or int => DbType.Int64, byte[] => DbType.Binary, _ => DbType.String };
             p.Value = value switch { null => DBNull.Value, int i => (long)i, _ => value };
             cmd.Parameters.Add(p);
         }

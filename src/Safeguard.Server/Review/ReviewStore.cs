@@ -87,7 +87,7 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         (await db.QueryAsync($"SELECT {Columns} FROM review_items WHERE id = @id", Map, ("@id", id))).FirstOrDefault();
 
     public Task<List<ReviewItem>> ListAsync(string? status, long afterId, int limit) => db.QueryAsync(
-        $"SELECT {Columns} FROM review_items WHERE (@status IS NULL OR status = @status) AND id > @after ORDER BY id LIMIT @limit",
+        $"SELECT {Columns} FROM review_items WHERE {(status is null ? "" : "status = @status AND ")}id > @after ORDER BY id LIMIT @limit",
         Map, ("@status", status), ("@after", afterId), ("@limit", Math.Clamp(limit, 1, 500)));
 
     public Task<List<ReviewItem>> ByIdsAsync(IReadOnlyList<long> ids) => ids.Count == 0
