@@ -6,6 +6,8 @@ packages=(
   libturbojpeg0         # libjpeg-turbo with SIMD: the fast JPEG path of `safeguard hash`
   libjpeg-turbo-progs   # djpeg, the decode baseline of `safeguard bench hash`
   postgresql            # throwaway server for the bank store tests (scripts/start-postgres.sh)
+  chromium              # headless browser for the review UI tests (tests/Safeguard.Server.Tests/BrowserTests.cs)
+  chromium-driver       # chromedriver, driven by Selenium from the browser tests
 )
 missing=()
 for p in "${packages[@]}"; do

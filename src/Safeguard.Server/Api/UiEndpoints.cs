@@ -14,7 +14,6 @@ public static class UiEndpoints
     public static void Map(WebApplication app)
     {
         app.MapGet("/", () => Results.Redirect("/ui/")).AllowAnonymousCaller();
-        app.MapGet("/ui", () => Results.Redirect("/ui/")).AllowAnonymousCaller();
         app.MapGet("/ui/", (HttpContext ctx) => Static(ctx, "index.html", "text/html; charset=utf-8")).AllowAnonymousCaller();
         app.MapGet("/ui/app.js", (HttpContext ctx) => Static(ctx, "app.js", "text/javascript; charset=utf-8")).AllowAnonymousCaller();
         app.MapGet("/ui/app.css", (HttpContext ctx) => Static(ctx, "app.css", "text/css; charset=utf-8")).AllowAnonymousCaller();
