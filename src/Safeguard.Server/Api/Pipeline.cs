@@ -28,8 +28,17 @@ public static class Pipeline
         });
         var buckets = new ConcurrentDictionary<long, TokenBucketRateLimiter>();
 
+        int maxBacklog = state.Options.MaxQueuedRequests;
         app.Use(async (ctx, next) =>
         {
+            // Past capacity, work waits in the thread pool before any middleware sees it; shed load
+            // when that backlog is long, so queues stay short and the answer comes at once.
+            if (ThreadPool.PendingWorkItemCount > maxBacklog && !IsHealth(ctx.Request.Path))
+            {
+                ctx.Response.Headers.RetryAfter = "1";
+                await Http.Error(503, "server busy: over capacity; retry shortly").ExecuteAsync(ctx);
+                return;
+            }
             using var lease = concurrency.AttemptAcquire();
             if (lease.IsAcquired) { await RunSafely(ctx, next, log); return; }
             using var queued = await concurrency.AcquireAsync(1, ctx.RequestAborted);
@@ -98,6 +107,8 @@ public static class Pipeline
         ReviewEndpoints.Map(app);
         UiEndpoints.Map(app);
     }
+
+    private static bool IsHealth(PathString path) => path.StartsWithSegments("/v1/health") || path.StartsWithSegments("/status");
 
     private static async Task RunSafely(HttpContext ctx, RequestDelegate next, ILogger log)
     {
