@@ -55,18 +55,14 @@ public sealed class LiveIndex(IBankStore store) : IMatcher
         await _refresh.WaitAsync(ct);
         try
         {
-            bool initial = !_ready;
-            var bulkHashes = initial ? new List<Hash256>() : null;
-            var bulkIds = initial ? new List<int>() : null;
+            if (!_ready) await LoadAllAsync(ct);
             while (true)
             {
                 var page = await store.GetChangesAsync(_seq, _after, 10000, ct);
                 if (page.Count == 0) break;
-                foreach (var c in page) Apply(c, bulkHashes, bulkIds);
+                foreach (var c in page) Apply(c, null, null);
                 (_seq, _after) = (page[^1].ChangeSeq, page[^1].EntryId);
             }
-            if (bulkHashes is { Count: > 0 })
-                _pdq.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bulkHashes), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bulkIds));
             _lastRefresh = DateTimeOffset.UtcNow;
             _lastError = null;
             Volatile.Write(ref _ready, true);
@@ -79,12 +75,31 @@ public sealed class LiveIndex(IBankStore store) : IMatcher
         finally { _refresh.Release(); }
     }
 
+    /// <summary>
+    /// First load: every enabled entry, bank by bank in id order (a keyset scan, much cheaper than
+    /// paging the whole change feed), PDQ hashes built in one batch. The cursor starts at the
+    /// sequence read before the scan, so anything written meanwhile is applied again from the feed
+    /// (applying a change is idempotent).
+    /// </summary>
+    private async Task LoadAllAsync(CancellationToken ct)
+    {
+        long startSeq = await store.GetLastChangeSeqAsync(ct);
+        var hashes = new List<Hash256>();
+        var ids = new List<int>();
+        foreach (var bank in await store.ListBanksAsync(ct))
+            await foreach (var e in store.EnumerateEntriesAsync(bank.Name, includeDisabled: false, pageSize: 10000, ct))
+                Apply(new EntryChange(e.ChangeSeq, e.Id, e.Bank, e.SignalType, e.Value, false, false, e), hashes, ids);
+        if (hashes.Count > 0)
+            _pdq.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(hashes), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ids));
+        (_seq, _after) = (startSeq, 0);
+    }
+
     private void Apply(EntryChange c, List<Hash256>? bulkHashes, List<int>? bulkIds)
     {
         int id = checked((int)c.EntryId);
         if (_entries.TryRemove(id, out var old)) Remove(old, id, bulkHashes, bulkIds);
         if (c.Removed || c.Disabled || c.Entry is not { } e) return;
-        var meta = new EntryMeta(e.Id, e.Bank, e.SignalType, e.Value, e.ContentId, e.Category, e.Grade);
+        var meta = new EntryMeta(e.Id, Intern(e.Bank), Intern(e.SignalType), e.Value, e.ContentId, e.Category, e.Grade);
         if (e.SignalType == SignalTypes.Pdq.Name)
         {
             if (!Hash256.TryParse(e.Value, out var h)) return;
@@ -94,6 +109,16 @@ public sealed class LiveIndex(IBankStore store) : IMatcher
         else if (_exact.TryGetValue(e.SignalType, out var index)) index.Add(Convert.FromHexString(e.Value), id);
         else return;
         _entries[id] = meta;
+    }
+
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    /// <summary>One string per bank name and type, not one per entry.</summary>
+    private string Intern(string s)
+    {
+        if (_names.TryGetValue(s, out var v)) return v;
+        _names[s] = s;
+        return s;
     }
 
     private void Remove(EntryMeta old, int id, List<Hash256>? bulkHashes, List<int>? bulkIds)
