@@ -62,7 +62,7 @@ p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
 errors=$(awk '/Non-2xx/ {print $5}' "$work/wrk.txt"); errors=${errors:-0}
 stop_server
 
-echo "== overload: admission limited to 8 concurrent (+16 queued or waiting for a thread), 1000 connections"
+echo "== overload: admission limited to 8 concurrent (+16 queued, or 64 waiting for a thread), 1000 connections"
 start_server 8
 wrk -t"$threads" -c1000 -d10s --latency -s bench/serve/lookup.lua "$url" | tee "$work/wrk-over.txt"
 over_rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk-over.txt")

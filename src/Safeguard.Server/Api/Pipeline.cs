@@ -28,7 +28,7 @@ public static class Pipeline
         });
         var buckets = new ConcurrentDictionary<long, TokenBucketRateLimiter>();
 
-        int maxBacklog = state.Options.MaxQueuedRequests;
+        int maxBacklog = Math.Max(64, state.Options.MaxQueuedRequests);
         app.Use(async (ctx, next) =>
         {
             // Past capacity, work waits in the thread pool before any middleware sees it; shed load
