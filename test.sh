@@ -12,4 +12,12 @@ if pg=$(scripts/start-postgres.sh start); then
 else
   echo "test.sh: PostgreSQL did not start; its tests will fail under CI and be skipped otherwise" >&2
 fi
-dotnet test Safeguard.slnx -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
+log=$(mktemp)
+status=0
+dotnet test Safeguard.slnx -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# One closing line for the whole suite, summed over the test projects.
+passed=$(grep -E '^\s+Passed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -E '^\s+Failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "$passed passed, $failed failed"
+exit $status

@@ -52,6 +52,21 @@ public sealed class HashBenchmark(IReadOnlyList<string> files, int rounds)
         ];
     }
 
+    /// <summary>Hamming distances between the hashes of two option sets over the same files.</summary>
+    public static IReadOnlyList<int> Distances(IEnumerable<string> paths, FileHashOptions exact, FileHashOptions other)
+    {
+        using var a = new FileHasher(exact);
+        using var b = new FileHasher(other);
+        var result = new List<int>();
+        foreach (var p in paths)
+        {
+            var ra = a.HashFile(p);
+            var rb = b.HashFile(p);
+            if (ra.Pdq is { } ha && rb.Pdq is { } hb) result.Add(ha.Hash.DistanceTo(hb.Hash));
+        }
+        return result;
+    }
+
     /// <summary>
     /// djpeg decoding every file to /dev/null, one after another, best of the rounds; and the
     /// same for a tiny image, to subtract process start-up from the per-file cost.

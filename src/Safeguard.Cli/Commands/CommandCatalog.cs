@@ -9,6 +9,8 @@ public static class CommandCatalog
     {
         yield return HashCommand.Create();
         yield return BankCommand.Create();
+        yield return MatchCommand.Create();
+        yield return ScanCommand.Create();
         yield return BenchCommand.Create();
         yield return Chat.ChatCommand.Create();
         yield return ServeCommand.Create();

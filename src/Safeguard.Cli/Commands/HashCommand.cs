@@ -44,9 +44,21 @@ public static class HashCommand
             try { chosen = HashSignalNames.Parse(parse.GetValue(signals)!); }
             catch (FormatException ex) { throw new UsageException($"--signals: {ex.Message}"); }
             var hashOptions = options.Read(parse) with { Signals = chosen };
+            RejectUnknownOptions(parse.GetValue(paths)!);
             return Run(parse.GetValue(paths)!, hashOptions, parse.GetValue(format), parse.GetValue(threads));
         });
         return command;
+    }
+
+    /// <summary>
+    /// The parser hands unknown "--options" over as paths; one that names no file is a typo.
+    /// A real file whose name starts with "--" is still hashed.
+    /// </summary>
+    public static void RejectUnknownOptions(IEnumerable<string> paths)
+    {
+        foreach (var p in paths)
+            if (p.StartsWith("--", StringComparison.Ordinal) && !File.Exists(p) && !Directory.Exists(p))
+                throw new UsageException($"unknown option '{p}'");
     }
 
     public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads)
@@ -85,6 +97,10 @@ public sealed class ImageHashingOptions
     public readonly Option<bool> Unletterbox = new("--unletterbox") { Description = "Remove uniform black or white borders before hashing." };
     public readonly Option<bool> FullResolution = new("--full-resolution") { Description = "Hash the full-resolution decode instead of the reference's 512x512 resize (as the Python tooling does)." };
     public readonly Option<bool> ExifOrientation = new("--exif-orientation") { Description = "Apply the EXIF orientation tag before hashing (the reference ignores it)." };
+    public readonly Option<bool> Fast = new("--fast")
+    {
+        Description = "Approximate: decode large JPEGs at reduced scale (much faster; hashes differ from the exact ones by a few bits).",
+    };
     public readonly Option<long> MaxPixels = new("--max-pixels")
     {
         Description = "Refuse images whose header claims more pixels than this.",
@@ -97,6 +113,7 @@ public sealed class ImageHashingOptions
         command.Add(Unletterbox);
         command.Add(FullResolution);
         command.Add(ExifOrientation);
+        command.Add(Fast);
         command.Add(MaxPixels);
     }
 
@@ -109,7 +126,12 @@ public sealed class ImageHashingOptions
             Dihedral = parse.GetValue(Dihedral),
             Unletterbox = parse.GetValue(Unletterbox),
             Sizing = parse.GetValue(FullResolution) ? PdqSizing.FullResolution : PdqSizing.Reference512,
-            Decode = new DecodeOptions { MaxPixels = maxPixels, ApplyExifOrientation = parse.GetValue(ExifOrientation) },
+            Decode = new DecodeOptions
+            {
+                MaxPixels = maxPixels,
+                ApplyExifOrientation = parse.GetValue(ExifOrientation),
+                ReducedScaleJpeg = parse.GetValue(Fast),
+            },
         };
     }
 }

@@ -85,6 +85,15 @@ public sealed class FileHasher : IDisposable
         if (!signals.HasFlag(HashSignals.Pdq)) return;
         try
         {
+            if (_options.Decode.ReducedScaleJpeg && !_options.Decode.ApplyExifOrientation && _options.Sizing == PdqSizing.Reference512
+                && _decoder.TryDecodeJpegScaled(bytes, 512, out var scaled))
+            {
+                if (CollectStageTimes) Times.Decode += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
+                result.Width = scaled.Width;
+                result.Height = scaled.Height;
+                HashPdq(_options.Unletterbox ? Unletterbox.Crop(scaled) : scaled, result);
+                return;
+            }
             if (SparseJpegPathApplies && _decoder.TryDecodeJpegPlanes(bytes, out var planes))
             {
                 if (CollectStageTimes) Times.Decode += System.Diagnostics.Stopwatch.GetTimestamp() - t1;

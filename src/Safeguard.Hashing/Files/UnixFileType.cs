@@ -6,7 +6,7 @@ namespace Safeguard.Hashing.Files;
 /// Tells a regular file from a FIFO, socket or device before opening it: opening a FIFO for
 /// reading blocks until a writer appears, which would hang a scan.
 /// </summary>
-internal static unsafe partial class UnixFileType
+public static unsafe partial class UnixFileType
 {
     private const uint TypeMask = 0xF000;
     private const uint Regular = 0x8000;

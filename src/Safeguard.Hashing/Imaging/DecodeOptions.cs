@@ -14,5 +14,12 @@ public sealed record DecodeOptions
     /// </summary>
     public bool UseSystemJpeg { get; init; } = true;
 
+    /// <summary>
+    /// Approximate: decode large JPEGs at 1/2, 1/4 or 1/8 scale (libjpeg's DCT scaling), keeping
+    /// both sides at least 512 px. Much faster; hashes typically differ from the exact ones by a
+    /// few bits (the benchmark reports the distances).
+    /// </summary>
+    public bool ReducedScaleJpeg { get; init; }
+
     public static DecodeOptions Default { get; } = new();
 }

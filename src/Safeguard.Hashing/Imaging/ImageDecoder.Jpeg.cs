@@ -10,6 +10,9 @@ public sealed unsafe partial class ImageDecoder
     private byte* _planeBuffer;
     private long _planeCapacity;
 
+    /// <summary>True when the system's libjpeg-turbo (libturbojpeg.so.0) could be loaded.</summary>
+    public static bool SystemJpegAvailable => TurboJpeg.IsAvailable;
+
     /// <summary>
     /// Decodes a YCbCr or greyscale JPEG to its raw planes with the system's libjpeg-turbo.
     /// False when that path does not apply (library missing, CMYK, RGB or unusual sampling,
@@ -19,15 +22,9 @@ public sealed unsafe partial class ImageDecoder
     public bool TryDecodeJpegPlanes(ReadOnlySpan<byte> encoded, out YccPlanes planes)
     {
         planes = default;
-        if (!_options.UseSystemJpeg || encoded.Length < 3 || ImageFormatSniffer.Sniff(encoded) != ImageFormat.Jpeg || !TurboJpeg.IsAvailable)
-            return false;
-        if (_tj == 0) _tj = TurboJpeg.InitDecompress();
-        if (_tj == 0) return false;
         fixed (byte* jpeg = encoded)
         {
-            if (TurboJpeg.DecompressHeader(_tj, jpeg, (nuint)encoded.Length, out int w, out int h, out int samp, out int cs) != 0)
-                return false;
-            if (w <= 0 || h <= 0 || (long)w * h > _options.MaxPixels) return false;
+            if (!TryReadJpegHeader(jpeg, encoded, out int w, out int h, out int samp, out int cs)) return false;
             (int subX, int subY) = samp switch
             {
                 TurboJpeg.Samp444 => (1, 1),
@@ -66,6 +63,41 @@ public sealed unsafe partial class ImageDecoder
                 : new YccPlanes(w, h, subX, subY, dst[0], strides[0], dst[1], dst[2], strides[1]);
             return true;
         }
+    }
+
+    /// <summary>
+    /// Decodes a YCbCr or greyscale JPEG at the smallest of 1/8, 1/4 and 1/2 scale that keeps
+    /// both sides at least <paramref name="minSide"/> pixels. False when that does not apply.
+    /// </summary>
+    public bool TryDecodeJpegScaled(ReadOnlySpan<byte> encoded, int minSide, out PixelView pixels)
+    {
+        pixels = default;
+        fixed (byte* jpeg = encoded)
+        {
+            if (!TryReadJpegHeader(jpeg, encoded, out int w, out int h, out _, out int cs)) return false;
+            if (cs != TurboJpeg.ColorspaceYCbCr && cs != TurboJpeg.ColorspaceGray) return false;
+            int denom = 1;
+            foreach (int d in new[] { 8, 4, 2 })
+                if ((w + d - 1) / d >= minSide && (h + d - 1) / d >= minSide) { denom = d; break; }
+            int sw = (w + denom - 1) / denom, sh = (h + denom - 1) / denom;
+            Ensure(ref _pixels, ref _pixelCapacity, 4L * sw * sh);
+            if (TurboJpeg.Decompress(_tj, jpeg, (nuint)encoded.Length, _pixels, sw, 4 * sw, sh, TurboJpeg.PixelFormatRgba, 0) != 0)
+                return false;
+            pixels = new PixelView(new ReadOnlySpan<byte>(_pixels, checked(4 * sw * sh)), sw, sh, 4 * sw, PixelLayout.Rgba8888);
+            return true;
+        }
+    }
+
+    /// <summary>A JPEG's header through the system library, within the pixel limit; false when that path does not apply.</summary>
+    private bool TryReadJpegHeader(byte* jpeg, ReadOnlySpan<byte> encoded, out int w, out int h, out int samp, out int cs)
+    {
+        w = h = samp = cs = 0;
+        if (!_options.UseSystemJpeg || encoded.Length < 3 || ImageFormatSniffer.Sniff(encoded) != ImageFormat.Jpeg || !TurboJpeg.IsAvailable)
+            return false;
+        if (_tj == 0) _tj = TurboJpeg.InitDecompress();
+        if (_tj == 0 || TurboJpeg.DecompressHeader(_tj, jpeg, (nuint)encoded.Length, out w, out h, out samp, out cs) != 0)
+            return false;
+        return w > 0 && h > 0 && (long)w * h <= _options.MaxPixels;
     }
 
     /// <summary>Full pixels from planes: grey as is, colour through libjpeg's upsampling and conversion.</summary>

@@ -8,7 +8,7 @@ public static class ImageFormatSniffer
     public static ImageFormat Sniff(ReadOnlySpan<byte> b)
     {
         if (b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return ImageFormat.Jpeg;
-        if (b.Length >= 8 && b[..8].SequenceEqual("\x89PNG\r\n\x1a\n"u8)) return ImageFormat.Png;
+        if (b.Length >= 8 && b[..8].SequenceEqual((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A])) return ImageFormat.Png;
         if (b.Length >= 6 && (b[..6].SequenceEqual("GIF87a"u8) || b[..6].SequenceEqual("GIF89a"u8))) return ImageFormat.Gif;
         if (b.Length >= 2 && b[0] == (byte)'B' && b[1] == (byte)'M') return ImageFormat.Bmp;
         if (b.Length >= 12 && b[..4].SequenceEqual("RIFF"u8) && b.Slice(8, 4).SequenceEqual("WEBP"u8)) return ImageFormat.WebP;

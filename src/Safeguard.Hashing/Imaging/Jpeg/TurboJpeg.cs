@@ -42,6 +42,11 @@ internal static unsafe partial class TurboJpeg
     [LibraryImport(Library, EntryPoint = "tjDecompressToYUVPlanes")]
     public static partial int DecompressToPlanes(nint handle, byte* jpeg, nuint size, byte** planes, int width, int* strides, int height, int flags);
 
+    public const int PixelFormatRgba = 7;
+
+    [LibraryImport(Library, EntryPoint = "tjDecompress2")]
+    public static partial int Decompress(nint handle, byte* jpeg, nuint size, byte* dst, int width, int pitch, int height, int pixelFormat, int flags);
+
     [LibraryImport(Library, EntryPoint = "tjPlaneWidth")]
     public static partial int PlaneWidth(int component, int width, int subsamp);
 

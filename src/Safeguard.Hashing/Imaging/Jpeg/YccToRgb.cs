@@ -94,24 +94,30 @@ internal static unsafe class YccToRgb
         }
     }
 
-    /// <summary>True when every decoded pixel has R = G = B (checked until the first that does not).</summary>
+    /// <summary>True when every decoded pixel has R = G = B (checked row by row until one is not).</summary>
     public static bool IsGrey(in YccPlanes p)
     {
-        var l = new Layout(p);
-        for (int y = 0; y < p.Height; y++)
+        byte[] row = System.Buffers.ArrayPool<byte>.Shared.Rent(4 * p.Width);
+        try
         {
-            var (r, nr, rowBias) = ChromaRows(p, y);
-            byte* yRow = p.Y + (nint)y * p.YStride;
-            for (int x = 0; x < p.Width; x++)
+            fixed (byte* rgba = row)
             {
-                var (c, cn, bias) = ChromaColumn(p, l, x);
-                int cb = ChromaAt(p.Cb, p.CStride, l, r, nr, c, cn, bias + rowBias);
-                int cr = ChromaAt(p.Cr, p.CStride, l, r, nr, c, cn, bias + rowBias);
-                Rgb(yRow[x], cb, cr, out int R, out int G, out int B);
-                if (R != G || G != B) return false;
+                for (int y = 0; y < p.Height; y++)
+                {
+                    ConvertRow(p, y, rgba);
+                    for (int x = 0; x < p.Width; x++)
+                    {
+                        byte* px = rgba + 4 * x;
+                        if (px[0] != px[1] || px[1] != px[2]) return false;
+                    }
+                }
             }
+            return true;
         }
-        return true;
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(row);
+        }
     }
 
     /// <summary>

@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using Safeguard.Hashing.Files;
+using Safeguard.Hashing.Imaging;
+using Safeguard.Hashing.Pdq;
+
+namespace Safeguard.Cli.Scanning;
+
+/// <summary>
+/// Hashes evidence (one instance per thread): exact hashes of every file, PDQ only for bytes that
+/// start like an image. Files are opened read-only and shared, never written. With a
+/// <see cref="PdqCache"/>, identical files (same SHA-256 and size) are PDQ-hashed once.
+/// </summary>
+public sealed class EvidenceHasher : IDisposable
+{
+    private readonly FileHasher _exact, _pdq, _streaming;
+    private readonly PdqCache? _cache;
+    private readonly long _maxInMemory;
+    private byte[] _buffer = new byte[1 << 20];
+
+    public EvidenceHasher(FileHashOptions options, PdqCache? cache)
+    {
+        var exact = options.Signals & ~HashSignals.Pdq;
+        _exact = new FileHasher(options with { Signals = exact });
+        _streaming = new FileHasher(options with { Signals = exact, MaxImageFileBytes = 0 });
+        _pdq = new FileHasher(options with { Signals = HashSignals.Pdq });
+        _cache = cache;
+        _maxInMemory = options.MaxImageFileBytes;
+        WantPdq = options.Signals.HasFlag(HashSignals.Pdq);
+    }
+
+    public bool WantPdq { get; }
+
+    /// <summary>Hashes a file on disk; <paramref name="display"/> is the path reported.</summary>
+    public FileHashResult HashFile(string path, string display)
+    {
+        try
+        {
+            if (!UnixFileType.IsRegularFile(path))
+                return new FileHashResult { Path = display, Error = "not a regular file (FIFO, socket or device); skipped" };
+            using var stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete,
+                Options = FileOptions.SequentialScan, BufferSize = 0,
+            });
+            long length = stream.Length;
+            if (length > _maxInMemory)
+            {
+                stream.Dispose();
+                return _streaming.HashFile(path, display); // exact only, streamed
+            }
+            if (_buffer.Length < length + 1) _buffer = new byte[Math.Max(length + 1, _buffer.Length * 2)];
+            int total = 0, n;
+            while ((n = stream.Read(_buffer, total, _buffer.Length - total)) > 0)
+            {
+                total += n;
+                if (total == _buffer.Length)
+                {
+                    if (total > _maxInMemory) { stream.Dispose(); return _streaming.HashFile(path, display); }
+                    Array.Resize(ref _buffer, _buffer.Length * 2);
+                }
+            }
+            var result = new FileHashResult { Path = display };
+            HashBytes(_buffer.AsSpan(0, total), result);
+            return result;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new FileHashResult { Path = display, Error = FileHasher.Describe(ex) };
+        }
+    }
+
+    /// <summary>Hashes bytes in memory (archive members, uploads).</summary>
+    public void HashBytes(ReadOnlySpan<byte> bytes, FileHashResult result)
+    {
+        _exact.HashBytes(bytes, result);
+        var format = WantPdq ? ImageFormatSniffer.Sniff(bytes) : ImageFormat.Unknown;
+        if (format == ImageFormat.Unknown) return;
+        PdqOutcome outcome;
+        if (_cache is null || result.Sha256 is null)
+        {
+            outcome = ComputePdq(bytes);
+        }
+        else
+        {
+            var key = new PdqCache.Key(result.Sha256, bytes.Length);
+            var mine = new PdqCache.Pending();
+            var entry = _cache.Entries.GetOrAdd(key, mine);
+            if (ReferenceEquals(entry, mine))
+            {
+                try { mine.Set(ComputePdq(bytes)); }
+                catch { mine.Set(new PdqOutcome(null, null, 0, 0, "PDQ failed")); throw; }
+                Interlocked.Increment(ref _cache.Computed);
+            }
+            outcome = entry.Wait();
+        }
+        // BMP and ICO magic bytes are short enough to occur in other files: failing to decode those is no error.
+        if (outcome.Error is not null && format is ImageFormat.Bmp or ImageFormat.Ico) return;
+        result.Pdq = outcome.Pdq;
+        result.DihedralHashes = outcome.Dihedral;
+        result.Width = outcome.Width;
+        result.Height = outcome.Height;
+        result.Error ??= outcome.Error;
+    }
+
+    private PdqOutcome ComputePdq(ReadOnlySpan<byte> bytes)
+    {
+        var r = new FileHashResult { Path = "" };
+        _pdq.HashBytes(bytes, r);
+        return new PdqOutcome(r.Pdq, r.DihedralHashes, r.Width, r.Height, r.Error);
+    }
+
+    public void Dispose()
+    {
+        _exact.Dispose();
+        _pdq.Dispose();
+        _streaming.Dispose();
+    }
+}
+
+public sealed record PdqOutcome(PdqResult? Pdq, Hash256[]? Dihedral, int Width, int Height, string? Error);
+
+/// <summary>PDQ results by (SHA-256, size), shared by all workers: each distinct image is decoded once.</summary>
+public sealed class PdqCache
+{
+    public readonly record struct Key(ulong A, ulong B, ulong C, ulong D, long Size)
+    {
+        public Key(byte[] sha256, long size) : this(
+            BitConverter.ToUInt64(sha256, 0), BitConverter.ToUInt64(sha256, 8),
+            BitConverter.ToUInt64(sha256, 16), BitConverter.ToUInt64(sha256, 24), size) { }
+    }
+
+    /// <summary>A result one worker is computing; others wanting the same image wait for it.</summary>
+    public sealed class Pending
+    {
+        private PdqOutcome? _value;
+
+        public void Set(PdqOutcome value)
+        {
+            lock (this) { _value = value; Monitor.PulseAll(this); }
+        }
+
+        public PdqOutcome Wait()
+        {
+            lock (this)
+            {
+                while (_value is null) Monitor.Wait(this);
+                return _value;
+            }
+        }
+    }
+
+    public readonly ConcurrentDictionary<Key, Pending> Entries = new();
+
+    /// <summary>How many PDQ hashes were actually computed.</summary>
+    public long Computed;
+}

@@ -1,0 +1,21 @@
+using Safeguard.Hashing.Files;
+
+namespace Safeguard.Cli.Scanning;
+
+/// <summary>
+/// One thing to hash: a file on disk (<see cref="FilePath"/>), an archive member in memory
+/// (<see cref="Data"/>, a pooled buffer the worker returns), or a result already computed.
+/// </summary>
+public sealed class ScanItem
+{
+    public required string Path { get; init; }
+    public string? FilePath { get; init; }
+    public byte[]? Data { get; init; }
+    public int Length { get; init; }
+    public FileHashResult? Done { get; init; }
+    public bool IsArchive { get; init; }
+    /// <summary>A problem found while walking (refused archive, encrypted member...).</summary>
+    public string? Error { get; set; }
+    /// <summary>True for inputs named on the command line or found in their folders (not archive members).</summary>
+    public bool TopLevel { get; init; }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Safeguard.Cli.Scanning;
+
+/// <summary>One line of files.jsonl (and of the resume journal): a file or archive member and what matched.</summary>
+public sealed record ScanRecord
+{
+    public required string Path { get; init; }
+    public long Size { get; init; }
+    public bool Archive { get; init; }
+    public string? Md5 { get; init; }
+    public string? Sha1 { get; init; }
+    public string? Sha256 { get; init; }
+    public string? Pdq { get; init; }
+    public int? Quality { get; init; }
+    /// <summary>The PDQ hash was not matched: quality below --min-quality.</summary>
+    public bool LowQuality { get; init; }
+    /// <summary>The first file (in scan order) with the same SHA-256 and size.</summary>
+    public string? DuplicateOf { get; set; }
+    public List<ScanMatch> Matches { get; init; } = [];
+    public string? Error { get; init; }
+
+    /// <summary>The most severe VICS category among the matches (1 before 2, 3, 4, then 0), or null.</summary>
+    [JsonIgnore]
+    public int? Category
+    {
+        get
+        {
+            int? best = null;
+            foreach (var m in Matches)
+                if (m.Category is int c && (best is null || Severity(c) < Severity(best.Value))) best = c;
+            return best;
+        }
+    }
+
+    private static int Severity(int category) => category == 0 ? 99 : category;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ScanRecord? FromJson(string line) => JsonSerializer.Deserialize<ScanRecord>(line, Json);
+}
+
+public sealed record ScanMatch(string Bank, string? ContentId, int? Category, string? Grade, string SignalType, int Distance, string? Dihedral);

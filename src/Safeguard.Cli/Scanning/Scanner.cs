@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Safeguard.Banks.Matching;
+using Safeguard.Hashing.Files;
+using Safeguard.Hashing.Pdq;
+using Safeguard.Hashing.Pipeline;
+
+namespace Safeguard.Cli.Scanning;
+
+/// <summary>Progress as the scan emits results (called on the emitting thread).</summary>
+public interface IScanProgress
+{
+    void SetTotal(long topLevelItems);
+    void Report(long records, long topLevelDone);
+}
+
+/// <summary>
+/// Forensic triage: walks the inputs and their archives, hashes everything on all cores (each
+/// distinct image's PDQ once), matches against the banks and writes the outputs in scan order.
+/// </summary>
+public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOptions hashOptions, ArchiveLimits limits)
+{
+    public int Threads { get; init; }
+
+    private sealed class Worker(FileHashOptions options, PdqCache cache) : IDisposable
+    {
+        public readonly EvidenceHasher Hasher = new(options, cache);
+        public readonly List<BankMatch> Matches = [];
+        public void Dispose() => Hasher.Dispose();
+    }
+
+    public PdqCache Cache { get; } = new();
+
+    /// <summary>Runs the scan; returns the number of records with an error.</summary>
+    public long Run(IReadOnlyList<string> inputs, string outDir, string fingerprint, bool resume, string caseName, IScanProgress? progress, TextWriter errors)
+    {
+        var journaled = resume ? ScanJournal.Load(outDir, fingerprint) : new Dictionary<string, ScanRecord>(StringComparer.Ordinal);
+        // The journal is rewritten with the finished records (dropping a line cut off by a kill), then appended to.
+        using var journal = ScanJournal.Start(outDir, fingerprint, journaled.Values);
+        using var outputs = new ScanOutputs(outDir);
+
+        if (progress is not null)
+            new Thread(() =>
+            {
+                long n = 0;
+                foreach (var _ in InputWalker.Expand(inputs)) n++;
+                progress.SetTotal(n);
+            }) { IsBackground = true, Name = "safeguard-scan-count" }.Start();
+
+        using var queue = new BlockingCollection<ScanItem>(256);
+        Exception? walkFailure = null;
+        var producer = new Thread(() =>
+        {
+            try { new ArchiveWalker(limits, queue.Add).Walk(inputs); }
+            catch (Exception ex) { walkFailure = ex; }
+            finally { queue.CompleteAdding(); }
+        }) { IsBackground = true, Name = "safeguard-scan-walk" };
+        producer.Start();
+
+        long records = 0, topDone = 0, failed = 0;
+        OrderedParallel.Run(
+            queue.GetConsumingEnumerable(),
+            () => new Worker(hashOptions, Cache),
+            (w, item) => (item, Process(w, item, journaled, out bool fresh), fresh),
+            result =>
+            {
+                var (item, record, fresh) = result;
+                outputs.Add(record);
+                if (fresh) journal.Append(record);
+                if (record.Error is not null)
+                {
+                    failed++;
+                    errors.WriteLine($"safeguard: {record.Path}: {record.Error}");
+                }
+                records++;
+                if (item.TopLevel) topDone++;
+                progress?.Report(records, topDone);
+            },
+            Threads);
+        producer.Join();
+        if (walkFailure is not null) throw new AggregateException("the scan's walker failed", walkFailure);
+        outputs.Complete(caseName);
+        journal.Dispose();
+        ScanJournal.Delete(outDir);
+        return failed;
+    }
+
+    private ScanRecord Process(Worker w, ScanItem item, Dictionary<string, ScanRecord> journaled, out bool fresh)
+    {
+        try
+        {
+            if (journaled.TryGetValue(item.Path, out var done)) { fresh = false; return done; }
+            fresh = true;
+            FileHashResult r;
+            if (item.Done is not null) r = item.Done;
+            else if (item.Data is not null) { r = new FileHashResult { Path = item.Path }; w.Hasher.HashBytes(item.Data.AsSpan(0, item.Length), r); }
+            else if (item.FilePath is not null) r = w.Hasher.HashFile(item.FilePath, item.Path);
+            else r = new FileHashResult { Path = item.Path };
+            string? error = item.Error is null ? r.Error : r.Error is null ? item.Error : item.Error + "; " + r.Error;
+
+            w.Matches.Clear();
+            bool qualityOk = settings.Match(index, r, w.Matches);
+            return new ScanRecord
+            {
+                Path = item.Path, Size = r.Size, Archive = item.IsArchive,
+                Md5 = Hex(r.Md5), Sha1 = Hex(r.Sha1), Sha256 = Hex(r.Sha256),
+                Pdq = r.Pdq?.Hash.ToString(), Quality = r.Pdq?.Quality, LowQuality = !qualityOk,
+                Matches = [.. w.Matches.Select(m => new ScanMatch(m.Bank, m.ContentId, m.Category, m.Grade, m.SignalType, m.Distance,
+                    m.Transform is { } t ? MatchSettings.TransformName(t) : null))],
+                Error = error,
+            };
+        }
+        finally
+        {
+            if (item.Data is not null) ArrayPool<byte>.Shared.Return(item.Data);
+        }
+    }
+
+    private static string? Hex(byte[]? b) => b is null ? null : Convert.ToHexStringLower(b);
+}

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using Safeguard.Hashing.Files;
+using Safeguard.Hashing.Imaging;
+using Safeguard.Hashing.Pdq;
+using Safeguard.Hashing.Pipeline;
+
+namespace Safeguard.Hashing.Tests;
+
+public class PipelineTests
+{
+    private static readonly string Bridge = Path.Combine(TestData.Pdq, "bridge-mods", "aaa-orig.jpg");
+
+    [Fact]
+    public void FilesOverTheImageLimitGetStreamedExactHashesOnly()
+    {
+        using var hasher = new FileHasher(new FileHashOptions { MaxImageFileBytes = 10_000 });
+        var r = hasher.HashFile(Bridge);
+        var bytes = File.ReadAllBytes(Bridge);
+        Assert.Equal(MD5.HashData(bytes), r.Md5);
+        Assert.Equal(SHA1.HashData(bytes), r.Sha1);
+        Assert.Equal(SHA256.HashData(bytes), r.Sha256);
+        Assert.Null(r.Pdq);
+        Assert.Contains("over the image size limit", r.Error);
+    }
+
+    [Fact]
+    public void TheJpegHotPathAllocatesNothingPerImage()
+    {
+        var bytes = File.ReadAllBytes(Bridge);
+        using var decoder = new ImageDecoder();
+        using var pdq = new PdqHasher();
+        int good = 0;
+        for (int i = 0; i < 3; i++) Once(); // grow buffers, JIT
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) Once();
+        long perImage = (GC.GetAllocatedBytesForCurrentThread() - before) / 20;
+        Assert.Equal(23, good);
+        Assert.True(perImage < 64, $"{perImage} bytes allocated per image");
+
+        void Once()
+        {
+            if (decoder.TryDecodeJpegPlanes(bytes, out var planes) && pdq.Hash(planes).Quality == 100) good++;
+        }
+    }
+
+    [Fact]
+    public void OrderedParallelKeepsInputOrderAndBoundsMemory()
+    {
+        var seen = new List<int>();
+        int inFlight = 0, maxInFlight = 0;
+        OrderedParallel.Run(
+            Enumerable.Range(0, 5000),
+            () => new NoState(),
+            (_, i) =>
+            {
+                int now = Interlocked.Increment(ref inFlight);
+                int m;
+                while (now > (m = Volatile.Read(ref maxInFlight)) && Interlocked.CompareExchange(ref maxInFlight, now, m) != m) { }
+                if (i % 97 == 0) Thread.Sleep(2); // uneven work
+                return i;
+            },
+            i => { Interlocked.Decrement(ref inFlight); seen.Add(i); },
+            threads: 4);
+        Assert.Equal(Enumerable.Range(0, 5000), seen);
+        Assert.True(maxInFlight <= 4 * 16 + 4, $"{maxInFlight} results held at once");
+    }
+
+    [Fact]
+    public void AWorkerFailureSurfacesInsteadOfHanging()
+    {
+        var ex = Assert.Throws<AggregateException>(() => OrderedParallel.Run(
+            Enumerable.Range(0, 100), () => new NoState(),
+            (_, i) => i == 50 ? throw new InvalidOperationException("boom") : i, _ => { }, threads: 2));
+        Assert.Contains("boom", ex.InnerException!.Message);
+    }
+
+    private sealed class NoState : IDisposable
+    {
+        public void Dispose() { }
+    }
+}
