@@ -23,7 +23,9 @@ public static class DemoBank
             log.LogInformation("demo bank skipped: no benign test images found (give --demo-images DIR or set {Env})", EnvironmentVariable);
             return;
         }
+        // Modified copies ("bridge-blurred.jpg") stay out, so uploading one shows a PDQ near-match.
         var files = Directory.EnumerateFiles(dir).Where(f => f.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            .Where(f => !Path.GetFileName(f).Contains("-blurred", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal).Take(12).ToList();
         var records = new List<EntryRecord>();
         foreach (var f in files)
@@ -49,7 +51,7 @@ public static class DemoBank
         {
             for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
             {
-                foreach (var candidate in new[] { Path.Combine(d.FullName, "samples"), Path.Combine(d.FullName, "..", "shared", "testdata", "pdq", "reg-test-input", "labelme-subset"),
+                foreach (var candidate in new[] { Path.Combine(d.FullName, "samples", "images"), Path.Combine(d.FullName, "..", "shared", "testdata", "pdq", "reg-test-input", "labelme-subset"),
                                                   Path.Combine(d.FullName, "shared", "testdata", "pdq", "reg-test-input", "labelme-subset") })
                     if (Directory.Exists(candidate) && Directory.EnumerateFiles(candidate, "*.jpg").Any()) return Path.GetFullPath(candidate);
             }

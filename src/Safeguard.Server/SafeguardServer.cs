@@ -52,7 +52,7 @@ public static class SafeguardServer
         var db = await ServerDb.OpenAsync(dbName, ct);
         var audit = new AuditLog(db);
         var keys = new ApiKeyStore(db, audit);
-        var matcher = new LiveIndex(banks);
+        var matcher = new BankIndexMatcher(banks);
         var suppressions = new Suppressions(db, audit);
         var lookup = new LookupService(matcher, suppressions, options);
         var review = new ReviewStore(db, audit, suppressions);

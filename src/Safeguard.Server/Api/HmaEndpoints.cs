@@ -81,8 +81,8 @@ public static class HmaEndpoints
             var builtTo = st.LastRefresh?.ToUnixTimeSeconds() ?? -1;
             return Results.Json(new Dictionary<string, object>
             {
-                ["pdq"] = new { present = st.Ready, built_to = builtTo, size = st.Pdq },
-                ["md5"] = new { present = st.Ready, built_to = builtTo, size = st.Exact },
+                ["pdq"] = new { present = st.Ready, built_to = builtTo, size = st.Entries },
+                ["md5"] = new { present = st.Ready, built_to = builtTo, size = st.Entries },
             });
         }).Roles(Roles.Matcher, Roles.Curator);
 

@@ -7,11 +7,11 @@ public sealed record EntryMeta(long Id, string Bank, string SignalType, string V
 
 public readonly record struct MatchHit(EntryMeta Entry, int Distance);
 
-public sealed record IndexStatus(bool Ready, long Entries, long Pdq, long Exact, long ChangeSeq, DateTimeOffset? LastRefresh, string? LastError, long MemoryBytes);
+public sealed record IndexStatus(bool Ready, long Entries, long ChangeSeq, DateTimeOffset? LastRefresh, string? LastError);
 
 /// <summary>
-/// The lookup path the API needs from an index of the banks. Kept small so the server's own
-/// change-feed index can be swapped for the shared BankIndex without touching the endpoints.
+/// The lookup path the API needs from an index of the banks. Kept small so the index behind it
+/// (now the shared BankIndex) can change without touching the endpoints.
 /// </summary>
 public interface IMatcher
 {
