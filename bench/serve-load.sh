@@ -57,6 +57,16 @@ wrk -t"$threads" -c"$connections" -d5s -s bench/serve/lookup.lua "$url" >/dev/nu
 echo "== lookups: $threads wrk thread(s), $connections connections, $duration"
 wrk -t"$threads" -c"$connections" -d"$duration" --latency -s bench/serve/lookup.lua "$url" | tee "$work/wrk.txt"
 echo "server RSS after run: $(ps -o rss= -p "$pid") KB"
+echo "== memory across reloads: re-import the same list 3 times (no change), then 3 imports of 50,000 new hashes"
+for i in 1 2 3; do
+  "$sg" bank import bench "$work/bank.txt" --format plain >/dev/null
+  sleep 1; echo "re-import $i: server RSS $(ps -o rss= -p "$pid") KB"
+done
+for i in 1 2 3; do
+  "$sg" bench make-bank --count 50000 --seed $((100 + i)) --out "$work/more-$i.txt" --queries 1 >/dev/null
+  "$sg" bank import bench "$work/more-$i.txt" --format plain >/dev/null
+  sleep 1; echo "import of 50,000 new ($i): server RSS $(ps -o rss= -p "$pid") KB; $(curl -s -H "Authorization: Bearer $key" "$url/v1/index/status")"
+done
 rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")
 p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
 errors=$(awk '/Non-2xx/ {print $5}' "$work/wrk.txt"); errors=${errors:-0}
