@@ -57,6 +57,7 @@ routes = [
  ("post", "/v1/review/items/{id}/decision", ["reviewer"], "Record a decision: confirmed (with category), false_positive (optionally suppress), escalate",
   body(obj({"decision": {"enum": ["confirmed", "false_positive", "escalate"]}, "category": {"enum": ["UK-A", "UK-B", "UK-C", "VICS-0", "VICS-1", "VICS-2", "VICS-3", "VICS-4"]},
             "industry_classification": {"enum": ["A1", "A2", "B1", "B2"]}, "note": S, "preserve": B, "suppress": B}, ["decision"])), [path_param("id", I)]),
+ ("post", "/v1/review/items/{id}/preserve", ["reviewer"], "Keep the item's media as evidence after the decision (audited)", None, [path_param("id", I)]),
  ("get", "/v1/review/settings", ["reviewer"], "The reviewer's blur strength", None, []),
  ("put", "/v1/review/settings", ["reviewer"], "Set the reviewer's blur strength (4..100)", body(obj({"blur_strength": I}, ["blur_strength"])), []),
  ("get", "/v1/audit", ["admin", "reviewer"], "Audit entries", None, [q("after", I), q("limit", I), q("action"), q("target")]),

@@ -118,6 +118,25 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task A_truncated_bulk_import_imports_nothing()
+    {
+        await using var h = await StartAsync(o => o with { Demo = false });
+        var (curator, _) = await h.KeyAsync("curator", null, "curator");
+        await curator.PostAsJsonAsync("/v1/banks", new { name = "t" });
+        var rng = new Random(3);
+        var body = Encoding.ASCII.GetBytes(string.Join("\n", Enumerable.Range(0, 2000).Select(_ => Convert.ToHexStringLower(rng.GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 32)))));
+        var status = await RawRequestAsync(h.BaseUrl, $"POST /v1/banks/t/import?format=plain HTTP/1.1\r\nHost: x\r\nAuthorization: {curator.DefaultRequestHeaders.Authorization}\r\n" +
+            $"Content-Length: {body.Length}\r\n\r\n", body[..(body.Length / 2)]);
+        Assert.True(status is null or 400, $"status {status}");
+        await Task.Delay(300);
+        Assert.Equal(0, (await h.State.Banks.GetStatsAsync("t")).Enabled);
+        Assert.DoesNotContain(Directory.GetFiles(Path.GetTempPath(), "safeguard-import-*"), f => System.IO.File.GetLastWriteTimeUtc(f) > DateTime.UtcNow.AddMinutes(-1));
+        // The same body complete imports everything.
+        var ok = await Json(await curator.PostAsync("/v1/banks/t/import?format=plain", new ByteArrayContent(body)));
+        Assert.Equal(2000, ok.GetProperty("result").GetProperty("added").GetInt64());
+    }
+
+    [Fact]
     public async Task File_names_are_reduced_to_their_last_segment()
     {
         await using var h = await StartAsync();

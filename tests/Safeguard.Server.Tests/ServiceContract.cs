@@ -303,6 +303,38 @@ public abstract class ServiceContract
     }
 
     [Fact]
+    public async Task Escalated_and_preserved_media_is_kept_other_media_is_deleted_on_decision()
+    {
+        await using var h = await StartAsync();
+        if (h is null) return;
+        var matcher = await h.ClientAsync("matcher");
+        var reviewer = await h.ClientAsync("reviewer");
+        var image = Path.Combine(TestImages.Bridge, "aaa-orig.jpg");
+        async Task<long> Submit() => (await Json(await matcher.PostAsync("/v1/review/submit?note=user+report", File(image)))).GetProperty("review_item_id").GetInt64();
+        long escalated = await Submit(), preserved = await Submit(), preservedLater = await Submit(), dropped = await Submit();
+
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync($"/v1/review/items/{escalated}/decision", new { decision = "escalate", note = "second opinion" })).StatusCode);
+        Assert.NotNull(await h.State.Review.GetMediaAsync(escalated));
+        Assert.Contains((await Json(await reviewer.GetAsync("/v1/review/items?status=escalated"))).GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetInt64() == escalated);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync($"/v1/review/items/{escalated}/decision", new { decision = "false_positive" })).StatusCode);
+        Assert.Null(await h.State.Review.GetMediaAsync(escalated));
+
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync($"/v1/review/items/{preserved}/decision", new { decision = "confirmed", category = "UK-A", preserve = true })).StatusCode);
+        Assert.NotNull(await h.State.Review.GetMediaAsync(preserved));
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsync($"/v1/review/items/{preservedLater}/preserve", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync($"/v1/review/items/{preservedLater}/decision", new { decision = "confirmed", category = "VICS-2" })).StatusCode);
+        Assert.NotNull(await h.State.Review.GetMediaAsync(preservedLater));
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync($"/v1/review/items/{dropped}/decision", new { decision = "confirmed", category = "UK-B" })).StatusCode);
+        Assert.Null(await h.State.Review.GetMediaAsync(dropped));
+        Assert.Equal(HttpStatusCode.Gone, (await reviewer.PostAsync($"/v1/review/items/{dropped}/preserve", null)).StatusCode);
+        var actions = (await h.State.Audit.ListAsync(0, 1000)).Select(e => (e.Action, e.Target)).ToList();
+        Assert.Contains(("media.preserve", $"item:{preserved}"), actions);
+        Assert.Contains(("media.preserve", $"item:{preservedLater}"), actions);
+        Assert.Contains(("media.delete", $"item:{dropped}"), actions);
+        Assert.DoesNotContain(("media.delete", $"item:{preserved}"), actions);
+    }
+
+    [Fact]
     public async Task Audit_verify_detects_edits_and_deletions()
     {
         await using var h = await StartAsync();

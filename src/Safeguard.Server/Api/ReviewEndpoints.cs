@@ -63,6 +63,14 @@ public static class ReviewEndpoints
             return Results.Json(updated, SafeguardServer.Json);
         }).Roles(Roles.Reviewer);
 
+        app.MapPost("/v1/review/items/{id:long}/preserve", async (long id, HttpContext ctx, ServerState s) =>
+        {
+            var item = await s.Review.GetAsync(id) ?? throw new ApiException(404, "no such review item");
+            if (!item.HasMedia) throw new ApiException(410, "this item holds no media to preserve");
+            await s.Review.PreserveAsync(id, ctx.Caller().Actor);
+            return Results.Json(new { preserved = id });
+        }).Roles(Roles.Reviewer);
+
         app.MapGet("/v1/review/settings", (HttpContext ctx, ServerState s) =>
             Results.Json(new { blur_strength = ctx.Caller().BlurStrength ?? s.Options.DefaultBlurStrength, reviewer = ctx.Caller().Name })).Roles(Roles.Reviewer);
         app.MapPut("/v1/review/settings", async (HttpContext ctx, ServerState s) =>

@@ -146,6 +146,14 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         return (await GetAsync(item.Id))!;
     }
 
+    /// <summary>Keeps an item's media as evidence after the decision.</summary>
+    public async Task<bool> PreserveAsync(long id, string actor)
+    {
+        int n = await db.ExecAsync("UPDATE review_items SET preserved = 1 WHERE id = @id AND preserved = 0 AND has_media = 1", ("@id", id));
+        if (n > 0) await audit.AppendAsync(actor, "media.preserve", $"item:{id}", null);
+        return n > 0;
+    }
+
     private static ReviewItem Map(DbDataReader r) => new()
     {
         Id = r.GetInt64(0), Kind = r.GetString(1), Status = r.GetString(2), CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
