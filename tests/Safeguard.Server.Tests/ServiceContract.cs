@@ -246,6 +246,11 @@ public abstract class ServiceContract
         var pdq = hashed.GetProperty("pdq").GetString()!;
         Assert.True(Hash256.Parse(pdq).DistanceTo(Hash256.Parse(TestImages.ReferencePdq("bridge-mods/aaa-orig.jpg"))) <= 10);
 
+        // A raw body (as curl --data-binary sends it, labelled form-urlencoded) is the file itself.
+        var raw0 = new ByteArrayContent(System.IO.File.ReadAllBytes(bridge));
+        raw0.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        Assert.Equal(pdq, (await Json(await matcher.PostAsync("/v1/hash", raw0))).GetProperty("pdq").GetString());
+
         var added = await Json(await curator.PostAsJsonAsync("/c/bank/HMA_BANK/signal", new Dictionary<string, string> { ["pdq"] = pdq }));
         Assert.True(added.GetProperty("id").GetInt64() > 0);
         Assert.Equal(pdq, added.GetProperty("signals").GetProperty("pdq").GetString());

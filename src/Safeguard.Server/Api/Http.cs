@@ -35,7 +35,9 @@ internal static class Http
         if (request.ContentLength > max) throw new ApiException(413, $"upload is {request.ContentLength} bytes, over the limit of {max}");
         try
         {
-            if (request.HasFormContentType)
+            // Multipart forms carry the file in a part; anything else (curl --data-binary sends
+            // application/x-www-form-urlencoded) is the file itself.
+            if (request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
             {
                 var form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = max, ValueCountLimit = 64 },
                     request.HttpContext.RequestAborted);
