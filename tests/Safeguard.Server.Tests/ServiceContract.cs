@@ -299,6 +299,8 @@ public abstract class ServiceContract
         var hit = await Json(await matcher.PostAsJsonAsync("/v1/lookup", new { signal_type = "pdq", value = bridgePdq }));
         Assert.Equal(2, hit.GetProperty("matches")[0].GetProperty("distance").GetInt32());
         long fp = hit.GetProperty("review_item_id").GetInt64();
+        // Looking the same hash up again while it awaits review reuses the item.
+        Assert.Equal(fp, (await Json(await matcher.PostAsJsonAsync("/v1/lookup", new { signal_type = "pdq", value = bridgePdq }))).GetProperty("review_item_id").GetInt64());
         Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync($"/v1/review/items/{fp}/decision", new { decision = "false_positive", suppress = true, note = "a bridge" })).StatusCode);
         var again = await Json(await matcher.PostAsJsonAsync("/v1/lookup", new { signal_type = "pdq", value = bridgePdq }));
         Assert.Equal(0, again.GetProperty("matches").GetArrayLength());

@@ -54,7 +54,7 @@ public static class CoreEndpoints
             var matches = s.Lookup.Match(q, body.Threshold);
             long? itemId = null;
             if (matches.Count > 0 && body.Review != false)
-                itemId = await s.Review.CreateAsync(new ReviewItem
+                itemId = await s.Review.FindOpenHashHitAsync(q.SignalType, q.Value) ?? await s.Review.CreateAsync(new ReviewItem
                 {
                     Kind = "hash-hit",
                     Md5 = q.SignalType == "md5" ? q.Value : null, Sha1 = q.SignalType == "sha1" ? q.Value : null,

@@ -75,6 +75,14 @@ internal static class ServerSchema
             "CREATE TABLE audit_head (id {int} PRIMARY KEY, seq {int} NOT NULL, hash TEXT NOT NULL)",
             "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '')",
         ]),
+        // Repeated lookups of a hash that already awaits review reuse its item.
+        (2,
+        [
+            "CREATE INDEX review_items_pdq ON review_items (pdq)",
+            "CREATE INDEX review_items_md5 ON review_items (md5)",
+            "CREATE INDEX review_items_sha1 ON review_items (sha1)",
+            "CREATE INDEX review_items_sha256 ON review_items (sha256)",
+        ]),
     ];
 
     public static async Task MigrateAsync(ServerDb db, CancellationToken ct)

@@ -83,6 +83,16 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         return id;
     }
 
+    /// <summary>A hash-only item for this hash that still awaits review, if any.</summary>
+    public async Task<long?> FindOpenHashHitAsync(string signalType, string value)
+    {
+        var column = signalType switch { "pdq" => "pdq", "md5" => "md5", "sha1" => "sha1", "sha256" => "sha256", _ => null };
+        if (column is null) return null;
+        var ids = await db.QueryAsync($"SELECT id FROM review_items WHERE {column} = @v AND kind = 'hash-hit' AND status IN ('pending', 'escalated') ORDER BY id LIMIT 1",
+            r => r.GetInt64(0), ("@v", value));
+        return ids.Count > 0 ? ids[0] : null;
+    }
+
     public async Task<ReviewItem?> GetAsync(long id) =>
         (await db.QueryAsync($"SELECT {Columns} FROM review_items WHERE id = @id", Map, ("@id", id))).FirstOrDefault();
 
