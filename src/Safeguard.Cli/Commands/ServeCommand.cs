@@ -15,19 +15,25 @@ public static class ServeCommand
         var rate = new Option<int>("--key-rate") { Description = "Default requests/s per API key", DefaultValueFactory = _ => 2000 };
         var concurrent = new Option<int>("--max-concurrent") { Description = "Requests processed at once; as many again may wait, the rest get 503", DefaultValueFactory = _ => 128 };
         var maxMedia = new Option<long>("--max-media-bytes") { Description = "Largest upload or fetched file", DefaultValueFactory = _ => 32L * 1024 * 1024 };
+        var alert = new Option<string>("--conversation-alert") { Description = "Conversation risk level that creates a review item: low, medium, high or critical", DefaultValueFactory = _ => "high" };
+        var reporterName = new Option<string>("--reporter-name") { Description = "Reporting person's name in CyberTipline reports", DefaultValueFactory = _ => "Safeguard operator" };
+        var reporterEmail = new Option<string>("--reporter-email") { Description = "Reporting person's e-mail in CyberTipline reports", DefaultValueFactory = _ => "trust-and-safety@example.invalid" };
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
-            urls, demoImages, noDemo, allow, rate, concurrent, maxMedia,
+            urls, demoImages, noDemo, allow, rate, concurrent, maxMedia, alert, reporterName, reporterEmail,
         };
         cmd.SetAction(parse =>
         {
             int c = parse.GetValue(concurrent);
             if (c < 1) throw new UsageException("--max-concurrent must be at least 1");
+            if (!Enum.TryParse<Safeguard.Conversations.Analysis.RiskLevel>(parse.GetValue(alert), ignoreCase: true, out var level) || level == Safeguard.Conversations.Analysis.RiskLevel.None || !Enum.IsDefined(level) || char.IsDigit(parse.GetValue(alert)![0]))
+                throw new UsageException("--conversation-alert must be low, medium, high or critical");
             var options = new ServerOptions
             {
                 Db = parse.GetValue(GlobalOptions.Db), Urls = parse.GetValue(urls)!, DemoImages = parse.GetValue(demoImages),
                 Demo = !parse.GetValue(noDemo), FetchAllowList = parse.GetValue(allow) ?? [], DefaultKeyRatePerSecond = parse.GetValue(rate),
                 MaxConcurrentRequests = c, MaxQueuedRequests = c * 2, MaxMediaBytes = parse.GetValue(maxMedia),
+                ConversationAlertLevel = level, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
             };
             try
             {
