@@ -145,5 +145,4 @@ public static class Pipeline
         return null;
     }
 
-    internal static JsonSerializerOptions Json => SafeguardServer.Json;
 }
