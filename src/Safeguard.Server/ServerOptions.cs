@@ -30,6 +30,8 @@ public sealed record ServerOptions
     /// <summary>Conversation level at which a streamed conversation becomes a review item.</summary>
     public RiskLevel ConversationAlertLevel { get; init; } = RiskLevel.High;
     public int DefaultBlurStrength { get; init; } = 24;
+    /// <summary>Exposure cap: clear (unblurred) views per reviewer in 24 hours; 0 for none.</summary>
+    public int MaxClearViewsPerDay { get; init; } = 200;
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
     /// <summary>Reporter details written into CyberTipline reports.</summary>
     public string ReporterName { get; init; } = "Safeguard operator";

@@ -67,7 +67,7 @@ public abstract class ServiceContract
     [Fact]
     public async Task Demo_image_matches_and_goes_through_review()
     {
-        await using var h = await StartAsync();
+        await using var h = await StartAsync(o => o with { MaxClearViewsPerDay = 1 });
         if (h is null) return;
         var matcher = await h.ClientAsync("matcher");
         var reviewer = await h.ClientAsync("reviewer");
@@ -86,6 +86,9 @@ public abstract class ServiceContract
         Assert.NotEqual(blurred, clear);
         Assert.True(IsGreyscale(blurred));
         Assert.False(IsGreyscale(clear));
+        // Exposure cap (1 clear view a day here): the next clear view is refused, blurred ones still work.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await reviewer.GetAsync($"/v1/review/items/{item}/media?view=clear")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.GetAsync($"/v1/review/items/{item}/media?view=blurred")).StatusCode);
 
         var d = await reviewer.PostAsJsonAsync($"/v1/review/items/{item}/decision", new { decision = "confirmed" });
         Assert.Equal(HttpStatusCode.BadRequest, d.StatusCode); // a confirmation needs a category
@@ -98,7 +101,7 @@ public abstract class ServiceContract
 
         var audit = await Json(await reviewer.GetAsync($"/v1/audit?target=item:{item}"));
         var actions = audit.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
-        Assert.Equal(["review.create", "media.view.blurred", "media.view.clear", "review.decide", "media.delete"], actions);
+        Assert.Equal(["review.create", "media.view.blurred", "media.view.clear", "media.view.blurred", "review.decide", "media.delete"], actions);
         Assert.True((await Json(await h.Admin.GetAsync("/v1/audit/verify"))).GetProperty("ok").GetBoolean());
 
         // Reports from the confirmed item.

@@ -18,9 +18,10 @@ public static class ServeCommand
         var alert = new Option<string>("--conversation-alert") { Description = "Conversation risk level that creates a review item: low, medium, high or critical", DefaultValueFactory = _ => "high" };
         var reporterName = new Option<string>("--reporter-name") { Description = "Reporting person's name in CyberTipline reports", DefaultValueFactory = _ => "Safeguard operator" };
         var reporterEmail = new Option<string>("--reporter-email") { Description = "Reporting person's e-mail in CyberTipline reports", DefaultValueFactory = _ => "trust-and-safety@example.invalid" };
+        var clearViews = new Option<int>("--max-clear-views") { Description = "Exposure cap: clear (unblurred) image views per reviewer in 24 hours (0: no cap)", DefaultValueFactory = _ => 200 };
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
-            urls, demoImages, noDemo, allow, rate, concurrent, maxMedia, alert, reporterName, reporterEmail,
+            urls, demoImages, noDemo, allow, rate, concurrent, maxMedia, alert, reporterName, reporterEmail, clearViews,
         };
         cmd.SetAction(parse =>
         {
@@ -34,6 +35,7 @@ public static class ServeCommand
                 Demo = !parse.GetValue(noDemo), FetchAllowList = parse.GetValue(allow) ?? [], DefaultKeyRatePerSecond = parse.GetValue(rate),
                 MaxConcurrentRequests = c, MaxQueuedRequests = c * 2, MaxMediaBytes = parse.GetValue(maxMedia),
                 ConversationAlertLevel = level, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
+                MaxClearViewsPerDay = Math.Max(0, parse.GetValue(clearViews)),
             };
             try
             {

@@ -47,6 +47,9 @@ public static class ReviewEndpoints
             var media = await s.Review.GetMediaAsync(id) ?? throw new ApiException(410, "media no longer held");
             bool clear = view == "clear";
             var caller = ctx.Caller();
+            if (clear && s.Options.MaxClearViewsPerDay > 0
+                && await s.Audit.CountAsync(caller.Actor, "media.view.clear", DateTimeOffset.UtcNow.AddDays(-1)) >= s.Options.MaxClearViewsPerDay)
+                throw new ApiException(429, $"exposure cap reached: {s.Options.MaxClearViewsPerDay} clear views in 24 hours; blurred views and decisions still work");
             var png = Preview.Render(media, clear, caller.BlurStrength ?? s.Options.DefaultBlurStrength)
                 ?? throw new ApiException(415, "the stored media cannot be rendered as an image");
             await s.Audit.AppendAsync(caller.Actor, clear ? "media.view.clear" : "media.view.blurred", $"item:{id}", null);

@@ -63,6 +63,11 @@ public sealed class AuditLog(ServerDb db)
     private static AuditEntry Map(System.Data.Common.DbDataReader r) => new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
         r.GetString(2), r.GetString(3), r.Str(4), r.Str(5), r.GetString(6), r.GetString(7));
 
+    /// <summary>How many entries of an action an actor wrote since a time (exposure caps).</summary>
+    public async Task<long> CountAsync(string actor, string action, DateTimeOffset since) =>
+        await db.ScalarAsync("SELECT COUNT(*) FROM audit_log WHERE actor = @a AND action = @act AND at >= @t",
+            ("@a", actor), ("@act", action), ("@t", since.ToUnixTimeMilliseconds())) ?? 0;
+
     /// <summary>Walks the whole chain; reports the first edited, inserted or missing entry.</summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken ct = default)
     {
