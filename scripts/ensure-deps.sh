@@ -8,6 +8,8 @@ packages=(
   libjpeg-turbo-progs   # djpeg, the decode baseline of `safeguard bench hash`
   postgresql            # throwaway server for the bank store tests (scripts/start-postgres.sh)
   ffmpeg                # video decoding: vPDQ, 'safeguard watch', the video tests; the GIF test writes its animation with it
+  chromium              # headless browser for the review UI tests (tests/Safeguard.Server.Tests/BrowserTests.cs)
+  chromium-driver       # chromedriver, driven by Selenium from the browser tests
 )
 # With --runtime, only what the safeguard program itself uses.
 if [ "${1:-}" = "--runtime" ]; then

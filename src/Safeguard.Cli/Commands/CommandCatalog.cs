@@ -15,5 +15,8 @@ public static class CommandCatalog
         yield return Chat.ChatCommand.Create();
         yield return Video.VideoCommand.Create();
         yield return Video.WatchCommand.Create();
+        yield return ServeCommand.Create();
+        yield return KeysCommand.Create();
+        yield return AuditCommand.Create();
     }
 }

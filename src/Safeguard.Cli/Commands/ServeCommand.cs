@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Safeguard.Server;
+
+namespace Safeguard.Cli.Commands;
+
+/// <summary>`safeguard serve`: the HTTP service, review UI and HMA-compatible API.</summary>
+public static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls") { Description = "Address to listen on (default http://127.0.0.1:5080; anything beyond loopback must be asked for)", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var demoImages = new Option<string?>("--demo-images") { Description = $"Directory of benign images for the demo bank (default: samples/ or ../shared/testdata; env {DemoBank.EnvironmentVariable})" };
+        var noDemo = new Option<bool>("--no-demo") { Description = "Do not create the demo bank on a fresh database" };
+        var allow = new Option<string[]>("--fetch-allow") { Description = "IP or CIDR that URL fetching may reach although private/loopback (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var rate = new Option<int>("--key-rate") { Description = "Default requests/s per API key", DefaultValueFactory = _ => 2000 };
+        var concurrent = new Option<int>("--max-concurrent") { Description = "Requests processed at once; as many again may wait, the rest get 503", DefaultValueFactory = _ => 128 };
+        var maxMedia = new Option<long>("--max-media-bytes") { Description = "Largest upload or fetched file", DefaultValueFactory = _ => 32L * 1024 * 1024 };
+        var alert = new Option<string>("--conversation-alert") { Description = "Conversation risk level that creates a review item: low, medium, high or critical", DefaultValueFactory = _ => "high" };
+        var reporterName = new Option<string>("--reporter-name") { Description = "Reporting person's name in CyberTipline reports", DefaultValueFactory = _ => "Safeguard operator" };
+        var reporterEmail = new Option<string>("--reporter-email") { Description = "Reporting person's e-mail in CyberTipline reports", DefaultValueFactory = _ => "trust-and-safety@example.invalid" };
+        var clearViews = new Option<int>("--max-clear-views") { Description = "Exposure cap: clear (unblurred) image views per reviewer in 24 hours (0: no cap)", DefaultValueFactory = _ => 200 };
+        var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
+        {
+            urls, demoImages, noDemo, allow, rate, concurrent, maxMedia, alert, reporterName, reporterEmail, clearViews,
+        };
+        cmd.SetAction(parse =>
+        {
+            int c = parse.GetValue(concurrent);
+            if (c < 1) throw new UsageException("--max-concurrent must be at least 1");
+            if (!Enum.TryParse<Safeguard.Conversations.Analysis.RiskLevel>(parse.GetValue(alert), ignoreCase: true, out var level) || level == Safeguard.Conversations.Analysis.RiskLevel.None || !Enum.IsDefined(level) || char.IsDigit(parse.GetValue(alert)![0]))
+                throw new UsageException("--conversation-alert must be low, medium, high or critical");
+            var options = new ServerOptions
+            {
+                Db = parse.GetValue(GlobalOptions.Db), Urls = parse.GetValue(urls)!, DemoImages = parse.GetValue(demoImages),
+                Demo = !parse.GetValue(noDemo), FetchAllowList = parse.GetValue(allow) ?? [], DefaultKeyRatePerSecond = parse.GetValue(rate),
+                MaxConcurrentRequests = c, MaxQueuedRequests = c * 2, MaxMediaBytes = parse.GetValue(maxMedia),
+                ConversationAlertLevel = level, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
+                MaxClearViewsPerDay = Math.Max(0, parse.GetValue(clearViews)),
+            };
+            try
+            {
+                var app = SafeguardServer.BuildAsync(options).GetAwaiter().GetResult();
+                Console.Error.WriteLine($"safeguard: serving on {options.Urls} (database: {Describe(options.ResolveDb())}); review UI at {options.Urls.TrimEnd('/')}/ui/");
+                app.Run();
+                return ExitCodes.Ok;
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException or System.Data.Common.DbException or Safeguard.Banks.BankException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"safeguard: {ex.Message}");
+                return ExitCodes.SomeFailed;
+            }
+        });
+        return cmd;
+    }
+
+    /// <summary>Names the database without any password it may carry.</summary>
+    internal static string Describe(string db) =>
+        Safeguard.Banks.Storage.ConnectionStrings.IsPostgres(db) ? "PostgreSQL" : db;
+}

@@ -1,0 +1,132 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Safeguard.Server.Auth;
+using Safeguard.Server.Media;
+using Safeguard.Server.Reports;
+using Safeguard.Server.Review;
+
+namespace Safeguard.Server.Api;
+
+public sealed record DecisionRequest(string? Decision, string? Category, string? IndustryClassification, string? Note, bool? Preserve, bool? Suppress);
+public sealed record SettingsRequest(int? BlurStrength);
+
+/// <summary>Review queue, media views, decisions, audit log and reports.</summary>
+public static class ReviewEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapPost("/v1/review/submit", async (string? note, HttpContext ctx, ServerState s) =>
+        {
+            var (bytes, name, type) = await Http.ReadUploadAsync(ctx.Request, s.Options.MaxMediaBytes);
+            var h = CoreEndpoints.HashImage(s, bytes, name);
+            var matches = s.Lookup.MatchAll(new[] { ("pdq", h.Pdq), ("md5", h.Md5), ("sha1", h.Sha1), ("sha256", h.Sha256) }
+                .Where(x => x.Item2 is not null).Select(x => new Index.QueryHash(x.Item1, x.Item2!)));
+            var id = await s.Review.CreateAsync(new ReviewItem
+            {
+                Kind = "submitted", FileName = name, MediaType = type, Size = bytes.Length, Md5 = h.Md5, Sha1 = h.Sha1, Sha256 = h.Sha256,
+                Pdq = h.Pdq, PdqQuality = h.PdqQuality, Matches = matches, Note = note,
+                VerifiedExact = matches.Any(m => m.Verified && m.SignalType != "pdq"),
+            }, bytes, ctx.Caller().Actor);
+            return Results.Json(new { review_item_id = id, hashes = h, matches }, SafeguardServer.Json, statusCode: 201);
+        }).Roles(Roles.Matcher, Roles.Hasher);
+
+        app.MapGet("/v1/review/items", async (string? status, long? after, int? limit, ServerState s) =>
+        {
+            if (status is not (null or "pending" or "escalated" or "confirmed" or "false_positive")) throw new ApiException(400, "status must be pending, escalated, confirmed or false_positive");
+            return Results.Json(new { items = await s.Review.ListAsync(status, after ?? 0, Http.Limit(limit, 50, 500)) }, SafeguardServer.Json);
+        }).Roles(Roles.Reviewer);
+        app.MapGet("/v1/review/items/{id:long}", async (long id, ServerState s) =>
+            await s.Review.GetAsync(id) is { } item ? Results.Json(item, SafeguardServer.Json) : Http.Error(404, "no such review item")).Roles(Roles.Reviewer);
+
+        // Media: blurred and greyscale unless view=clear, an explicit, audited action. Every view is audited.
+        app.MapGet("/v1/review/items/{id:long}/media", async (long id, string? view, HttpContext ctx, ServerState s) =>
+        {
+            var item = await s.Review.GetAsync(id) ?? throw new ApiException(404, "no such review item");
+            if (view is not (null or "blurred" or "clear")) throw new ApiException(400, "view must be blurred or clear");
+            if (!item.HasMedia) throw new ApiException(410, "this item holds no media (hash-only, or deleted after the decision)");
+            var media = await s.Review.GetMediaAsync(id) ?? throw new ApiException(410, "media no longer held");
+            bool clear = view == "clear";
+            var caller = ctx.Caller();
+            if (clear && s.Options.MaxClearViewsPerDay > 0
+                && await s.Audit.CountAsync(caller.Actor, "media.view.clear", DateTimeOffset.UtcNow.AddDays(-1)) >= s.Options.MaxClearViewsPerDay)
+                throw new ApiException(429, $"exposure cap reached: {s.Options.MaxClearViewsPerDay} clear views in 24 hours; blurred views and decisions still work");
+            var png = Preview.Render(media, clear, caller.BlurStrength ?? s.Options.DefaultBlurStrength)
+                ?? throw new ApiException(415, "the stored media cannot be rendered as an image");
+            await s.Audit.AppendAsync(caller.Actor, clear ? "media.view.clear" : "media.view.blurred", $"item:{id}", null);
+            return Results.File(png, "image/png");
+        }).Roles(Roles.Reviewer);
+
+        app.MapPost("/v1/review/items/{id:long}/decision", async (long id, HttpContext ctx, ServerState s) =>
+        {
+            var body = await Http.ReadJsonAsync<DecisionRequest>(ctx.Request);
+            var item = await s.Review.GetAsync(id) ?? throw new ApiException(404, "no such review item");
+            if (!ReviewStatus.AwaitsReview(item.Status)) throw new ApiException(409, $"item {id} was already decided ({item.Status})");
+            var updated = await s.Review.DecideAsync(item, new Decision(body.Decision ?? "", body.Category, body.IndustryClassification, body.Note,
+                body.Preserve ?? false, body.Suppress ?? false), ctx.Caller().Actor);
+            return Results.Json(updated, SafeguardServer.Json);
+        }).Roles(Roles.Reviewer);
+
+        app.MapPost("/v1/review/items/{id:long}/preserve", async (long id, HttpContext ctx, ServerState s) =>
+        {
+            var item = await s.Review.GetAsync(id) ?? throw new ApiException(404, "no such review item");
+            if (!item.HasMedia) throw new ApiException(410, "this item holds no media to preserve");
+            await s.Review.PreserveAsync(id, ctx.Caller().Actor);
+            return Results.Json(new { preserved = id });
+        }).Roles(Roles.Reviewer);
+
+        app.MapGet("/v1/review/settings", (HttpContext ctx, ServerState s) =>
+            Results.Json(new { blur_strength = ctx.Caller().BlurStrength ?? s.Options.DefaultBlurStrength, reviewer = ctx.Caller().Name })).Roles(Roles.Reviewer);
+        app.MapPut("/v1/review/settings", async (HttpContext ctx, ServerState s) =>
+        {
+            var body = await Http.ReadJsonAsync<SettingsRequest>(ctx.Request);
+            if (body.BlurStrength is not (>= 4 and <= 100)) throw new ApiException(400, "blur_strength must be 4..100");
+            await s.Keys.SetBlurAsync(ctx.Caller().KeyId, body.BlurStrength.Value, ctx.Caller().Actor);
+            return Results.Json(new { blur_strength = body.BlurStrength });
+        }).Roles(Roles.Reviewer);
+
+        app.MapGet("/v1/audit", async (long? after, int? limit, string? action, string? target, ServerState s) =>
+            Results.Json(new { entries = await s.Audit.ListAsync(after ?? 0, Http.Limit(limit), action, target) }, SafeguardServer.Json))
+            .Roles(Roles.Admin, Roles.Reviewer);
+        app.MapGet("/v1/audit/verify", async (ServerState s) =>
+        {
+            var v = await s.Audit.VerifyAsync();
+            return Results.Json(v, SafeguardServer.Json, statusCode: v.Ok ? 200 : 409);
+        }).Roles(Roles.Admin);
+
+        app.MapGet("/v1/reports/ncmec", async (string? items, string? additional_info, HttpContext ctx, ServerState s) =>
+        {
+            var list = await Confirmed(s, items);
+            var xml = NcmecReport.Report(list, new NcmecReport.Reporter(s.Options.ReporterName, s.Options.ReporterEmail),
+                list.Min(i => i.DecidedAt ?? i.CreatedAt), additional_info);
+            await s.Audit.AppendAsync(ctx.Caller().Actor, "report.ncmec", $"items:{string.Join(",", list.Select(i => i.Id))}", null);
+            return Results.Text(xml, "application/xml", Encoding.UTF8);
+        }).Roles(Roles.Reviewer);
+        app.MapGet("/v1/reports/ncmec/file-details", async (long item, string? report_id, string? file_id, ServerState s) =>
+        {
+            var list = await Confirmed(s, item.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return Results.Text(NcmecReport.FileDetails(list[0], report_id ?? "REPORT_ID", file_id ?? "FILE_ID"), "application/xml", Encoding.UTF8);
+        }).Roles(Roles.Reviewer);
+        app.MapGet("/v1/reports/vics", async (string? items, HttpContext ctx, ServerState s) =>
+        {
+            var list = await Confirmed(s, items);
+            var ms = new MemoryStream();
+            VicsExport.Write(ms, list);
+            await s.Audit.AppendAsync(ctx.Caller().Actor, "report.vics", $"items:{string.Join(",", list.Select(i => i.Id))}", null);
+            return Results.Bytes(ms.ToArray(), "application/json");
+        }).Roles(Roles.Reviewer);
+    }
+
+    /// <summary>The confirmed items named (comma-separated ids), or all confirmed items.</summary>
+    private static async Task<List<ReviewItem>> Confirmed(ServerState s, string? items)
+    {
+        var ids = new List<long>();
+        foreach (var part in (items ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            ids.Add(long.TryParse(part, out var id) ? id : throw new ApiException(400, "items must be comma-separated item ids"));
+        if (ids.Count > 1000) throw new ApiException(400, "at most 1000 items per report");
+        var list = await s.Review.ByIdsAsync(ids);
+        if (ids.Count > 0 && list.Count != ids.Count) throw new ApiException(404, "some items do not exist");
+        if (list.Any(i => i.Status != ReviewStatus.Confirmed)) throw new ApiException(409, "reports include confirmed items only");
+        if (list.Count == 0) throw new ApiException(404, "no confirmed items to report");
+        return list;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Data.Common;
+
+namespace Safeguard.Server.Data;
+
+/// <summary>
+/// Versioned migrations of the server's tables, tracked in <c>server_schema_version</c> (separate from
+/// the bank schema's <c>schema_version</c>). Add a migration at the end; never edit an applied one.
+/// </summary>
+internal static class ServerSchema
+{
+    public static readonly IReadOnlyList<(int Version, string[] Statements)> Migrations =
+    [
+        (1,
+        [
+            """
+            CREATE TABLE api_keys (
+                id {pk},
+                name TEXT NOT NULL,
+                prefix TEXT NOT NULL,
+                secret_hash TEXT NOT NULL UNIQUE,
+                roles TEXT NOT NULL,
+                rate_per_second {int},
+                blur_strength {int},
+                created_at {int} NOT NULL,
+                revoked_at {int})
+            """,
+            """
+            CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY,
+                key_id {int} NOT NULL,
+                expires_at {int} NOT NULL)
+            """,
+            """
+            CREATE TABLE review_items (
+                id {pk},
+                kind TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at {int} NOT NULL,
+                created_by TEXT,
+                file_name TEXT,
+                media_type TEXT,
+                size {int},
+                md5 TEXT, sha1 TEXT, sha256 TEXT, pdq TEXT, pdq_quality {int},
+                matches TEXT,
+                verified_exact {int} NOT NULL DEFAULT 0,
+                conversation TEXT,
+                decision TEXT, category TEXT, industry_class TEXT, note TEXT,
+                decided_by TEXT, decided_at {int},
+                preserved {int} NOT NULL DEFAULT 0,
+                has_media {int} NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX review_items_status ON review_items (status, id)",
+            "CREATE TABLE review_media (item_id {int} PRIMARY KEY, content {blob} NOT NULL)",
+            """
+            CREATE TABLE suppressions (
+                id {pk},
+                bank TEXT NOT NULL,
+                signal_type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                item_id {int},
+                created_at {int} NOT NULL,
+                UNIQUE (bank, signal_type, value))
+            """,
+            """
+            CREATE TABLE audit_log (
+                seq {int} PRIMARY KEY,
+                at {int} NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT,
+                detail TEXT,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL)
+            """,
+            "CREATE TABLE audit_head (id {int} PRIMARY KEY, seq {int} NOT NULL, hash TEXT NOT NULL)",
+            "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '')",
+        ]),
+        // Repeated lookups of a hash that already awaits review reuse its item.
+        (2,
+        [
+            "CREATE INDEX review_items_pdq ON review_items (pdq)",
+            "CREATE INDEX review_items_md5 ON review_items (md5)",
+            "CREATE INDEX review_items_sha1 ON review_items (sha1)",
+            "CREATE INDEX review_items_sha256 ON review_items (sha256)",
+        ]),
+    ];
+
+    public static async Task MigrateAsync(ServerDb db, CancellationToken ct)
+    {
+        await using var conn = await db.OpenAsync(ct);
+        await using var tx = await ServerDb.BeginWriteAsync(conn, ct);
+        if (db.IsPostgres)
+        {
+            // Two nodes starting together: one migrates, the other waits.
+            await using var lockCmd = ServerDb.Command(conn, tx, "SELECT pg_advisory_xact_lock(7162534)");
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+        await Exec(conn, tx, "CREATE TABLE IF NOT EXISTS server_schema_version (version BIGINT NOT NULL)", ct);
+        await using var get = ServerDb.Command(conn, tx, "SELECT MAX(version) FROM server_schema_version");
+        var v = await get.ExecuteScalarAsync(ct);
+        int current = v is null or DBNull ? 0 : Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
+        int latest = Migrations[^1].Version;
+        if (current > latest)
+            throw new InvalidOperationException($"the database's server schema is version {current}, newer than this program ({latest}); upgrade safeguard");
+        foreach (var (version, statements) in Migrations)
+        {
+            if (version <= current) continue;
+            foreach (var s in statements) await Exec(conn, tx, db.Sql(s), ct);
+            await Exec(conn, tx, $"INSERT INTO server_schema_version (version) VALUES ({version})", ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    private static async Task Exec(DbConnection conn, DbTransaction tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = ServerDb.Command(conn, tx, sql);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Data.Common;
+using System.Text.Json;
+using Safeguard.Server.Audit;
+using Safeguard.Server.Data;
+
+namespace Safeguard.Server.Review;
+
+public static class ReviewStatus
+{
+    public const string Pending = "pending";
+    public const string Escalated = "escalated";
+    public const string Confirmed = "confirmed";
+    public const string FalsePositive = "false_positive";
+    public static bool AwaitsReview(string s) => s is Pending or Escalated;
+}
+
+/// <summary>One bank entry a review item matched, as recorded on the item.</summary>
+public sealed record ItemMatch(string Bank, string SignalType, string QueryValue, string EntryValue, string? ContentId, int? Category, string? Grade, int Distance, bool Verified);
+
+public sealed record ReviewItem
+{
+    public long Id { get; init; }
+    public required string Kind { get; init; }
+    public string Status { get; init; } = ReviewStatus.Pending;
+    public DateTimeOffset CreatedAt { get; init; }
+    public string? CreatedBy { get; init; }
+    public string? FileName { get; init; }
+    public string? MediaType { get; init; }
+    public long? Size { get; init; }
+    public string? Md5 { get; init; }
+    public string? Sha1 { get; init; }
+    public string? Sha256 { get; init; }
+    public string? Pdq { get; init; }
+    public int? PdqQuality { get; init; }
+    public IReadOnlyList<ItemMatch> Matches { get; init; } = [];
+    /// <summary>An exact hit on a verified bank: may be confirmed without anyone viewing the media.</summary>
+    public bool VerifiedExact { get; init; }
+    /// <summary>For conversation alerts: the alert with its evidence messages only.</summary>
+    public JsonElement? Conversation { get; init; }
+    public string? Decision { get; init; }
+    public string? Category { get; init; }
+    public string? IndustryClassification { get; init; }
+    public string? Note { get; init; }
+    public string? DecidedBy { get; init; }
+    public DateTimeOffset? DecidedAt { get; init; }
+    public bool Preserved { get; init; }
+    public bool HasMedia { get; init; }
+}
+
+public sealed record Decision(string Outcome, string? Category, string? IndustryClassification, string? Note, bool Preserve, bool Suppress);
+
+/// <summary>Review items and the media they hold while they await review.</summary>
+public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppressions)
+{
+    /// <summary>VICS categories and UK grades a confirmation may carry.</summary>
+    public static readonly string[] Categories = ["UK-A", "UK-B", "UK-C", "VICS-0", "VICS-1", "VICS-2", "VICS-3", "VICS-4"];
+    public static readonly string[] IndustryClasses = ["A1", "A2", "B1", "B2"];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private const string Columns = "id, kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, " +
+        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media";
+
+    public async Task<long> CreateAsync(ReviewItem item, byte[]? media, string actor)
+    {
+        await using var conn = await db.OpenAsync();
+        await using var tx = await ServerDb.BeginWriteAsync(conn);
+        long id;
+        await using (var cmd = ServerDb.Command(conn, tx,
+            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media) " +
+            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm) RETURNING id",
+            ("@kind", item.Kind), ("@status", ReviewStatus.Pending), ("@at", ServerDb.Now()), ("@by", actor), ("@fn", item.FileName), ("@mt", item.MediaType),
+            ("@size", item.Size), ("@md5", item.Md5), ("@sha1", item.Sha1), ("@sha256", item.Sha256), ("@pdq", item.Pdq), ("@q", item.PdqQuality),
+            ("@matches", JsonSerializer.Serialize(item.Matches, Json)), ("@ve", item.VerifiedExact ? 1 : 0),
+            ("@conv", item.Conversation?.GetRawText()), ("@hm", media is null ? 0 : 1)))
+            id = Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        if (media is not null)
+            await using (var m = ServerDb.Command(conn, tx, "INSERT INTO review_media (item_id, content) VALUES (@id, @c)", ("@id", id), ("@c", media)))
+                await m.ExecuteNonQueryAsync();
+        await tx.CommitAsync();
+        await audit.AppendAsync(actor, "review.create", $"item:{id}",
+            $"kind={item.Kind}; matches={string.Join(",", item.Matches.Select(x => $"{x.Bank}/{x.SignalType}"))}; media={(media is null ? "none" : media.Length + " bytes")}");
+        return id;
+    }
+
+    /// <summary>A hash-only item for this hash that still awaits review, if any.</summary>
+    public async Task<long?> FindOpenHashHitAsync(string signalType, string value)
+    {
+        var column = signalType switch { "pdq" => "pdq", "md5" => "md5", "sha1" => "sha1", "sha256" => "sha256", _ => null };
+        if (column is null) return null;
+        var ids = await db.QueryAsync($"SELECT id FROM review_items WHERE {column} = @v AND kind = 'hash-hit' AND status IN ('pending', 'escalated') ORDER BY id LIMIT 1",
+            r => r.GetInt64(0), ("@v", value));
+        return ids.Count > 0 ? ids[0] : null;
+    }
+
+    public async Task<ReviewItem?> GetAsync(long id) =>
+        (await db.QueryAsync($"SELECT {Columns} FROM review_items WHERE id = @id", Map, ("@id", id))).FirstOrDefault();
+
+    public Task<List<ReviewItem>> ListAsync(string? status, long afterId, int limit) => db.QueryAsync(
+        $"SELECT {Columns} FROM review_items WHERE {(status is null ? "" : "status = @status AND ")}id > @after ORDER BY id LIMIT @limit",
+        Map, ("@status", status), ("@after", afterId), ("@limit", Math.Clamp(limit, 1, 500)));
+
+    public Task<List<ReviewItem>> ByIdsAsync(IReadOnlyList<long> ids) => ids.Count == 0
+        ? db.QueryAsync($"SELECT {Columns} FROM review_items WHERE status = @s ORDER BY id", Map, ("@s", ReviewStatus.Confirmed))
+        : db.QueryAsync($"SELECT {Columns} FROM review_items WHERE id IN ({string.Join(",", ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))}) ORDER BY id", Map);
+
+    public async Task<byte[]?> GetMediaAsync(long id)
+    {
+        await using var conn = await db.OpenAsync();
+        await using var cmd = ServerDb.Command(conn, null, "SELECT content FROM review_media WHERE item_id = @id", ("@id", id));
+        return await cmd.ExecuteScalarAsync() as byte[];
+    }
+
+    /// <summary>Records a decision; media is deleted unless preserved or the item is escalated.</summary>
+    public async Task<ReviewItem> DecideAsync(ReviewItem item, Decision d, string actor)
+    {
+        string status = d.Outcome switch
+        {
+            "confirmed" => ReviewStatus.Confirmed,
+            "false_positive" => ReviewStatus.FalsePositive,
+            "escalate" => ReviewStatus.Escalated,
+            _ => throw new ArgumentException("decision must be confirmed, false_positive or escalate"),
+        };
+        if (status == ReviewStatus.Confirmed && (d.Category is null || !Categories.Contains(d.Category)))
+            throw new ArgumentException($"a confirmation needs a category: {string.Join(", ", Categories)}");
+        if (d.Category is not null && !Categories.Contains(d.Category))
+            throw new ArgumentException($"unknown category; use one of {string.Join(", ", Categories)}");
+        if (d.IndustryClassification is not null && !IndustryClasses.Contains(d.IndustryClassification))
+            throw new ArgumentException($"industry classification must be one of {string.Join(", ", IndustryClasses)}");
+        if (d.Note is { Length: > 4000 }) throw new ArgumentException("note is longer than 4000 characters");
+        if (!ReviewStatus.AwaitsReview(item.Status)) throw new InvalidOperationException($"item {item.Id} was already decided ({item.Status})");
+        bool preserve = d.Preserve || item.Preserved;
+        bool dropMedia = item.HasMedia && !preserve && status != ReviewStatus.Escalated;
+
+        await using (var conn = await db.OpenAsync())
+        await using (var tx = await ServerDb.BeginWriteAsync(conn))
+        {
+            await using (var cmd = ServerDb.Command(conn, tx,
+                "UPDATE review_items SET status = @s, decision = @d, category = @c, industry_class = @ic, note = @n, decided_by = @by, decided_at = @at, " +
+                "preserved = @p, has_media = @hm WHERE id = @id AND status IN ('pending', 'escalated')",
+                ("@s", status), ("@d", d.Outcome), ("@c", d.Category), ("@ic", d.IndustryClassification), ("@n", d.Note), ("@by", actor),
+                ("@at", ServerDb.Now()), ("@p", preserve ? 1 : 0), ("@hm", item.HasMedia && !dropMedia ? 1 : 0), ("@id", item.Id)))
+                if (await cmd.ExecuteNonQueryAsync() == 0) throw new InvalidOperationException($"item {item.Id} was decided meanwhile");
+            if (dropMedia)
+                await using (var del = ServerDb.Command(conn, tx, "DELETE FROM review_media WHERE item_id = @id", ("@id", item.Id)))
+                    await del.ExecuteNonQueryAsync();
+            await tx.CommitAsync();
+        }
+        await audit.AppendAsync(actor, "review.decide", $"item:{item.Id}",
+            $"decision={d.Outcome}; category={d.Category}; industry={d.IndustryClassification}; note={d.Note}");
+        if (preserve && !item.Preserved) await audit.AppendAsync(actor, "media.preserve", $"item:{item.Id}", null);
+        if (dropMedia) await audit.AppendAsync(actor, "media.delete", $"item:{item.Id}", "decided; not preserved");
+        if (status == ReviewStatus.FalsePositive && d.Suppress)
+            foreach (var m in item.Matches)
+                await suppressions.AddAsync(m.Bank, m.SignalType, m.QueryValue, item.Id, actor);
+        return (await GetAsync(item.Id))!;
+    }
+
+    /// <summary>Keeps an item's media as evidence after the decision.</summary>
+    public async Task<bool> PreserveAsync(long id, string actor)
+    {
+        int n = await db.ExecAsync("UPDATE review_items SET preserved = 1 WHERE id = @id AND preserved = 0 AND has_media = 1", ("@id", id));
+        if (n > 0) await audit.AppendAsync(actor, "media.preserve", $"item:{id}", null);
+        return n > 0;
+    }
+
+    private static ReviewItem Map(DbDataReader r) => new()
+    {
+        Id = r.GetInt64(0), Kind = r.GetString(1), Status = r.GetString(2), CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
+        CreatedBy = r.Str(4), FileName = r.Str(5), MediaType = r.Str(6), Size = r.Long(7), Md5 = r.Str(8), Sha1 = r.Str(9), Sha256 = r.Str(10),
+        Pdq = r.Str(11), PdqQuality = (int?)r.Long(12),
+        Matches = r.Str(13) is { } m ? JsonSerializer.Deserialize<List<ItemMatch>>(m, Json) ?? [] : [],
+        VerifiedExact = r.Long(14) == 1, Conversation = r.Str(15) is { } c ? JsonDocument.Parse(c).RootElement.Clone() : null,
+        Decision = r.Str(16), Category = r.Str(17), IndustryClassification = r.Str(18), Note = r.Str(19), DecidedBy = r.Str(20),
+        DecidedAt = r.Long(21) is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t) : null, Preserved = r.Long(22) == 1, HasMedia = r.Long(23) == 1,
+    };
+}

@@ -1,0 +1,46 @@
+using Safeguard.Conversations.Analysis;
+
+namespace Safeguard.Server;
+
+/// <summary>Everything `safeguard serve` can be told. Defaults are the safe ones.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>Bank database (SQLite path or PostgreSQL connection); null: $SAFEGUARD_DB, else the default SQLite file.</summary>
+    public string? Db { get; init; }
+    /// <summary>Listen address; only loopback unless configured.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+    /// <summary>Directory of benign images for the demo bank; null: search for ../shared/testdata or samples/.</summary>
+    public string? DemoImages { get; init; }
+    public bool Demo { get; init; } = true;
+    /// <summary>Largest upload or fetched file, bytes.</summary>
+    public long MaxMediaBytes { get; init; } = 32L * 1024 * 1024;
+    /// <summary>Largest bulk import body, bytes.</summary>
+    public long MaxImportBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    public TimeSpan FetchTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Hosts or CIDR ranges that URL fetching may reach even though they are private/loopback.</summary>
+    public IReadOnlyList<string> FetchAllowList { get; init; } = [];
+    /// <summary>Requests/s per key when the key sets none (token bucket, burst = 2 s worth).</summary>
+    public int DefaultKeyRatePerSecond { get; init; } = 2000;
+    /// <summary>Requests processed at once, and waiting beyond that; past both the answer is 503.</summary>
+    public int MaxConcurrentRequests { get; init; } = 128;
+    public int MaxQueuedRequests { get; init; } = 256;
+    /// <summary>How often the index follows the bank change feed.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    public int PdqThreshold { get; init; } = 31;
+    /// <summary>Conversation level at which a streamed conversation becomes a review item.</summary>
+    public RiskLevel ConversationAlertLevel { get; init; } = RiskLevel.High;
+    public int DefaultBlurStrength { get; init; } = 24;
+    /// <summary>Exposure cap: clear (unblurred) views per reviewer in 24 hours; 0 for none.</summary>
+    public int MaxClearViewsPerDay { get; init; } = 200;
+    public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
+    /// <summary>Reporter details written into CyberTipline reports.</summary>
+    public string ReporterName { get; init; } = "Safeguard operator";
+    public string ReporterEmail { get; init; } = "trust-and-safety@example.invalid";
+
+    /// <summary>The same rule as <see cref="Safeguard.Banks.Storage.BankStores.OpenAsync"/>.</summary>
+    public string ResolveDb()
+    {
+        var db = string.IsNullOrWhiteSpace(Db) ? Environment.GetEnvironmentVariable(Safeguard.Banks.Storage.BankStores.EnvironmentVariable) : Db;
+        return string.IsNullOrWhiteSpace(db) ? Safeguard.Banks.Storage.BankStores.DefaultSqlitePath() : db;
+    }
+}

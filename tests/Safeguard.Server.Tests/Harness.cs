@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Safeguard.Server;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Safeguard.Server.Tests;
+
+/// <summary>Where test databases come from: a temporary SQLite file, or a schema in the test PostgreSQL server.</summary>
+public static class TestDb
+{
+    public const string PostgresVariable = "SAFEGUARD_TEST_POSTGRES";
+
+    public static string Sqlite() => Path.Combine(Path.GetTempPath(), $"sg-server-test-{Guid.NewGuid():N}", "safeguard.db");
+
+    /// <summary>A fresh schema's connection string, or null when no server is configured (an error under CI).</summary>
+    public static async Task<string?> PostgresAsync()
+    {
+        var admin = Environment.GetEnvironmentVariable(PostgresVariable);
+        if (string.IsNullOrWhiteSpace(admin))
+        {
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"{PostgresVariable} is not set: the PostgreSQL server tests must run under CI");
+            return null;
+        }
+        var schema = "srv_" + Guid.NewGuid().ToString("N");
+        await using var conn = new NpgsqlConnection(admin);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"CREATE SCHEMA {schema}", conn);
+        await cmd.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(admin) { SearchPath = schema }.ConnectionString;
+    }
+}
+
+public static class TestImages
+{
+    public static readonly string TestData = FindTestData();
+    public static string Demo => Path.Combine(TestData, "pdq", "reg-test-input", "labelme-subset");
+    public static string Bridge => Path.Combine(TestData, "pdq", "bridge-mods");
+
+    private static string FindTestData()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            var c = Path.Combine(d.FullName, "..", "shared", "testdata");
+            if (Directory.Exists(Path.Combine(c, "pdq"))) return Path.GetFullPath(c);
+        }
+        return "/work/shared/testdata";
+    }
+
+    /// <summary>The reference PDQ of an image, from Meta's reference CLI output in the test data.</summary>
+    public static string ReferencePdq(string relativeToPdq)
+    {
+        foreach (var line in File.ReadLines(Path.Combine(TestData, "pdq", "expected-reference.csv")))
+        {
+            var parts = line.Split(',');
+            if (parts[0] == relativeToPdq) return parts[1];
+        }
+        throw new InvalidOperationException($"{relativeToPdq} not in expected-reference.csv");
+    }
+}
+
+/// <summary>A real server on a free loopback port (Kestrel), and clients with keys of chosen roles.</summary>
+public sealed class ServerHarness : IAsyncDisposable
+{
+    public required WebApplication App { get; init; }
+    public required string BaseUrl { get; init; }
+    public required ServerState State { get; init; }
+    public required HttpClient Admin { get; init; }
+    private readonly List<HttpClient> _clients = [];
+
+    public static async Task<ServerHarness> StartAsync(string db, Func<ServerOptions, ServerOptions>? configure = null)
+    {
+        int port = FreePort();
+        var options = new ServerOptions { Db = db, Urls = $"http://127.0.0.1:{port}", DemoImages = TestImages.Demo };
+        if (configure is not null) options = configure(options);
+        var app = await SafeguardServer.BuildAsync(options, l => l.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        var state = app.Services.GetRequiredService<ServerState>();
+        var (_, secret) = await state.Keys.CreateAsync("test-admin", ["admin"], 100_000, "test");
+        var h = new ServerHarness { App = app, BaseUrl = options.Urls, State = state, Admin = NewClient(options.Urls, secret) };
+        h._clients.Add(h.Admin);
+        return h;
+    }
+
+    public static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    public static HttpClient NewClient(string baseUrl, string? key)
+    {
+        var c = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null) c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return c;
+    }
+
+    public async Task<(HttpClient Client, string Secret)> KeyAsync(string name, int? rate, params string[] roles)
+    {
+        var r = await Admin.PostAsJsonAsync("/v1/keys", new { name, roles, rate_per_second = rate });
+        Assert.Equal(HttpStatusCode.Created, r.StatusCode);
+        var secret = (await Json(r)).GetProperty("secret").GetString()!;
+        var c = NewClient(BaseUrl, secret);
+        _clients.Add(c);
+        return (c, secret);
+    }
+
+    public async Task<HttpClient> ClientAsync(params string[] roles) => (await KeyAsync("k-" + string.Join("-", roles), null, roles)).Client;
+
+    public static async Task<JsonElement> Json(HttpResponseMessage r)
+    {
+        var text = await r.Content.ReadAsStringAsync();
+        if ((int)r.StatusCode >= 500) throw new InvalidOperationException($"HTTP {(int)r.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static MultipartFormDataContent File(string path, string field = "photo")
+    {
+        var form = new MultipartFormDataContent();
+        var content = new ByteArrayContent(System.IO.File.ReadAllBytes(path));
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        form.Add(content, field, Path.GetFileName(path));
+        return form;
+    }
+
+    public static MultipartFormDataContent Bytes(byte[] bytes, string fileName)
+    {
+        var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(bytes), "file", fileName);
+        return form;
+    }
+
+    public async Task<long> ReviewCountAsync() =>
+        (long)(await State.Db.ScalarAsync("SELECT COUNT(*) FROM review_items"))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in _clients) c.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
