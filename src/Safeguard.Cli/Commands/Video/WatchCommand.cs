@@ -22,9 +22,14 @@ public static class WatchCommand
         var realtime = new Option<bool>("--realtime") { Description = "Read a file at its own frame rate, as if live." };
         var stall = new Option<double>("--stall-timeout") { Description = "Seconds without a frame before the stream counts as dropped.", DefaultValueFactory = _ => 10 };
         var noReconnect = new Option<bool>("--no-reconnect") { Description = "Stop when the stream drops instead of reconnecting with back-off." };
+        var service = new Option<string?>("--service")
+        {
+            Description = "A Safeguard service (e.g. http://127.0.0.1:5080): each alert becomes a review item there, with the frame when "
+                + "--save-alert-frames keeps it. The API key (matcher role) is read from $SAFEGUARD_API_KEY.",
+        };
         var command = new Command("watch", "Watch a file or live stream: sample frames, hash, match PDQ/vPDQ banks, print one JSON line per alert (and status lines on stderr).")
         {
-            source, banks, rate, scene, threshold, webhook, saveFrames, realtime, stall, noReconnect,
+            source, banks, rate, scene, threshold, webhook, saveFrames, realtime, stall, noReconnect, service,
         };
         command.SetAction(p =>
         {
@@ -34,6 +39,15 @@ public static class WatchCommand
             string? hook = p.GetValue(webhook);
             if (hook is not null && !(Uri.TryCreate(hook, UriKind.Absolute, out var u) && (u.Scheme == "http" || u.Scheme == "https")))
                 throw new UsageException("--webhook must be an http(s) URL");
+            string? serviceUrl = p.GetValue(service);
+            string? serviceKey = Environment.GetEnvironmentVariable("SAFEGUARD_API_KEY");
+            if (serviceUrl is not null)
+            {
+                if (!(Uri.TryCreate(serviceUrl, UriKind.Absolute, out var su) && (su.Scheme == "http" || su.Scheme == "https")))
+                    throw new UsageException("--service must be an http(s) URL");
+                if (string.IsNullOrWhiteSpace(serviceKey))
+                    throw new UsageException("--service needs an API key with the matcher role in $SAFEGUARD_API_KEY");
+            }
             var options = new WatchOptions
             {
                 SampleRate = r, SceneThreshold = s, Distance = p.GetValue(threshold), Realtime = p.GetValue(realtime),
@@ -44,17 +58,18 @@ public static class WatchCommand
             return BankCommandSupport.Run(p, async store =>
             {
                 var loaded = await VideoBanks.LoadAsync(store, p.GetValue(banks) ?? []);
-                return Run(p.GetValue(source)!, loaded, options, hook);
+                return Run(p.GetValue(source)!, loaded, options, hook, serviceUrl is null ? null : new ReviewReporter(serviceUrl, serviceKey!));
             });
         });
         return command;
     }
 
-    private static int Run(string source, VideoBanks banks, WatchOptions options, string? webhook)
+    private static int Run(string source, VideoBanks banks, WatchOptions options, string? webhook, ReviewReporter? reviews)
     {
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         using var hooks = webhook is null ? null : new WebhookSender(webhook);
+        using var reviewSender = reviews;
         var stdout = Console.Out;
         Console.Error.WriteLine($"safeguard: watching {Redact(source)} against {banks.Frames.Count} frame hashes");
         var watcher = new StreamWatcher(source, banks.Frames, options,
@@ -68,6 +83,7 @@ public static class WatchCommand
                 });
                 lock (stdout) { stdout.WriteLine(json); stdout.Flush(); }
                 hooks?.Post(json);
+                reviewSender?.Post(alert with { Source = Redact(alert.Source) });
             },
             status => Console.Error.WriteLine(JsonSerializer.Serialize(new
             {
@@ -92,37 +108,77 @@ public static class WatchCommand
             ? source.Replace(u.UserInfo + "@", "***@", StringComparison.Ordinal) : source;
 
     /// <summary>Posts alerts from a background queue, so a slow endpoint never delays matching.</summary>
-    private sealed class WebhookSender : IDisposable
+    private sealed class WebhookSender(string url) : BackgroundPoster<string>("webhook")
+    {
+        protected override HttpRequestMessage Request(string json) =>
+            new(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+    }
+
+    /// <summary>
+    /// Turns alerts into review items on a Safeguard service: the saved frame as media when there
+    /// is one, otherwise the frame's PDQ hash as a lookup (a hit there queues a hash-only item).
+    /// </summary>
+    private sealed class ReviewReporter(string serviceUrl, string apiKey) : BackgroundPoster<WatchAlert>("service")
+    {
+        private readonly Uri _base = new(serviceUrl.TrimEnd('/') + "/");
+
+        protected override HttpRequestMessage Request(WatchAlert alert)
+        {
+            string note = $"watch {alert.Source} at {alert.StreamTime:F1} s (PDQ distance {alert.Distance})";
+            HttpRequestMessage request;
+            if (alert.SavedFrame is { } frame && File.Exists(frame))
+            {
+                var form = new MultipartFormDataContent();
+                var content = new ByteArrayContent(File.ReadAllBytes(frame));
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+                form.Add(content, "file", Path.GetFileName(frame));
+                request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, "v1/review/submit?note=" + Uri.EscapeDataString(note))) { Content = form };
+            }
+            else
+            {
+                var body = JsonSerializer.Serialize(new { signal_type = "pdq", value = alert.Hash.ToString() });
+                request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, "v1/lookup")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            }
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+            return request;
+        }
+    }
+
+    /// <summary>A bounded queue drained by one thread: a slow or absent endpoint never delays matching.</summary>
+    private abstract class BackgroundPoster<T> : IDisposable where T : notnull
     {
         private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
-        private readonly BlockingCollection<string> _queue = new(1000);
+        private readonly BlockingCollection<T> _queue = new(1000);
         private readonly Thread _thread;
-        private readonly string _url;
+        private readonly string _name;
 
-        public WebhookSender(string url)
+        protected BackgroundPoster(string name)
         {
-            _url = url;
+            _name = name;
             _thread = new Thread(() =>
             {
-                foreach (var json in _queue.GetConsumingEnumerable())
+                foreach (var item in _queue.GetConsumingEnumerable())
                 {
                     try
                     {
-                        using var resp = _http.PostAsync(_url, new StringContent(json, Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
-                        if (!resp.IsSuccessStatusCode) Console.Error.WriteLine($"safeguard: webhook answered {(int)resp.StatusCode}");
+                        using var request = Request(item);
+                        using var resp = _http.Send(request);
+                        if (!resp.IsSuccessStatusCode) Console.Error.WriteLine($"safeguard: {_name} answered {(int)resp.StatusCode}");
                     }
-                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
                     {
-                        Console.Error.WriteLine($"safeguard: webhook failed: {ex.Message}");
+                        Console.Error.WriteLine($"safeguard: {_name} failed: {ex.Message}");
                     }
                 }
-            }) { IsBackground = true, Name = "safeguard-webhook" };
+            }) { IsBackground = true, Name = $"safeguard-{name}" };
             _thread.Start();
         }
 
-        public void Post(string json)
+        protected abstract HttpRequestMessage Request(T item);
+
+        public void Post(T item)
         {
-            if (!_queue.TryAdd(json)) Console.Error.WriteLine("safeguard: webhook queue full; alert not posted");
+            if (!_queue.TryAdd(item)) Console.Error.WriteLine($"safeguard: {_name} queue full; alert not posted");
         }
 
         public void Dispose()

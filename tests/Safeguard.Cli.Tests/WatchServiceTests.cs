@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Safeguard.Cli.Tests;
+
+/// <summary>`safeguard watch --service`: an alert becomes a review item on a real `safeguard serve`.</summary>
+public sealed class WatchServiceTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-watch-svc-").FullName;
+    private Process? _server;
+
+    public void Dispose()
+    {
+        if (_server is { HasExited: false }) _server.Kill(entireProcessTree: true);
+        _server?.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AnAlertBecomesAReviewItem(bool withFrame)
+    {
+        string db = Path.Combine(_dir, "sg.db");
+        string demo = Path.Combine(_dir, "demo");
+        Directory.CreateDirectory(demo);
+        string bridge = Path.Combine(CliFixture.Pdq, "bridge-mods", "aaa-orig.jpg");
+        File.Copy(bridge, Path.Combine(demo, "bridge.jpg"));
+
+        var key = SafeguardProcess.Run(["keys", "create", "watcher", "--roles", "admin", "--db", db]);
+        Assert.Equal(0, key.Exit);
+        string secret = key.Out.Trim();
+
+        int port = FreePort();
+        string url = $"http://127.0.0.1:{port}";
+        var psi = CliFixture.StartInfo(["serve", "--db", db, "--urls", url, "--demo-images", demo]);
+        _server = Process.Start(psi)!;
+        _ = _server.StandardOutput.ReadToEndAsync();
+        _ = _server.StandardError.ReadToEndAsync();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync($"{url}/v1/health/ready")).StatusCode == HttpStatusCode.OK) break;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            Assert.True(DateTime.UtcNow < deadline, "the server did not become ready");
+            await Task.Delay(250);
+        }
+
+        // Three seconds of video showing the bridge photo, which the demo bank holds.
+        string video = Path.Combine(_dir, "bridge.mp4");
+        var ff = Process.Start(new ProcessStartInfo("ffmpeg", ["-v", "error", "-y", "-loop", "1", "-i", bridge, "-t", "3", "-r", "5",
+            "-vf", "scale=800:502", "-pix_fmt", "yuv420p", video]))!;
+        ff.WaitForExit();
+        Assert.Equal(0, ff.ExitCode);
+
+        var args = new List<string> { "watch", video, "--db", db, "--service", url, "--no-reconnect" };
+        if (withFrame) args.AddRange(["--save-alert-frames", Path.Combine(_dir, "frames")]);
+        var watchPsi = CliFixture.StartInfo(args);
+        watchPsi.Environment["SAFEGUARD_API_KEY"] = secret;
+        using var watch = Process.Start(watchPsi)!;
+        watch.StandardInput.Close();
+        var outText = watch.StandardOutput.ReadToEndAsync();
+        var errText = watch.StandardError.ReadToEndAsync();
+        Assert.True(watch.WaitForExit(120_000), "watch did not finish");
+        string output = await outText, errors = await errText;
+        Assert.True(watch.ExitCode == 0, errors);
+        Assert.Contains("\"type\":\"alert\"", output);
+        Assert.DoesNotContain(secret, output + errors);
+
+        using var items = JsonDocument.Parse(await http.GetStringAsync($"{url}/v1/review/items"));
+        var list = items.RootElement.GetProperty("items").EnumerateArray().ToList();
+        Assert.NotEmpty(list);
+        var kinds = list.Select(i => i.GetProperty("kind").GetString()).ToList();
+        Assert.Contains(withFrame ? "submitted" : "hash-hit", kinds);
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
