@@ -5,7 +5,6 @@ using System.IO.Hashing;
 namespace Safeguard.Cli.Tests;
 
 /// <summary>`safeguard hash` end to end: output, exit codes, and every kind of bad input.</summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class HashCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-hash-").FullName;

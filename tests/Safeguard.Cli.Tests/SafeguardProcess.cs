@@ -12,7 +12,7 @@ public static class SafeguardProcess
 
     public static Result Run(string[] args, string? stdin = null, string? runAsUser = null, int timeoutMs = 120_000)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "safeguard.dll");
+        var dll = Path.Combine(runAsUser is null ? AppContext.BaseDirectory : WorldReadableAppDir.Value, "safeguard.dll");
         ProcessStartInfo psi;
         if (runAsUser is null)
         {
@@ -40,6 +40,40 @@ public static class SafeguardProcess
         }
         return new Result(p.ExitCode, stdout.Result, stderr.Result, sw.Elapsed);
     }
+
+    /// <summary>
+    /// The program's folder as another user can reach it: the build output itself when every
+    /// folder above it lets others in, otherwise a copy under /tmp (a checkout may sit under a
+    /// private home or workspace folder).
+    /// </summary>
+    private static readonly Lazy<string> WorldReadableAppDir = new(() =>
+    {
+        var baseDir = AppContext.BaseDirectory.TrimEnd('/');
+        bool reachable = true;
+        for (var d = new DirectoryInfo(baseDir); d is not null; d = d.Parent)
+            if (!d.UnixFileMode.HasFlag(UnixFileMode.OtherExecute) || !d.UnixFileMode.HasFlag(UnixFileMode.OtherRead)) reachable = false;
+        if (reachable) return baseDir;
+        var copy = Path.Combine(Path.GetTempPath(), "safeguard-app-" + Environment.ProcessId);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(copy, recursive: true); } catch (IOException) { }
+        };
+        string ownNatives = "runtimes/linux-" + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant() + "/";
+        foreach (var file in Directory.EnumerateFiles(baseDir, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(baseDir, file);
+            // Other platforms' native libraries (most of the folder) are not needed to run here.
+            if (relative.StartsWith("runtimes/", StringComparison.Ordinal) && !relative.StartsWith(ownNatives, StringComparison.Ordinal)
+                && !relative.StartsWith("runtimes/unix/", StringComparison.Ordinal)) continue;
+            var target = Path.Combine(copy, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+        var mode = (UnixFileMode)Convert.ToInt32("755", 8);
+        File.SetUnixFileMode(copy, mode);
+        foreach (var dir in Directory.EnumerateDirectories(copy, "*", SearchOption.AllDirectories)) File.SetUnixFileMode(dir, mode);
+        return copy;
+    });
 
     /// <summary>Parses RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks).</summary>
     public static List<string[]> ParseCsv(string text)
@@ -70,13 +104,5 @@ public static class SafeguardProcess
         return rows;
     }
 
-    public static string TestDataPdq()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(d.FullName, "shared", "testdata", "pdq"), Path.Combine(d.FullName, "..", "shared", "testdata", "pdq") })
-                if (Directory.Exists(candidate)) return Path.GetFullPath(candidate);
-        }
-        throw new DirectoryNotFoundException("shared/testdata not found");
-    }
+    public static string TestDataPdq() => CliFixture.Pdq;
 }
