@@ -12,6 +12,24 @@ public static class ExitCodes
 
 public static class CommandRunner
 {
+    /// <summary>
+    /// The parser hands a mistyped "--option" to a command's file or hash arguments as a value.
+    /// Such a token that names no file is a usage error; after a literal "--" anything goes, so a
+    /// file really named "--x" can still be given.
+    /// </summary>
+    private static string? UnknownOption(ParseResult parse)
+    {
+        foreach (var token in parse.Tokens)
+        {
+            if (token.Type == System.CommandLine.Parsing.TokenType.DoubleDash) return null;
+            if (token.Type == System.CommandLine.Parsing.TokenType.Argument
+                && token.Value.StartsWith("--", StringComparison.Ordinal) && token.Value.Length > 2
+                && !File.Exists(token.Value) && !Directory.Exists(token.Value))
+                return token.Value;
+        }
+        return null;
+    }
+
     /// <summary>Parses and runs; a usage error prints the problem and exits 2.</summary>
     public static int Run(RootCommand root, string[] args)
     {
@@ -20,6 +38,12 @@ public static class CommandRunner
         {
             foreach (var error in parse.Errors)
                 Console.Error.WriteLine($"safeguard: {error.Message}");
+            Console.Error.WriteLine("Run 'safeguard --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        if (UnknownOption(parse) is { } unknown)
+        {
+            Console.Error.WriteLine($"safeguard: unknown option '{unknown}'");
             Console.Error.WriteLine("Run 'safeguard --help' for usage.");
             return ExitCodes.Usage;
         }

@@ -101,6 +101,9 @@ public sealed class HashCommandTests : IDisposable
     [InlineData("hash x.jpg --signals pdq,crc")]
     [InlineData("hash x.jpg --max-pixels 0")]
     [InlineData("hash x.jpg --no-such-option")]
+    [InlineData("match x.jpg --no-such-option")]
+    [InlineData("scan x --out /tmp/safeguard-never-written --no-such-option")]
+    [InlineData("video hash x.mp4 --no-such-option")]
     public void UsageErrorsExitTwo(string commandLine)
     {
         var r = SafeguardProcess.Run(commandLine.Split(' '));
@@ -140,6 +143,15 @@ public sealed class HashCommandTests : IDisposable
             Assert.Contains(word, line, StringComparison.OrdinalIgnoreCase);
         }
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public void AFileNamedLikeAnOptionIsHashedAfterDoubleDash()
+    {
+        var odd = Put("--odd.jpg", File.ReadAllBytes(Bridge));
+        var r = SafeguardProcess.Run(["hash", "--signals", "pdq", "--", odd]);
+        Assert.Equal(0, r.Exit);
+        Assert.Contains(BridgeHash, r.Out);
     }
 
     [Fact]

@@ -8,27 +8,22 @@ namespace Safeguard.Cli.Bench;
 /// Measures <c>safeguard hash</c> on a folder of images against libjpeg-turbo's djpeg decoding
 /// the same files single-threaded, in one run, and breaks our time down by stage.
 /// </summary>
-public sealed class HashBenchmark(IReadOnlyList<string> files, int rounds)
+public sealed class HashBenchmark(IReadOnlyList<string> files)
 {
     public sealed record Figures(double Seconds, int Images)
     {
         public double ImagesPerSecond => Images / Seconds;
     }
 
-    /// <summary>The whole pipeline on all cores, best of the rounds (the machine is shared and noisy).</summary>
+    /// <summary>One timed run of the whole pipeline on all cores (the caller repeats and keeps the best).</summary>
     public Figures RunPipeline(FileHashOptions options, int threads = 0)
     {
-        double best = double.MaxValue;
-        for (int r = 0; r < rounds; r++)
-        {
-            int ok = 0;
-            var sw = Stopwatch.StartNew();
-            OrderedParallel.Run(files, () => new FileHasher(options), (h, f) => h.HashFile(f), res => { if (!res.Failed) ok++; }, threads);
-            sw.Stop();
-            if (ok != files.Count) throw new InvalidOperationException($"only {ok} of {files.Count} files hashed");
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
-        }
-        return new Figures(best, files.Count);
+        int ok = 0;
+        var sw = Stopwatch.StartNew();
+        OrderedParallel.Run(files, () => new FileHasher(options), (h, f) => h.HashFile(f), res => { if (!res.Failed) ok++; }, threads);
+        sw.Stop();
+        if (ok != files.Count) throw new InvalidOperationException($"only {ok} of {files.Count} files hashed");
+        return new Figures(sw.Elapsed.TotalSeconds, files.Count);
     }
 
     /// <summary>One thread with stage timers on: milliseconds per image for each stage.</summary>
@@ -68,23 +63,18 @@ public sealed class HashBenchmark(IReadOnlyList<string> files, int rounds)
     }
 
     /// <summary>
-    /// djpeg decoding every file to /dev/null, one after another, best of the rounds; and the
-    /// same for a tiny image, to subtract process start-up from the per-file cost.
+    /// One pass of djpeg decoding every file to /dev/null, one after another; and the same number
+    /// of runs on a tiny image, to subtract process start-up from the per-file cost.
     /// </summary>
     public (Figures Raw, double StartupSeconds)? RunDjpeg(string djpeg, string tinyJpeg)
     {
         if (!File.Exists(djpeg)) return null;
-        double best = double.MaxValue, startup = double.MaxValue;
-        for (int r = 0; r < rounds; r++)
-        {
-            var sw = Stopwatch.StartNew();
-            foreach (var f in files) RunProcess(djpeg, f);
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
-            sw.Restart();
-            for (int i = 0; i < files.Count; i++) RunProcess(djpeg, tinyJpeg);
-            startup = Math.Min(startup, sw.Elapsed.TotalSeconds);
-        }
-        return (new Figures(best, files.Count), startup);
+        var sw = Stopwatch.StartNew();
+        foreach (var f in files) RunProcess(djpeg, f);
+        double raw = sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        for (int i = 0; i < files.Count; i++) RunProcess(djpeg, tinyJpeg);
+        return (new Figures(raw, files.Count), sw.Elapsed.TotalSeconds);
     }
 
     private static void RunProcess(string exe, string file)

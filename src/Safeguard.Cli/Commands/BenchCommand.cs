@@ -52,7 +52,7 @@ public static class BenchCommand
 
         // One round of everything at a time, best of the rounds for each: on a shared machine
         // the load drifts, and interleaving keeps each comparison inside the same window.
-        var bench = new HashBenchmark(files, 1);
+        var bench = new HashBenchmark(files);
         var pdqOnly = new FileHashOptions { Signals = HashSignals.Pdq };
         var all = new FileHashOptions();
         var fast = pdqOnly with { Decode = new DecodeOptions { ReducedScaleJpeg = true } };

@@ -44,7 +44,6 @@ public static class HashCommand
             try { chosen = HashSignalNames.Parse(parse.GetValue(signals)!); }
             catch (FormatException ex) { throw new UsageException($"--signals: {ex.Message}"); }
             var hashOptions = options.Read(parse) with { Signals = chosen };
-            RejectUnknownOptions(parse.GetValue(paths)!);
             return Run(parse.GetValue(paths)!, hashOptions, parse.GetValue(format), parse.GetValue(threads));
         });
         return command;
@@ -52,17 +51,6 @@ public static class HashCommand
 
     /// <summary>How 'hash' samples videos: vPDQ's default, one frame per second.</summary>
     public static Safeguard.Video.Vpdq.VpdqOptions VideoOptions { get; set; } = Safeguard.Video.Vpdq.VpdqOptions.Default;
-
-    /// <summary>
-    /// The parser hands unknown "--options" over as paths; one that names no file is a typo.
-    /// A real file whose name starts with "--" is still hashed.
-    /// </summary>
-    public static void RejectUnknownOptions(IEnumerable<string> paths)
-    {
-        foreach (var p in paths)
-            if (p.StartsWith("--", StringComparison.Ordinal) && !File.Exists(p) && !Directory.Exists(p))
-                throw new UsageException($"unknown option '{p}'");
-    }
 
     public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads)
     {
