@@ -14,10 +14,16 @@ else
 fi
 log=$(mktemp)
 status=0
-dotnet test Safeguard.slnx -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+# --blame names the test that was running if a test host ever crashes.
+dotnet test Safeguard.slnx -c Release --no-build -nologo --blame --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 # One closing line for the whole suite, summed over the test projects.
 passed=$({ grep -E '^\s+Passed: [0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
 failed=$({ grep -E '^\s+Failed: [0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')  # no match when nothing failed
+aborted=$({ grep -c 'Test Run Aborted' "$log" || true; })
 rm -f "$log"
-echo "$passed passed, $failed failed"
+if [ "$aborted" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $aborted test run(s) aborted (see 'The test running when the crash occurred' above)"
+else
+  echo "$passed passed, $failed failed"
+fi
 exit $status

@@ -74,6 +74,57 @@ public class PipelineTests
         Assert.Contains("boom", ex.InnerException!.Message);
     }
 
+    [Fact]
+    public void AfterAFailureEveryWorkerHasStoppedBeforeRunReturns()
+    {
+        // Several workers fail at once while others are still busy: none of them may touch the
+        // run's queue or semaphores after Run has returned (that crashed the process once).
+        for (int round = 0; round < 200; round++)
+        {
+            int running = 0;
+            Assert.Throws<AggregateException>(() => OrderedParallel.Run(
+                Enumerable.Range(0, 400), () => new NoState(),
+                (_, i) =>
+                {
+                    Interlocked.Increment(ref running);
+                    try
+                    {
+                        if (i % 7 == 3) throw new InvalidOperationException("boom");
+                        Thread.SpinWait(200);
+                        return i;
+                    }
+                    finally { Interlocked.Decrement(ref running); }
+                },
+                _ => { }, threads: 8));
+            Assert.Equal(0, Volatile.Read(ref running));
+        }
+    }
+
+    [Fact]
+    public void AnEmitFailureStopsTheWorkersAndSurfaces()
+    {
+        int worked = 0;
+        var ex = Assert.Throws<IOException>(() => OrderedParallel.Run(
+            Enumerable.Range(0, 100_000), () => new NoState(),
+            (_, i) => { Interlocked.Increment(ref worked); return i; },
+            i => { if (i == 10) throw new IOException("disk full"); }, threads: 4));
+        Assert.Equal("disk full", ex.Message);
+        int after = Volatile.Read(ref worked);
+        Thread.Sleep(50);
+        Assert.Equal(after, Volatile.Read(ref worked));
+        Assert.True(after < 100_000, "the workers went on after the writer failed");
+    }
+
+    [Fact]
+    public void CallerCancellationStopsTheRun()
+    {
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => OrderedParallel.Run(
+            Enumerable.Range(0, 100_000), () => new NoState(),
+            (_, i) => i,
+            i => { if (i == 100) cts.Cancel(); }, threads: 4, cancel: cts.Token));
+    }
+
     private sealed class NoState : IDisposable
     {
         public void Dispose() { }

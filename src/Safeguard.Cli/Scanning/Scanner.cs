@@ -48,36 +48,46 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
             }) { IsBackground = true, Name = "safeguard-scan-count" }.Start();
 
         using var queue = new BlockingCollection<ScanItem>(256);
+        // Stops the walker when the hashing side fails, so it never adds to a disposed queue.
+        using var stopWalk = new CancellationTokenSource();
         Exception? walkFailure = null;
         var producer = new Thread(() =>
         {
-            try { new ArchiveWalker(limits, queue.Add).Walk(inputs); }
+            try { new ArchiveWalker(limits, item => queue.Add(item, stopWalk.Token)).Walk(inputs); }
+            catch (OperationCanceledException) when (stopWalk.IsCancellationRequested) { }
             catch (Exception ex) { walkFailure = ex; }
             finally { queue.CompleteAdding(); }
         }) { IsBackground = true, Name = "safeguard-scan-walk" };
         producer.Start();
 
         long records = 0, topDone = 0, failed = 0;
-        OrderedParallel.Run(
-            queue.GetConsumingEnumerable(),
-            () => new Worker(hashOptions, Cache),
-            (w, item) => (item, Process(w, item, journaled, out bool fresh), fresh),
-            result =>
-            {
-                var (item, record, fresh) = result;
-                outputs.Add(record);
-                if (fresh) journal.Append(record);
-                if (record.Error is not null)
+        try
+        {
+            OrderedParallel.Run(
+                queue.GetConsumingEnumerable(),
+                () => new Worker(hashOptions, Cache),
+                (w, item) => (item, Process(w, item, journaled, out bool fresh), fresh),
+                result =>
                 {
-                    failed++;
-                    errors.WriteLine($"safeguard: {record.Path}: {record.Error}");
-                }
-                records++;
-                if (item.TopLevel) topDone++;
-                progress?.Report(records, topDone);
-            },
-            Threads);
-        producer.Join();
+                    var (item, record, fresh) = result;
+                    outputs.Add(record);
+                    if (fresh) journal.Append(record);
+                    if (record.Error is not null)
+                    {
+                        failed++;
+                        errors.WriteLine($"safeguard: {record.Path}: {record.Error}");
+                    }
+                    records++;
+                    if (item.TopLevel) topDone++;
+                    progress?.Report(records, topDone);
+                },
+                Threads);
+        }
+        finally
+        {
+            stopWalk.Cancel();
+            producer.Join();
+        }
         if (walkFailure is not null) throw new AggregateException("the scan's walker failed", walkFailure);
         outputs.Complete(caseName);
         journal.Dispose();

@@ -26,6 +26,9 @@ public static class OrderedParallel
         var done = new ConcurrentDictionary<long, TOut>();
         using var ready = new SemaphoreSlim(0);
         using var slots = new SemaphoreSlim(window);
+        // Cancelled when the caller is cancelled, a worker fails or the writer side throws, so
+        // that every worker leaves its loop; they are all joined before anything is disposed.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         Exception? failure = null;
 
         var workers = new Thread[threads];
@@ -36,15 +39,20 @@ public static class OrderedParallel
                 try
                 {
                     using var worker = createWorker();
-                    foreach (var (index, item) in queue.GetConsumingEnumerable())
+                    foreach (var (index, item) in queue.GetConsumingEnumerable(stop.Token))
                     {
                         done[index] = work(worker, item);
                         ready.Release();
                     }
                 }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Asked to stop: the writer side already knows why.
+                }
                 catch (Exception ex)
                 {
                     Interlocked.CompareExchange(ref failure, ex, null);
+                    stop.Cancel();
                     ready.Release();
                 }
             }) { IsBackground = true, Name = $"safeguard-worker-{t}" };
@@ -64,8 +72,13 @@ public static class OrderedParallel
                 slots.Release();
                 emitted = true;
             }
-            if (failure is not null) throw new AggregateException("a worker failed", failure);
-            if (block && !emitted) ready.Wait(cancel);
+            ThrowIfFailed();
+            if (block && !emitted) ready.Wait(stop.Token);
+        }
+
+        void ThrowIfFailed()
+        {
+            if (Volatile.Read(ref failure) is { } f) throw new AggregateException("a worker failed", f);
         }
 
         long count = 0;
@@ -73,19 +86,27 @@ public static class OrderedParallel
         {
             foreach (var item in items)
             {
-                cancel.ThrowIfCancellationRequested();
+                stop.Token.ThrowIfCancellationRequested();
                 // The slot bounds how far workers may run ahead of the writer.
                 while (!slots.Wait(0)) Drain(block: true);
-                queue.Add((count++, item), cancel);
+                queue.Add((count++, item), stop.Token);
                 Drain(block: false);
             }
+            queue.CompleteAdding();
+            while (next < count) Drain(block: true);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            // Cancelled by a failing worker, not by the caller: report the worker's exception.
+            ThrowIfFailed();
+            throw;
         }
         finally
         {
-            queue.CompleteAdding();
+            if (!queue.IsAddingCompleted) queue.CompleteAdding();
+            if (next < count) stop.Cancel();
+            foreach (var w in workers) w.Join();
         }
-        while (next < count) Drain(block: true);
-        foreach (var w in workers) w.Join();
-        if (failure is not null) throw new AggregateException("a worker failed", failure);
+        ThrowIfFailed();
     }
 }

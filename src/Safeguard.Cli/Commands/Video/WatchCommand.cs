@@ -165,8 +165,9 @@ public static class WatchCommand
                         using var resp = _http.Send(request);
                         if (!resp.IsSuccessStatusCode) Console.Error.WriteLine($"safeguard: {_name} answered {(int)resp.StatusCode}");
                     }
-                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+                    catch (Exception ex)
                     {
+                        // Whatever goes wrong with one post, the watch goes on.
                         Console.Error.WriteLine($"safeguard: {_name} failed: {ex.Message}");
                     }
                 }
@@ -184,8 +185,8 @@ public static class WatchCommand
         public void Dispose()
         {
             _queue.CompleteAdding();
-            _thread.Join(TimeSpan.FromSeconds(6));
-            _http.Dispose();
+            // A post still in flight after the wait keeps the client; the process is ending.
+            if (_thread.Join(TimeSpan.FromSeconds(6))) _http.Dispose();
         }
     }
 }
