@@ -193,6 +193,41 @@ public abstract class BankStoreContract : IAsyncLifetime
         await Assert.ThrowsAsync<BankException>(() => Store.RemoveEntriesAsync("b", [(SignalTypes.Md5, "xyz")]));
     }
 
+    /// <summary>A vPDQ value of the given number of frames, near the longest a bank accepts.</summary>
+    private static string LongVpdq(Random rng, int frames) =>
+        string.Join(";", Enumerable.Range(0, frames).Select(i => $"{TestData.Hex(rng, 64)},{rng.Next(50, 101)},{i:0.000}"));
+
+    [Fact]
+    public async Task Long_video_values_are_stored_found_and_told_apart()
+    {
+        if (!_available) return;
+        await Store.CreateBankAsync("videos");
+        var rng = new Random(11);
+        string a = LongVpdq(rng, 700);
+        Assert.True(a.Length > 50_000, $"only {a.Length} characters");
+        // b differs from a in its last frame only: a prefix or a truncated key would confuse them.
+        string b = a[..a.LastIndexOf(';')] + ";" + TestData.Hex(rng, 64) + ",100,699.000";
+        string c = LongVpdq(rng, 150);
+        var records = new[] { a, b, c }.Select(v => new EntryRecord(VideoSignalTypes.Vpdq, v) { ContentId = "v" + v.Length % 97 }).ToList();
+
+        var first = await Store.ImportAsync("videos", records.Append(records[0]));
+        Assert.Equal(3, first.Added);
+        Assert.Equal(0, (await Store.ImportAsync("videos", records)).Added);
+        Assert.Equal(new[] { a, b, c }.Order(), (await AllAsync("videos")).Select(e => e.Value).Order());
+        Assert.Equal(b, Assert.Single(await Store.FindAsync(VideoSignalTypes.Vpdq, b)).Value);
+
+        Assert.Equal(1, await Store.SetDisabledAsync("videos", [(VideoSignalTypes.Vpdq, a)], true, "duplicate upload"));
+        Assert.True(Assert.Single(await Store.FindAsync(VideoSignalTypes.Vpdq, a)).Disabled);
+        Assert.False(Assert.Single(await Store.FindAsync(VideoSignalTypes.Vpdq, b)).Disabled);
+
+        var replaced = await Store.ImportAsync("videos", records.Skip(1).Take(1), new ImportOptions { Replace = true });
+        Assert.Equal(1, replaced.Disabled); // c left the list; a was already disabled by hand
+        Assert.Equal(1, await Store.RemoveEntriesAsync("videos", [(VideoSignalTypes.Vpdq, c)]));
+        Assert.Empty(await Store.FindAsync(VideoSignalTypes.Vpdq, c));
+        var removal = Assert.Single(await Store.GetChangesAsync(0), x => x.Removed);
+        Assert.Equal(c, removal.Value);
+    }
+
     [Fact]
     public async Task Stats_count_by_type_disabled_and_source()
     {

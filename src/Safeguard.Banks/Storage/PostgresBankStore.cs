@@ -52,10 +52,10 @@ public sealed class PostgresBankStore : SqlBankStore
     protected override async Task<long> StageAsync(DbConnection conn, DbTransaction tx, IEnumerable<EntryRecord> records, CancellationToken ct)
     {
         await Db.ExecAsync(conn, tx,
-            "CREATE TEMP TABLE staging (ord BIGINT, signal_type TEXT NOT NULL, value TEXT NOT NULL, content_id TEXT, category BIGINT, grade TEXT, tags TEXT) ON COMMIT DROP", ct);
+            "CREATE TEMP TABLE staging (ord BIGINT, signal_type TEXT NOT NULL, value TEXT NOT NULL, value_key TEXT NOT NULL, content_id TEXT, category BIGINT, grade TEXT, tags TEXT) ON COMMIT DROP", ct);
         long n = 0;
         var pg = (NpgsqlConnection)conn;
-        await using (var copy = await pg.BeginBinaryImportAsync("COPY staging (ord, signal_type, value, content_id, category, grade, tags) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var copy = await pg.BeginBinaryImportAsync("COPY staging (ord, signal_type, value, value_key, content_id, category, grade, tags) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var rec in records)
             {
@@ -64,6 +64,7 @@ public sealed class PostgresBankStore : SqlBankStore
                 copy.Write(n, NpgsqlDbType.Bigint);
                 copy.Write(rec.Type.Name, NpgsqlDbType.Text);
                 copy.Write(rec.Value, NpgsqlDbType.Text);
+                copy.Write(ValueKey.Of(rec.Value), NpgsqlDbType.Text);
                 WriteNullable(copy, rec.ContentId);
                 if (rec.Category is int k) copy.Write((long)k, NpgsqlDbType.Bigint); else copy.WriteNull();
                 WriteNullable(copy, rec.Grade);
@@ -71,10 +72,10 @@ public sealed class PostgresBankStore : SqlBankStore
             }
             await copy.CompleteAsync(ct);
         }
-        await Db.ExecAsync(conn, tx, "CREATE INDEX ON staging (signal_type, value)", ct);
-        // First occurrence wins, as in SQLite.
+        await Db.ExecAsync(conn, tx, "CREATE INDEX ON staging (signal_type, value_key)", ct);
+        // First occurrence wins, as in SQLite (where value_key is unique within staging).
         await Db.ExecAsync(conn, tx,
-            "DELETE FROM staging a USING staging b WHERE a.signal_type = b.signal_type AND a.value = b.value AND a.ord > b.ord", ct);
+            "DELETE FROM staging a USING staging b WHERE a.signal_type = b.signal_type AND a.value_key = b.value_key AND a.ord > b.ord", ct);
         await Db.ExecAsync(conn, tx, "ANALYZE staging", ct); // temp tables are never auto-analysed
         return n;
     }

@@ -6,9 +6,9 @@ namespace Safeguard.Banks.Storage;
 /// </summary>
 internal static class Schema
 {
-    public static readonly IReadOnlyList<(int Version, string[] Statements)> Migrations =
+    public static readonly IReadOnlyList<Migration> Migrations =
     [
-        (1,
+        new(1,
         [
             """
             CREATE TABLE banks (
@@ -52,7 +52,19 @@ internal static class Schema
             "CREATE TABLE change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value {int} NOT NULL)",
             "INSERT INTO change_counter (id, value) VALUES (1, 0)",
         ]),
+        // Values are indexed through value_key (see ValueKey), so long vPDQ values fit PostgreSQL.
+        new(2,
+        [
+            "ALTER TABLE entries ADD COLUMN value_key TEXT",
+            "DROP INDEX entries_key",
+            "DROP INDEX entries_lookup",
+            "CREATE UNIQUE INDEX entries_value_key ON entries (bank_id, signal_type, COALESCE(value_key, value))",
+            "CREATE INDEX entries_value_lookup ON entries (signal_type, COALESCE(value_key, value))",
+        ], BackfillValueKeys: true),
     ];
 
     public static int Latest => Migrations[^1].Version;
 }
+
+/// <param name="BackfillValueKeys">After the statements, store the digest keys of existing long values.</param>
+internal sealed record Migration(int Version, string[] Statements, bool BackfillValueKeys = false);

@@ -29,8 +29,8 @@ public abstract partial class SqlBankStore : IBankStore
     protected virtual Task LockMigrationsAsync(DbConnection conn, DbTransaction tx, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
-    /// Loads records into an empty temporary table "staging" (ord, signal_type, value, content_id,
-    /// category, grade, tags), one row per distinct (signal_type, value), first occurrence kept.
+    /// Loads records into an empty temporary table "staging" (ord, signal_type, value, value_key,
+    /// content_id, category, grade, tags), one row per distinct (signal_type, value), first occurrence kept.
     /// Returns the number of records read from the input.
     /// </summary>
     protected abstract Task<long> StageAsync(DbConnection conn, DbTransaction tx, IEnumerable<EntryRecord> records, CancellationToken ct);
@@ -51,14 +51,26 @@ public abstract partial class SqlBankStore : IBankStore
         var current = (int)await Db.ScalarLongAsync(conn, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version", ct);
         if (current > Schema.Latest)
             throw new BankException($"{Describe}: database schema version {current} is newer than this program understands ({Schema.Latest}); upgrade Safeguard");
-        foreach (var (version, statements) in Schema.Migrations)
+        foreach (var migration in Schema.Migrations)
         {
-            if (version <= current) continue;
-            foreach (var sql in statements)
+            if (migration.Version <= current) continue;
+            foreach (var sql in migration.Statements)
                 await Db.ExecAsync(conn, tx, sql.Replace("{pk}", PrimaryKeyType).Replace("{int}", IntegerType), ct);
-            await Db.ExecAsync(conn, tx, "INSERT INTO schema_version (version, applied_at) VALUES (@v, @t)", ct, ("@v", (long)version), ("@t", Db.NowMillis()));
+            if (migration.BackfillValueKeys) await BackfillValueKeysAsync(conn, tx, ct);
+            await Db.ExecAsync(conn, tx, "INSERT INTO schema_version (version, applied_at) VALUES (@v, @t)", ct, ("@v", (long)migration.Version), ("@t", Db.NowMillis()));
         }
         await tx.CommitAsync(ct);
+    }
+
+    private static async Task BackfillValueKeysAsync(DbConnection conn, DbTransaction tx, CancellationToken ct)
+    {
+        var keys = new List<(long Id, string Key)>();
+        await using (var cmd = Db.Command(conn, tx, $"SELECT id, value FROM entries WHERE length(value) > {ValueKey.MaxInline} OR value LIKE 'sha256:%'"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                if (ValueKey.Stored(r.GetString(1)) is { } key) keys.Add((r.GetInt64(0), key));
+        foreach (var (id, key) in keys)
+            await Db.ExecAsync(conn, tx, "UPDATE entries SET value_key = @k WHERE id = @i", ct, ("@k", key), ("@i", id));
     }
 
     public async Task<int> GetSchemaVersionAsync(CancellationToken ct = default)
@@ -190,7 +202,9 @@ public abstract partial class SqlBankStore : IBankStore
 
     // ---- import ----
 
-    private const string MatchesStaging = "entries.bank_id = @b AND entries.signal_type = s.signal_type AND entries.value = s.value";
+    // value_key finds the row through the index; the value itself settles it.
+    private const string MatchesStaging =
+        "entries.bank_id = @b AND entries.signal_type = s.signal_type AND COALESCE(entries.value_key, entries.value) = s.value_key AND entries.value = s.value";
 
     // Fields the input leaves empty keep their stored value.
     private const string MergeMetadata =
@@ -223,9 +237,9 @@ public abstract partial class SqlBankStore : IBankStore
         long updated = await Db.ExecAsync(conn, tx,
             $"UPDATE entries SET change_seq = @s, {MergeMetadata} FROM staging s WHERE {MatchesStaging} AND entries.change_seq <> @s AND {MetadataDiffers}", ct, b, s);
         long added = await Db.ExecAsync(conn, tx,
-            "INSERT INTO entries (bank_id, signal_type, value, content_id, category, grade, tags, source_name, source_file, added_at, disabled, disabled_auto, disabled_reason, change_seq) " +
-            "SELECT @b, s.signal_type, s.value, s.content_id, s.category, s.grade, s.tags, @sn, @sf, @t, 0, 0, NULL, @s FROM staging s " +
-            "WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.bank_id = @b AND e.signal_type = s.signal_type AND e.value = s.value) ORDER BY s.ord",
+            "INSERT INTO entries (bank_id, signal_type, value, value_key, content_id, category, grade, tags, source_name, source_file, added_at, disabled, disabled_auto, disabled_reason, change_seq) " +
+            "SELECT @b, s.signal_type, s.value, CASE WHEN s.value_key = s.value THEN NULL ELSE s.value_key END, s.content_id, s.category, s.grade, s.tags, @sn, @sf, @t, 0, 0, NULL, @s FROM staging s " +
+            "WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.bank_id = @b AND e.signal_type = s.signal_type AND COALESCE(e.value_key, e.value) = s.value_key AND e.value = s.value) ORDER BY s.ord",
             ct, b, s, ("@sn", options.Source.Name), ("@sf", options.Source.File), ("@t", Db.NowMillis()));
         long disabled = 0;
         if (options.Replace)
@@ -233,7 +247,7 @@ public abstract partial class SqlBankStore : IBankStore
             var reason = $"absent from replacing import{(options.Source.Name ?? options.Source.File) switch { null => "", var x => " of " + x }} at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z";
             disabled = await Db.ExecAsync(conn, tx,
                 "UPDATE entries SET disabled = 1, disabled_auto = 1, disabled_reason = @r, change_seq = @s WHERE bank_id = @b AND disabled = 0 " +
-                "AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.signal_type = entries.signal_type AND s.value = entries.value)",
+                "AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.signal_type = entries.signal_type AND s.value_key = COALESCE(entries.value_key, entries.value) AND s.value = entries.value)",
                 ct, b, s, ("@r", reason));
         }
         bool changed = reenabled + updated + added + disabled > 0;
@@ -256,10 +270,10 @@ public abstract partial class SqlBankStore : IBankStore
         {
             var v = Normalize(type, value);
             await Db.ExecAsync(conn, tx,
-                "INSERT INTO entry_removals (entry_id, change_seq, bank_name, signal_type, value) SELECT id, @s, @n, signal_type, value FROM entries WHERE bank_id = @b AND signal_type = @ty AND value = @v",
-                ct, ("@s", seq), ("@n", bank), ("@b", bankId), ("@ty", type.Name), ("@v", v));
-            removed += await Db.ExecAsync(conn, tx, "DELETE FROM entries WHERE bank_id = @b AND signal_type = @ty AND value = @v", ct,
-                ("@b", bankId), ("@ty", type.Name), ("@v", v));
+                "INSERT INTO entry_removals (entry_id, change_seq, bank_name, signal_type, value) SELECT id, @s, @n, signal_type, value FROM entries WHERE bank_id = @b AND signal_type = @ty AND COALESCE(value_key, value) = @k AND value = @v",
+                ct, ("@s", seq), ("@n", bank), ("@b", bankId), ("@ty", type.Name), ("@k", ValueKey.Of(v)), ("@v", v));
+            removed += await Db.ExecAsync(conn, tx, "DELETE FROM entries WHERE bank_id = @b AND signal_type = @ty AND COALESCE(value_key, value) = @k AND value = @v", ct,
+                ("@b", bankId), ("@ty", type.Name), ("@k", ValueKey.Of(v)), ("@v", v));
         }
         if (removed > 0) await SetSeqAsync(conn, tx, seq, ct);
         await tx.CommitAsync(ct);
@@ -279,11 +293,11 @@ public abstract partial class SqlBankStore : IBankStore
             var v = Normalize(type, value);
             changed += disabled
                 ? await Db.ExecAsync(conn, tx,
-                    "UPDATE entries SET disabled = 1, disabled_auto = 0, disabled_reason = @r, change_seq = @s WHERE bank_id = @b AND signal_type = @ty AND value = @v AND (disabled = 0 OR disabled_auto = 1 OR disabled_reason <> @r)",
-                    ct, ("@r", reason), ("@s", seq), ("@b", bankId), ("@ty", type.Name), ("@v", v))
+                    "UPDATE entries SET disabled = 1, disabled_auto = 0, disabled_reason = @r, change_seq = @s WHERE bank_id = @b AND signal_type = @ty AND COALESCE(value_key, value) = @k AND value = @v AND (disabled = 0 OR disabled_auto = 1 OR disabled_reason <> @r)",
+                    ct, ("@r", reason), ("@s", seq), ("@b", bankId), ("@ty", type.Name), ("@k", ValueKey.Of(v)), ("@v", v))
                 : await Db.ExecAsync(conn, tx,
-                    "UPDATE entries SET disabled = 0, disabled_auto = 0, disabled_reason = NULL, change_seq = @s WHERE bank_id = @b AND signal_type = @ty AND value = @v AND disabled = 1",
-                    ct, ("@s", seq), ("@b", bankId), ("@ty", type.Name), ("@v", v));
+                    "UPDATE entries SET disabled = 0, disabled_auto = 0, disabled_reason = NULL, change_seq = @s WHERE bank_id = @b AND signal_type = @ty AND COALESCE(value_key, value) = @k AND value = @v AND disabled = 1",
+                    ct, ("@s", seq), ("@b", bankId), ("@ty", type.Name), ("@k", ValueKey.Of(v)), ("@v", v));
         }
         if (changed > 0) await SetSeqAsync(conn, tx, seq, ct);
         await tx.CommitAsync(ct);
@@ -323,9 +337,9 @@ public abstract partial class SqlBankStore : IBankStore
         var v = Normalize(type, value);
         await using var conn = await OpenConnectionAsync(ct);
         await using var cmd = Db.Command(conn, null,
-            $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.signal_type = @ty AND e.value = @v" +
+            $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.signal_type = @ty AND COALESCE(e.value_key, e.value) = @k AND e.value = @v" +
             (bank is null ? "" : " AND b.name = @n") + " ORDER BY e.id");
-        cmd.Param("@ty", type.Name); cmd.Param("@v", v);
+        cmd.Param("@ty", type.Name); cmd.Param("@k", ValueKey.Of(v)); cmd.Param("@v", v);
         if (bank is not null) cmd.Param("@n", bank);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<BankEntry>();

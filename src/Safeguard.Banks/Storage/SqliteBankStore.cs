@@ -59,15 +59,18 @@ public sealed class SqliteBankStore : SqlBankStore
 
     protected override async Task<long> StageAsync(DbConnection conn, DbTransaction tx, IEnumerable<EntryRecord> records, CancellationToken ct)
     {
+        // value_key has no declared type: a TEXT column would lend its affinity to comparisons
+        // with COALESCE(value_key, value), and SQLite would then not use the index on that expression.
         await Db.ExecAsync(conn, tx,
-            "CREATE TEMP TABLE IF NOT EXISTS staging (ord INTEGER PRIMARY KEY, signal_type TEXT NOT NULL, value TEXT NOT NULL, " +
-            "content_id TEXT, category INTEGER, grade TEXT, tags TEXT, UNIQUE (signal_type, value))", ct);
+            "CREATE TEMP TABLE IF NOT EXISTS staging (ord INTEGER PRIMARY KEY, signal_type TEXT NOT NULL, value TEXT NOT NULL, value_key NOT NULL, " +
+            "content_id TEXT, category INTEGER, grade TEXT, tags TEXT, UNIQUE (signal_type, value_key))", ct);
         await Db.ExecAsync(conn, tx, "DELETE FROM staging", ct);
         await using var cmd = Db.Command(conn, tx,
-            "INSERT INTO staging (ord, signal_type, value, content_id, category, grade, tags) VALUES (@o, @ty, @v, @c, @cat, @g, @tg) ON CONFLICT DO NOTHING");
+            "INSERT INTO staging (ord, signal_type, value, value_key, content_id, category, grade, tags) VALUES (@o, @ty, @v, @k, @c, @cat, @g, @tg) ON CONFLICT DO NOTHING");
         var o = cmd.Param("@o", 0L);
         var ty = cmd.Param("@ty", "");
         var v = cmd.Param("@v", "");
+        var key = cmd.Param("@k", "");
         var c = cmd.Param("@c", null, DbType.String);
         var cat = cmd.Param("@cat", null, DbType.Int64);
         var g = cmd.Param("@g", null, DbType.String);
@@ -80,6 +83,7 @@ public sealed class SqliteBankStore : SqlBankStore
             o.Value = n;
             ty.Value = rec.Type.Name;
             v.Value = rec.Value;
+            key.Value = ValueKey.Of(rec.Value);
             c.Value = (object?)rec.ContentId ?? DBNull.Value;
             cat.Value = rec.Category is int k ? (long)k : DBNull.Value;
             g.Value = (object?)rec.Grade ?? DBNull.Value;
