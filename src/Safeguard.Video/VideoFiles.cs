@@ -43,6 +43,24 @@ public static class VideoFiles
         return result;
     }
 
+    /// <summary>
+    /// Adds the vPDQ of a video held in memory (an archive member) through an in-memory file, so
+    /// nothing is written to disk. Where that is not possible the result keeps its exact hashes
+    /// and says why.
+    /// </summary>
+    public static void AddVpdq(FileHashResult result, ReadOnlySpan<byte> bytes, VpdqOptions videoOptions, CancellationToken cancel = default)
+    {
+        MemoryFile file;
+        try { file = MemoryFile.Create("safeguard-video", bytes); }
+        catch (IOException ex)
+        {
+            result.IsVideo = true;
+            result.Error = $"video: not hashed in memory: {ex.Message}";
+            return;
+        }
+        using (file) AddVpdq(result, file.Path, videoOptions, cancel);
+    }
+
     /// <summary>Adds a video's vPDQ to a result that already has its exact hashes (the MD5 is the video_md5 signal).</summary>
     public static void AddVpdq(FileHashResult result, string path, VpdqOptions videoOptions, CancellationToken cancel = default)
     {

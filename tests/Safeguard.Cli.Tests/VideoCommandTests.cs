@@ -153,6 +153,51 @@ public sealed class VideoCommandTests : IDisposable
     }
 
     [Fact]
+    public void Videos_inside_archives_get_vpdq_and_frame_matches_say_when()
+    {
+        Assert.Equal(0, Run("bank", "create", "frames").Exit);
+        // Meta's hash of a good frame well inside a 30 fps clip whose seconds all look different
+        // (frame 240, at 8 s, is over 100 bits from every other whole second).
+        var row = File.ReadLines(Path.Combine(Samples, "chair-19-sd-bar.txt")).Select(l => l.Split(','))
+            .Where(p => int.Parse(p[0]) % 30 == 0 && int.Parse(p[0]) is >= 240 and <= 400).MaxBy(p => int.Parse(p[1]))!;
+        double bankedAt = double.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, Run("bank", "add", "frames", $"pdq:{row[2]}", "--content-id", "chair-frame").Exit);
+
+        var media = Path.Combine(_dir, "media");
+        Directory.CreateDirectory(media);
+        var video = File.ReadAllBytes(Path.Combine(Videos, "chair-19-sd-bar.mp4"));
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(media, "clips.zip"), System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using (var e = zip.CreateEntry("clips/chair.mp4").Open()) e.Write(video);
+            using (var e = zip.CreateEntry("clips/cut.mp4").Open()) e.Write(video.AsSpan(0, 2000));
+        }
+
+        // The same clip on disk, through match: the row names the frame that matched and its time.
+        var match = Run("match", Path.Combine(Videos, "chair-19-sd-bar.mp4"), "--format", "jsonl");
+        Assert.Equal(0, match.Exit);
+        var hit = JsonDocument.Parse(match.Out).RootElement;
+        Assert.Equal("chair-frame", hit.GetProperty("content_id").GetString());
+        double at = hit.GetProperty("frame_seconds").GetDouble();
+        Assert.Equal(bankedAt, at); // sampled once a second, on whole seconds
+        Assert.Equal(hit.GetProperty("distance").GetInt32(), Hamming(hit.GetProperty("query").GetString()!, row[2]));
+
+        var outDir = Path.Combine(_dir, "out");
+        var scan = Run("scan", media, "--out", outDir);
+        Assert.Equal(1, scan.Exit); // the cut-short member
+        var files = File.ReadLines(Path.Combine(outDir, "files.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(e => Path.GetFileName(e.GetProperty("path").GetString()!.Split("!/")[^1]), e => e);
+        var member = Assert.Single(files["chair.mp4"].GetProperty("matches").EnumerateArray());
+        Assert.Equal("chair-frame", member.GetProperty("content_id").GetString());
+        Assert.Equal(at, member.GetProperty("frame_seconds").GetDouble());
+        Assert.Contains("video", files["cut.mp4"].GetProperty("error").GetString());
+        Assert.False(files["clips.zip"].TryGetProperty("error", out _));
+    }
+
+    private static int Hamming(string a, string b) =>
+        Enumerable.Range(0, 16).Sum(i => System.Numerics.BitOperations.PopCount(
+            Convert.ToUInt32(a.Substring(i * 4, 4), 16) ^ Convert.ToUInt32(b.Substring(i * 4, 4), 16)));
+
+    [Fact]
     public void Watch_a_file_alerts_on_a_banked_frame_and_a_missing_source_fails_clearly()
     {
         var created = Run("bank", "create", "frames");

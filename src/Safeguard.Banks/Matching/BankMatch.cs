@@ -18,4 +18,8 @@ public sealed record BankMatch(
 {
     /// <summary>For a dihedral PDQ search: the query variant (rotation/flip of the query image) that came nearest.</summary>
     public Dihedral? Transform { get; init; }
+
+    /// <summary>For a video whose frames were matched one by one: the nearest frame's PDQ hash and time in seconds.</summary>
+    public Hash256? FrameHash { get; init; }
+    public double? FrameSeconds { get; init; }
 }

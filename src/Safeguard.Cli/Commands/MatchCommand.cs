@@ -104,7 +104,7 @@ public static class MatchCommand
     public static int Run(BankIndex index, List<Query> queries, FileHashOptions options, MatchSettings settings, OutputFormat format, int threads)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
-        if (format == OutputFormat.Csv) stdout.Write("path,query,signal_type,bank,content_id,category,grade,distance,dihedral\n");
+        if (format == OutputFormat.Csv) stdout.Write("path,query,signal_type,bank,content_id,category,grade,distance,dihedral,frame_seconds\n");
         int failed = 0;
         OrderedParallel.Run(
             Expand(queries),
@@ -159,7 +159,7 @@ public static class MatchCommand
         var r = o.File!;
         return m.SignalType switch
         {
-            "pdq" when r.IsVideo => "", // a frame of the video matched (see 'video match' for timestamps)
+            "pdq" when r.IsVideo => m.FrameHash?.ToString() ?? "", // the video's frame that matched
             "pdq" => m.Transform is { } t && r.DihedralHashes is { } d ? d[(int)t].ToString() : r.Pdq!.Value.Hash.ToString(),
             "video_md5" => FileHashResult.Hex(r.Md5),
             "md5" => FileHashResult.Hex(r.Md5),
@@ -172,9 +172,11 @@ public static class MatchCommand
     private static void Write(TextWriter w, OutputFormat format, Outcome o, BankMatch m)
     {
         string query = QueryHex(o, m), transform = MatchSettings.TransformName(m.Transform);
+        double? seconds = m.FrameSeconds is { } at ? Math.Round(at, 3) : null;
         if (format == OutputFormat.Csv)
         {
-            w.Write($"{Csv.Field(o.Path)},{query},{m.SignalType},{Csv.Field(m.Bank)},{Csv.Field(m.ContentId)},{m.Category},{m.Grade},{m.Distance},{transform}\n");
+            w.Write($"{Csv.Field(o.Path)},{query},{m.SignalType},{Csv.Field(m.Bank)},{Csv.Field(m.ContentId)},{m.Category},{m.Grade},{m.Distance},{transform}," +
+                    $"{seconds?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}\n");
             return;
         }
         var obj = new Dictionary<string, object?>
@@ -182,6 +184,7 @@ public static class MatchCommand
             ["path"] = o.Path.Length == 0 ? null : o.Path, ["query"] = query, ["signal_type"] = m.SignalType, ["bank"] = m.Bank,
             ["content_id"] = m.ContentId, ["category"] = m.Category, ["grade"] = m.Grade, ["distance"] = m.Distance,
             ["dihedral"] = transform.Length == 0 ? null : transform,
+            ["frame_seconds"] = seconds,
         };
         w.Write(JsonSerializer.Serialize(obj));
         w.Write('\n');

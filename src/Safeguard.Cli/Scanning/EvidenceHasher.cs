@@ -30,10 +30,10 @@ public sealed class EvidenceHasher : IDisposable
 
     public bool WantPdq { get; }
 
-    /// <summary>Hashes a file on disk; <paramref name="display"/> is the path reported.</summary>
-    /// <summary>How videos found on disk are sampled (null: videos get exact hashes only).</summary>
+    /// <summary>How videos are sampled, on disk and inside archives (null: videos get exact hashes only).</summary>
     public Safeguard.Video.Vpdq.VpdqOptions? VideoOptions { get; init; } = Safeguard.Video.Vpdq.VpdqOptions.Default with { Fast = true, ComputeMd5 = false };
 
+    /// <summary>Hashes a file on disk; <paramref name="display"/> is the path reported.</summary>
     public FileHashResult HashFile(string path, string display)
     {
         var result = HashFileBytes(path, display);
@@ -78,6 +78,14 @@ public sealed class EvidenceHasher : IDisposable
         {
             return new FileHashResult { Path = display, Error = FileHasher.Describe(ex) };
         }
+    }
+
+    /// <summary>Hashes an archive member held in memory; a video also gets its vPDQ (see <see cref="Safeguard.Video.MemoryFile"/>).</summary>
+    public void HashMember(ReadOnlySpan<byte> bytes, FileHashResult result)
+    {
+        HashBytes(bytes, result);
+        if (VideoOptions is { } vo && WantPdq && Safeguard.Video.VideoFiles.LooksLikeVideo(bytes))
+            Safeguard.Video.VideoFiles.AddVpdq(result, bytes, vo);
     }
 
     /// <summary>Hashes bytes in memory (archive members, uploads).</summary>

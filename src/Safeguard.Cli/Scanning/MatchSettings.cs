@@ -21,8 +21,9 @@ public sealed record MatchSettings(int Threshold, int MinQuality, bool Dihedral)
     public double VideoComparedPercent { get; init; } = Safeguard.Video.Vpdq.VpdqMatcher.DefaultComparedMatchPercent;
 
     /// <summary>
-    /// A video's sampled frames against PDQ entries (each entry once, at its best distance; signal
-    /// type "pdq"), and its vPDQ against banked videos (signal type "vpdq", distance 0).
+    /// A video's sampled frames against PDQ entries (each entry once, at its best distance, naming
+    /// the earliest frame at that distance; signal type "pdq"), and its vPDQ against banked videos
+    /// (signal type "vpdq", distance 0).
     /// </summary>
     private void MatchVideo(BankIndex index, FileHashResult r, List<BankMatch> matches)
     {
@@ -35,7 +36,8 @@ public sealed record MatchSettings(int Threshold, int MinQuality, bool Dihedral)
             scratch.Clear();
             index.MatchPdq(f.Hash, Threshold, scratch);
             foreach (var m in scratch)
-                if (!best.TryGetValue(m.EntryId, out var seen) || m.Distance < seen.Distance) best[m.EntryId] = m;
+                if (!best.TryGetValue(m.EntryId, out var seen) || m.Distance < seen.Distance)
+                    best[m.EntryId] = m with { FrameHash = f.Hash, FrameSeconds = f.Timestamp };
         }
         matches.AddRange(best.Values.OrderBy(m => m.Distance).ThenBy(m => m.EntryId));
         if (Videos is null) return;

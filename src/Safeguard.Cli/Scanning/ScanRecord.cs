@@ -48,4 +48,6 @@ public sealed record ScanRecord
     public static ScanRecord? FromJson(string line) => JsonSerializer.Deserialize<ScanRecord>(line, Json);
 }
 
-public sealed record ScanMatch(string Bank, string? ContentId, int? Category, string? Grade, string SignalType, int Distance, string? Dihedral);
+/// <param name="FrameSeconds">For a frame of a video: when the matching frame appears.</param>
+public sealed record ScanMatch(string Bank, string? ContentId, int? Category, string? Grade, string SignalType, int Distance, string? Dihedral,
+    double? FrameSeconds = null);

@@ -103,7 +103,7 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
             fresh = true;
             FileHashResult r;
             if (item.Done is not null) r = item.Done;
-            else if (item.Data is not null) { r = new FileHashResult { Path = item.Path }; w.Hasher.HashBytes(item.Data.AsSpan(0, item.Length), r); }
+            else if (item.Data is not null) { r = new FileHashResult { Path = item.Path }; w.Hasher.HashMember(item.Data.AsSpan(0, item.Length), r); }
             else if (item.FilePath is not null) r = w.Hasher.HashFile(item.FilePath, item.Path);
             else r = new FileHashResult { Path = item.Path };
             string? error = item.Error is null ? r.Error : r.Error is null ? item.Error : item.Error + "; " + r.Error;
@@ -116,7 +116,7 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
                 Md5 = Hex(r.Md5), Sha1 = Hex(r.Sha1), Sha256 = Hex(r.Sha256),
                 Pdq = r.Pdq?.Hash.ToString(), Quality = r.Pdq?.Quality, LowQuality = !qualityOk,
                 Matches = [.. w.Matches.Select(m => new ScanMatch(m.Bank, m.ContentId, m.Category, m.Grade, m.SignalType, m.Distance,
-                    m.Transform is { } t ? MatchSettings.TransformName(t) : null))],
+                    m.Transform is { } t ? MatchSettings.TransformName(t) : null, m.FrameSeconds is { } s ? Math.Round(s, 3) : null))],
                 Error = error,
             };
         }
