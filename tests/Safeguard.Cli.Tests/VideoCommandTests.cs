@@ -179,6 +179,8 @@ public sealed class VideoCommandTests : IDisposable
         Assert.Equal("chair-frame", hit.GetProperty("content_id").GetString());
         double at = hit.GetProperty("frame_seconds").GetDouble();
         Assert.Equal(bankedAt, at); // sampled once a second, on whole seconds
+        // Every other second of this clip is far from the banked frame, so it is the only time.
+        Assert.Equal([at], hit.GetProperty("frame_times").EnumerateArray().Select(t => t.GetDouble()));
         Assert.Equal(hit.GetProperty("distance").GetInt32(), Hamming(hit.GetProperty("query").GetString()!, row[2]));
 
         var outDir = Path.Combine(_dir, "out");
@@ -189,6 +191,7 @@ public sealed class VideoCommandTests : IDisposable
         var member = Assert.Single(files["chair.mp4"].GetProperty("matches").EnumerateArray());
         Assert.Equal("chair-frame", member.GetProperty("content_id").GetString());
         Assert.Equal(at, member.GetProperty("frame_seconds").GetDouble());
+        Assert.Equal([at], member.GetProperty("frame_times").EnumerateArray().Select(t => t.GetDouble()));
         Assert.Contains("video", files["cut.mp4"].GetProperty("error").GetString());
         Assert.False(files["clips.zip"].TryGetProperty("error", out _));
     }

@@ -22,4 +22,6 @@ public sealed record BankMatch(
     /// <summary>For a video whose frames were matched one by one: the nearest frame's PDQ hash and time in seconds.</summary>
     public Hash256? FrameHash { get; init; }
     public double? FrameSeconds { get; init; }
+    /// <summary>For a video: the times of every sampled frame within the threshold of this entry, in order.</summary>
+    public IReadOnlyList<double>? FrameTimes { get; init; }
 }

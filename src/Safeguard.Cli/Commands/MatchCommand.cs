@@ -185,6 +185,7 @@ public static class MatchCommand
             ["content_id"] = m.ContentId, ["category"] = m.Category, ["grade"] = m.Grade, ["distance"] = m.Distance,
             ["dihedral"] = transform.Length == 0 ? null : transform,
             ["frame_seconds"] = seconds,
+            ["frame_times"] = m.FrameTimes?.Select(t => Math.Round(t, 3)).ToArray(),
         };
         w.Write(JsonSerializer.Serialize(obj));
         w.Write('\n');

@@ -29,6 +29,7 @@ public sealed record MatchSettings(int Threshold, int MinQuality, bool Dihedral)
     {
         if (r.Vpdq is null || !Safeguard.Video.Vpdq.VpdqText.TryParseCompact(r.Vpdq, out var frames, out _)) return;
         var best = new Dictionary<long, BankMatch>();
+        var times = new Dictionary<long, List<double>>();
         var scratch = new List<BankMatch>();
         foreach (var f in frames)
         {
@@ -36,10 +37,15 @@ public sealed record MatchSettings(int Threshold, int MinQuality, bool Dihedral)
             scratch.Clear();
             index.MatchPdq(f.Hash, Threshold, scratch);
             foreach (var m in scratch)
+            {
                 if (!best.TryGetValue(m.EntryId, out var seen) || m.Distance < seen.Distance)
                     best[m.EntryId] = m with { FrameHash = f.Hash, FrameSeconds = f.Timestamp };
+                if (!times.TryGetValue(m.EntryId, out var list)) times[m.EntryId] = list = [];
+                list.Add(f.Timestamp);
+            }
         }
-        matches.AddRange(best.Values.OrderBy(m => m.Distance).ThenBy(m => m.EntryId));
+        matches.AddRange(best.Values.OrderBy(m => m.Distance).ThenBy(m => m.EntryId)
+            .Select(m => m with { FrameTimes = times[m.EntryId] }));
         if (Videos is null) return;
         foreach (var v in Videos.Videos.Search(frames, VideoQueryPercent, VideoComparedPercent, Threshold))
         {

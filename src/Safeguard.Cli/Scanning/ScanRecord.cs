@@ -48,6 +48,7 @@ public sealed record ScanRecord
     public static ScanRecord? FromJson(string line) => JsonSerializer.Deserialize<ScanRecord>(line, Json);
 }
 
-/// <param name="FrameSeconds">For a frame of a video: when the matching frame appears.</param>
+/// <param name="FrameSeconds">For a frame of a video: when the nearest matching frame appears.</param>
+/// <param name="FrameTimes">For a frame of a video: when every matching sampled frame appears.</param>
 public sealed record ScanMatch(string Bank, string? ContentId, int? Category, string? Grade, string SignalType, int Distance, string? Dihedral,
-    double? FrameSeconds = null);
+    double? FrameSeconds = null, double[]? FrameTimes = null);

@@ -116,7 +116,8 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
                 Md5 = Hex(r.Md5), Sha1 = Hex(r.Sha1), Sha256 = Hex(r.Sha256),
                 Pdq = r.Pdq?.Hash.ToString(), Quality = r.Pdq?.Quality, LowQuality = !qualityOk,
                 Matches = [.. w.Matches.Select(m => new ScanMatch(m.Bank, m.ContentId, m.Category, m.Grade, m.SignalType, m.Distance,
-                    m.Transform is { } t ? MatchSettings.TransformName(t) : null, m.FrameSeconds is { } s ? Math.Round(s, 3) : null))],
+                    m.Transform is { } t ? MatchSettings.TransformName(t) : null, m.FrameSeconds is { } s ? Math.Round(s, 3) : null,
+                    m.FrameTimes?.Select(x => Math.Round(x, 3)).ToArray()))],
                 Error = error,
             };
         }
