@@ -42,9 +42,14 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
         if (progress is not null)
             new Thread(() =>
             {
-                long n = 0;
-                foreach (var _ in InputWalker.Expand(inputs)) n++;
-                progress.SetTotal(n);
+                // Only for the ETA: if counting fails, the bar simply has no total.
+                try
+                {
+                    long n = 0;
+                    foreach (var _ in InputWalker.Expand(inputs)) n++;
+                    progress.SetTotal(n);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
             }) { IsBackground = true, Name = "safeguard-scan-count" }.Start();
 
         using var queue = new BlockingCollection<ScanItem>(256);
