@@ -105,13 +105,34 @@ public abstract class ServiceContract
         Assert.True((await Json(await h.Admin.GetAsync("/v1/audit/verify"))).GetProperty("ok").GetBoolean());
 
         // Reports from the confirmed item.
-        var xml = XDocument.Parse(await reviewer.GetStringAsync($"/v1/reports/ncmec?items={item}"));
+        var reportXml = await reviewer.GetStringAsync($"/v1/reports/ncmec?items={item}");
+        CyberTiplineSchema.AssertValid(reportXml);
+        var xml = XDocument.Parse(reportXml);
         Assert.Equal(["incidentSummary", "reporter", "additionalInfo"], xml.Root!.Elements().Select(e => e.Name.LocalName).ToList());
         Assert.Equal(["incidentType", "incidentDateTime"], xml.Root.Element("incidentSummary")!.Elements().Select(e => e.Name.LocalName).ToList());
-        var fd = XDocument.Parse(await reviewer.GetStringAsync($"/v1/reports/ncmec/file-details?item={item}&report_id=42&file_id=f1"));
+        foreach (var bad in new[] { "report_id=REPORT_ID&file_id=f1", "file_id=f1", "report_id=42", "report_id=-1&file_id=f1", "report_id=42&file_id=%01" })
+            Assert.Equal(HttpStatusCode.BadRequest, (await reviewer.GetAsync($"/v1/reports/ncmec/file-details?item={item}&{bad}")).StatusCode);
+        var fdXml = await reviewer.GetStringAsync($"/v1/reports/ncmec/file-details?item={item}&report_id=42&file_id=f1");
+        CyberTiplineSchema.AssertValid(fdXml);
+        var fd = XDocument.Parse(fdXml);
         var order = fd.Root!.Elements().Select(e => e.Name.LocalName).ToList();
-        Assert.Equal(["reportId", "fileId", "originalFileName", "fileViewedByEsp", "publiclyAvailable"], order.Take(5));
+        Assert.Equal(["reportId", "fileId", "originalFileName", "fileViewedByEsp"], order.Take(4));
+        Assert.Equal("true", fd.Root.Element("fileViewedByEsp")!.Value); // the audit log holds a clear view
+        Assert.Null(fd.Root.Element("publiclyAvailable")); // not known unless the caller says
         Assert.Contains(fd.Root.Elements("originalFileHash"), e => e.Attribute("hashType")!.Value == "MD5" && e.Value == md5);
+        var told = XDocument.Parse(await reviewer.GetStringAsync($"/v1/reports/ncmec/file-details?item={item}&report_id=42&file_id=f1&publicly_available=false"));
+        Assert.Equal("false", told.Root!.Element("publiclyAvailable")!.Value);
+        // A hash-only hit confirmed without anyone viewing media: not viewed by the ESP, and no file name to give.
+        var otherImage = Directory.GetFiles(TestImages.Demo, "*.jpg").Order().Skip(1).First();
+        var otherMd5 = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.IO.File.ReadAllBytes(otherImage)));
+        var hashHit = (await Json(await matcher.PostAsJsonAsync("/v1/lookup", new { signal_type = "md5", value = otherMd5 }))).GetProperty("review_item_id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync($"/v1/review/items/{hashHit}/decision", new { decision = "confirmed", category = "UK-C" })).StatusCode);
+        var unseenXml = await reviewer.GetStringAsync($"/v1/reports/ncmec/file-details?item={hashHit}&report_id={long.MaxValue}&file_id=f2");
+        CyberTiplineSchema.AssertValid(unseenXml);
+        var unseen = XDocument.Parse(unseenXml).Root!;
+        Assert.Equal("false", unseen.Element("fileViewedByEsp")!.Value);
+        Assert.Null(unseen.Element("originalFileName"));
+        CyberTiplineSchema.AssertValid(await reviewer.GetStringAsync($"/v1/reports/ncmec?items={item},{hashHit}&additional_info=%3C%2Fx%3E%26%01"));
         var vics = await reviewer.GetByteArrayAsync($"/v1/reports/vics?items={item}");
         var records = BankFormats.Read(BankFormat.Vics, new MemoryStream(vics), new ReadOptions()).ToList();
         Assert.Contains(records, x => x.Type.Name == "md5" && x.Value == md5 && x.Category == 1 && x.Grade == "C");

@@ -96,15 +96,23 @@ public static class ReviewEndpoints
         app.MapGet("/v1/reports/ncmec", async (string? items, string? additional_info, HttpContext ctx, ServerState s) =>
         {
             var list = await Confirmed(s, items);
+            // The incident is when the earliest item reached Safeguard, not when a reviewer confirmed it.
             var xml = NcmecReport.Report(list, new NcmecReport.Reporter(s.Options.ReporterName, s.Options.ReporterEmail),
-                list.Min(i => i.DecidedAt ?? i.CreatedAt), additional_info);
+                list.Min(i => i.CreatedAt), additional_info);
             await s.Audit.AppendAsync(ctx.Caller().Actor, "report.ncmec", $"items:{string.Join(",", list.Select(i => i.Id))}", null);
             return Results.Text(xml, "application/xml", Encoding.UTF8);
         }).Roles(Roles.Reviewer);
-        app.MapGet("/v1/reports/ncmec/file-details", async (long item, string? report_id, string? file_id, ServerState s) =>
+        app.MapGet("/v1/reports/ncmec/file-details", async (long item, string? report_id, string? file_id, bool? publicly_available, ServerState s) =>
         {
+            if (!long.TryParse(report_id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var reportId))
+                throw new ApiException(400, "report_id is required: the numeric report id CyberTipline returned from /submit");
+            if (string.IsNullOrWhiteSpace(NcmecReport.Clean(file_id)) || file_id!.Length > 200)
+                throw new ApiException(400, "file_id is required: the file id CyberTipline returned from /upload (at most 200 characters)");
             var list = await Confirmed(s, item.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return Results.Text(NcmecReport.FileDetails(list[0], report_id ?? "REPORT_ID", file_id ?? "FILE_ID"), "application/xml", Encoding.UTF8);
+            // Viewed only if the audit log holds an unblurred view: blurred previews and verified exact hits confirmed unseen do not count.
+            bool viewed = (await s.Audit.ListAsync(0, 1, "media.view.clear", $"item:{item}")).Count > 0;
+            return Results.Text(NcmecReport.FileDetails(list[0], reportId, file_id, new NcmecReport.FileFacts(viewed, publicly_available)),
+                "application/xml", Encoding.UTF8);
         }).Roles(Roles.Reviewer);
         app.MapGet("/v1/reports/vics", async (string? items, HttpContext ctx, ServerState s) =>
         {
