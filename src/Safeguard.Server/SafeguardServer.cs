@@ -19,7 +19,7 @@ namespace Safeguard.Server;
 /// <summary>Everything one server process holds; endpoints take it from DI.</summary>
 public sealed class ServerState(ServerOptions options, IBankStore banks, ServerDb db, AuditLog audit, ApiKeyStore keys,
     IMatcher matcher, LookupService lookup, Suppressions suppressions, ReviewStore review, HasherPool hashers, SafeFetcher fetcher,
-    ConversationMonitor conversations)
+    ConversationMonitor conversations, VideoHasher videoHasher, VpdqBankCache videoBanks)
 {
     public ServerOptions Options { get; } = options;
     public IBankStore Banks { get; } = banks;
@@ -33,6 +33,8 @@ public sealed class ServerState(ServerOptions options, IBankStore banks, ServerD
     public HasherPool Hashers { get; } = hashers;
     public SafeFetcher Fetcher { get; } = fetcher;
     public ConversationMonitor Conversations { get; } = conversations;
+    public VideoHasher VideoHasher { get; } = videoHasher;
+    public VpdqBankCache VideoBanks { get; } = videoBanks;
 }
 
 /// <summary>`safeguard serve`: builds and runs the web application.</summary>
@@ -57,8 +59,9 @@ public static class SafeguardServer
         var lookup = new LookupService(matcher, suppressions, options);
         var review = new ReviewStore(db, audit, suppressions);
         var monitor = new ConversationMonitor(options.ConversationAlertLevel);
-        var state = new ServerState(options, banks, db, audit, keys, matcher, lookup, suppressions, review, new HasherPool(),
-            new SafeFetcher(options), monitor);
+        var hashers = new HasherPool();
+        var state = new ServerState(options, banks, db, audit, keys, matcher, lookup, suppressions, review, hashers,
+            new SafeFetcher(options), monitor, new VideoHasher(hashers, options.MaxConcurrentVideos, options.VideoTimeout), new VpdqBankCache(banks));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Safeguard.Server", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();

@@ -16,6 +16,10 @@ public sealed record ServerOptions
     public long MaxMediaBytes { get; init; } = 32L * 1024 * 1024;
     /// <summary>Largest bulk import body, bytes.</summary>
     public long MaxImportBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    /// <summary>Videos hashed at once (each FFmpeg decode uses several cores); more wait up to 30 s, then 503.</summary>
+    public int MaxConcurrentVideos { get; init; } = Math.Max(1, Environment.ProcessorCount / 4);
+    /// <summary>Longest time one uploaded video may take to hash (504 past it).</summary>
+    public TimeSpan VideoTimeout { get; init; } = TimeSpan.FromSeconds(120);
     public TimeSpan FetchTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Hosts or CIDR ranges that URL fetching may reach even though they are private/loopback.</summary>
     public IReadOnlyList<string> FetchAllowList { get; init; } = [];

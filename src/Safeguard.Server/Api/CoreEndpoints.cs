@@ -18,7 +18,14 @@ public sealed record KeyCreateRequest(string? Name, string[]? Roles, int? RatePe
 public sealed record ParticipantDto(string Id, string? Name, int? DeclaredAge, int? AccountAgeDays);
 public sealed record MessageRequest(string? Sender, JsonElement? Timestamp, string? Text, ParticipantDto[]? Participants);
 
-public sealed record FileHashes(string FileName, long Size, string? Md5, string? Sha1, string? Sha256, string? Pdq, int? PdqQuality, int Width, int Height);
+public sealed record FileHashes(string FileName, long Size, string? Md5, string? Sha1, string? Sha256, string? Pdq, int? PdqQuality, int Width, int Height)
+{
+    /// <summary>For a video: MD5 of the whole file (the video_md5 signal; equal to md5).</summary>
+    public string? VideoMd5 { get; init; }
+    /// <summary>For a video: the vPDQ in compact form (pdq,quality,seconds;...), 1 frame per second.</summary>
+    public string? Vpdq { get; init; }
+    public int? VpdqFrames { get; init; }
+}
 public sealed record LookupResponse(IReadOnlyList<ItemMatch> Matches, long? ReviewItemId);
 public sealed record FileLookupResponse(FileHashes Hashes, IReadOnlyList<ItemMatch> Matches, long? ReviewItemId);
 
@@ -37,13 +44,13 @@ public static class CoreEndpoints
         app.MapPost("/v1/hash", async (HttpRequest req, ServerState s) =>
         {
             var (bytes, name, _) = await Http.ReadUploadAsync(req, s.Options.MaxMediaBytes);
-            return Results.Json(HashImage(s, bytes, name), SafeguardServer.Json);
+            return Results.Json((await MediaHashing.HashAsync(s, bytes, name, req.HttpContext.RequestAborted)).Hashes, SafeguardServer.Json);
         }).Roles(Roles.Hasher, Roles.Matcher);
         app.MapPost("/v1/hash/url", async (HttpRequest req, ServerState s) =>
         {
             var body = await Http.ReadJsonAsync<UrlRequest>(req);
             var (bytes, name, _) = await s.Fetcher.FetchAsync(body.Url ?? throw new ApiException(400, "url is required"), req.HttpContext.RequestAborted);
-            return Results.Json(HashImage(s, bytes, name), SafeguardServer.Json);
+            return Results.Json((await MediaHashing.HashAsync(s, bytes, name, req.HttpContext.RequestAborted)).Hashes, SafeguardServer.Json);
         }).Roles(Roles.Hasher, Roles.Matcher);
 
         app.MapPost("/v1/lookup", async (HttpContext ctx, ServerState s) =>
@@ -150,19 +157,20 @@ public static class CoreEndpoints
 
     private static async Task<FileLookupResponse> LookupFile(HttpContext ctx, ServerState s, byte[] bytes, string name, string? contentType)
     {
-        var h = HashImage(s, bytes, name);
-        var queries = new List<QueryHash>();
-        if (h.Pdq is not null && h.PdqQuality >= PdqResult.MinimumUsefulQuality) queries.Add(new("pdq", h.Pdq));
-        queries.Add(new("md5", h.Md5!)); queries.Add(new("sha1", h.Sha1!)); queries.Add(new("sha256", h.Sha256!));
-        var matches = s.Lookup.MatchAll(queries);
+        var media = await MediaHashing.HashAsync(s, bytes, name, ctx.RequestAborted);
+        var h = media.Hashes;
+        var matches = await MediaHashing.MatchAsync(s, media, ctx.RequestAborted);
         long? itemId = null;
         if (matches.Count > 0)
             itemId = await s.Review.CreateAsync(new ReviewItem
             {
                 Kind = "media-hit", FileName = name, MediaType = contentType, Size = bytes.Length,
                 Md5 = h.Md5, Sha1 = h.Sha1, Sha256 = h.Sha256, Pdq = h.Pdq, PdqQuality = h.PdqQuality, Matches = matches,
-                VerifiedExact = matches.Any(m => m.Verified && m.SignalType != "pdq"),
-            }, bytes, ctx.Caller().Actor);
+                VerifiedExact = matches.Any(m => m.Verified && m.SignalType is not ("pdq" or "vpdq")),
+            }, KeptMedia(media, bytes), ctx.Caller().Actor);
         return new FileLookupResponse(h, matches, itemId);
     }
+
+    /// <summary>Reviewers see media through image previews; a video cannot be rendered, so its item holds hashes only.</summary>
+    private static byte[]? KeptMedia(HashedMedia media, byte[] bytes) => media.IsVideo ? null : bytes;
 }

@@ -24,12 +24,12 @@ public static class HmaEndpoints
         {
             if (string.IsNullOrEmpty(url)) throw new ApiException(400, "url is required");
             var (bytes, name, _) = await s.Fetcher.FetchAsync(url, ctx.RequestAborted);
-            return Results.Json(Signals(CoreEndpoints.HashImage(s, bytes, name)));
+            return Results.Json(Signals(await MediaHashing.HashAsync(s, bytes, name, ctx.RequestAborted)));
         }).Roles(Roles.Hasher, Roles.Matcher);
         app.MapPost("/h/hash", async (HttpContext ctx, ServerState s) =>
         {
             var (bytes, name, _) = await Http.ReadUploadAsync(ctx.Request, s.Options.MaxMediaBytes);
-            return Results.Json(Signals(CoreEndpoints.HashImage(s, bytes, name)));
+            return Results.Json(Signals(await MediaHashing.HashAsync(s, bytes, name, ctx.RequestAborted)));
         }).Roles(Roles.Hasher, Roles.Matcher);
 
         // Matching: GET ?signal_type=&signal= gives a list of bank names; ?url= or POST a file gives {signal_type: [banks]}.
@@ -38,7 +38,7 @@ public static class HmaEndpoints
             if (!string.IsNullOrEmpty(url))
             {
                 var (bytes, name, _) = await s.Fetcher.FetchAsync(url, ctx.RequestAborted);
-                return Results.Json(LookupSignals(s, Signals(CoreEndpoints.HashImage(s, bytes, name))));
+                return Results.Json(await LookupSignalsAsync(s, await MediaHashing.HashAsync(s, bytes, name, ctx.RequestAborted), ctx.RequestAborted));
             }
             if (string.IsNullOrEmpty(signal) || string.IsNullOrEmpty(signal_type)) throw new ApiException(400, "signal and signal_type are required (or url)");
             var q = LookupService.Parse(signal_type, signal, out var err) ?? throw new ApiException(400, err!);
@@ -47,7 +47,7 @@ public static class HmaEndpoints
         app.MapPost("/m/lookup", async (HttpContext ctx, ServerState s) =>
         {
             var (bytes, name, _) = await Http.ReadUploadAsync(ctx.Request, s.Options.MaxMediaBytes);
-            return Results.Json(LookupSignals(s, Signals(CoreEndpoints.HashImage(s, bytes, name))));
+            return Results.Json(await LookupSignalsAsync(s, await MediaHashing.HashAsync(s, bytes, name, ctx.RequestAborted), ctx.RequestAborted));
         }).Roles(Roles.Matcher);
         app.MapGet("/m/raw_lookup", (string? signal_type, string? signal, string? include_distance, ServerState s) =>
         {
@@ -134,16 +134,26 @@ public static class HmaEndpoints
 
     private static object HmaBank(BankInfo b) => new { name = b.Name, matching_enabled_ratio = 1.0 };
 
-    private static Dictionary<string, string> Signals(FileHashes h)
+    /// <summary>HMA's signals of a file: pdq and md5 for a photo, video_md5 and vpdq for a video.</summary>
+    private static Dictionary<string, string> Signals(HashedMedia media)
     {
+        var h = media.Hashes;
+        if (media.IsVideo) return new() { ["video_md5"] = h.VideoMd5!, ["vpdq"] = h.Vpdq! };
         var d = new Dictionary<string, string>();
         if (h.Pdq is not null) d["pdq"] = h.Pdq;
         if (h.Md5 is not null) d["md5"] = h.Md5;
         return d;
     }
 
-    private static Dictionary<string, List<string>> LookupSignals(ServerState s, Dictionary<string, string> signals) =>
-        signals.ToDictionary(kv => kv.Key, kv => s.Lookup.Match(new QueryHash(kv.Key, kv.Value)).Select(m => m.Bank).Distinct().ToList());
+    /// <summary>Banks per signal type. For a video, frame hits on PDQ entries count under vpdq, as its frames are the vPDQ.</summary>
+    private static async Task<Dictionary<string, List<string>>> LookupSignalsAsync(ServerState s, HashedMedia media, CancellationToken ct)
+    {
+        if (!media.IsVideo)
+            return Signals(media).ToDictionary(kv => kv.Key, kv => s.Lookup.Match(new QueryHash(kv.Key, kv.Value)).Select(m => m.Bank).Distinct().ToList());
+        var matches = await MediaHashing.MatchAsync(s, media, ct);
+        List<string> Banks(Func<string, bool> type) => matches.Where(m => type(m.SignalType)).Select(m => m.Bank).Distinct().ToList();
+        return new() { ["video_md5"] = Banks(t => t == "video_md5"), ["vpdq"] = Banks(t => t is "pdq" or "vpdq") };
+    }
 
     private static List<(long Id, int Distance)> RawIds(ServerState s, QueryHash q)
     {

@@ -26,6 +26,8 @@ public sealed class LookupService(IMatcher matcher, Suppressions suppressions, S
 
     public bool IsVerified(string bank) => _verifiedBanks.Contains(bank);
 
+    public bool IsSuppressed(string bank, string signalType, string value) => suppressions.IsSuppressed(bank, signalType, value);
+
     /// <summary>Checks a (type, value) pair typed by a caller; null and a reason when invalid.</summary>
     public static QueryHash? Parse(string? type, string? value, out string? error)
     {

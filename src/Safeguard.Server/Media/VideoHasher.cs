@@ -1,0 +1,52 @@
+using Safeguard.Hashing.Files;
+using Safeguard.Server.Api;
+using Safeguard.Video;
+using Safeguard.Video.Vpdq;
+
+namespace Safeguard.Server.Media;
+
+/// <summary>
+/// Hashes uploaded videos (exact hashes and a fast 1 fps vPDQ) from memory, never from disk.
+/// Decoding is CPU-heavy and slow, so it runs on its own threads, not the request thread pool, a
+/// few at a time, and gives up after a time limit.
+/// </summary>
+public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan timeout)
+{
+    /// <summary>What `match` and `scan` use: 1 fps, decode only the frames that are needed.</summary>
+    public static readonly VpdqOptions Options = VpdqOptions.Default with { Fast = true, ComputeMd5 = false };
+
+    private static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, maxConcurrent), Math.Max(1, maxConcurrent));
+
+    public static bool LooksLikeVideo(ReadOnlySpan<byte> bytes) => VideoFiles.LooksLikeVideo(bytes);
+
+    /// <summary>The file's exact hashes and vPDQ; a video that does not decode is a 422 naming it.</summary>
+    public async Task<FileHashResult> HashAsync(byte[] bytes, string name, CancellationToken requestAborted)
+    {
+        if (!await _slots.WaitAsync(QueueWait, requestAborted))
+            throw new ApiException(503, "server busy: too many videos being hashed; retry shortly");
+        try
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+            limit.CancelAfter(timeout);
+            var result = await Task.Factory.StartNew(() =>
+            {
+                var r = hashers.Hash(bytes, name);
+                VideoFiles.AddVpdq(r, bytes, Options, limit.Token);
+                return r;
+            }, limit.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            if (result.Vpdq is null || result.VpdqFrames == 0)
+                throw new ApiException(422, $"'{name}' looks like a video but could not be decoded ({WithoutMemoryPath(result.Error ?? "no frames", name)}); nothing was stored");
+            return result;
+        }
+        catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
+        {
+            throw new ApiException(504, $"'{name}': hashing the video took longer than {timeout.TotalSeconds:0} s; nothing was stored");
+        }
+        finally { _slots.Release(); }
+    }
+
+    /// <summary>FFmpeg names the in-memory file by its /proc path; the caller knows it by its own name.</summary>
+    private static string WithoutMemoryPath(string error, string name) =>
+        System.Text.RegularExpressions.Regex.Replace(error, @"/proc/\d+/fd/\d+", name);
+}

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Safeguard.Server.Media;
+using Safeguard.Video.Vpdq;
+using static Safeguard.Server.Tests.ServerHarness;
+
+namespace Safeguard.Server.Tests;
+
+/// <summary>Videos through the service: hashing, frame/video_md5/vPDQ lookups, review items, bad videos.</summary>
+public abstract class VideoContract
+{
+    protected abstract Task<string?> DbAsync();
+
+    private static string Video(string name) => Path.Combine(TestImages.TestData, "vpdq", "videos", name);
+
+    /// <summary>Meta's reference hash of one frame, from its vPDQ output (frame,quality,pdq,seconds).</summary>
+    private static (string Pdq, int Quality, double Seconds) ReferenceFrame(string video, int frame)
+    {
+        var line = System.IO.File.ReadLines(Path.Combine(TestImages.TestData, "vpdq", "sample-hashes", video + ".txt"))
+            .First(l => l.StartsWith(frame + ",", StringComparison.Ordinal)).Split(',');
+        return (line[2], int.Parse(line[1]), double.Parse(line[3], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static MultipartFormDataContent VideoForm(byte[] bytes, string fileName, string field = "file")
+    {
+        var form = new MultipartFormDataContent();
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        form.Add(content, field, fileName);
+        return form;
+    }
+
+    private static string Md5(byte[] b) => Convert.ToHexStringLower(MD5.HashData(b));
+
+    [Fact]
+    public async Task Uploaded_video_is_hashed_like_the_library_hashes_the_file()
+    {
+        if (await DbAsync() is not { } db) return;
+        await using var h = await ServerHarness.StartAsync(db);
+        var hasher = await h.ClientAsync("hasher");
+        var path = Video("chair-19-sd-bar.mp4");
+        var bytes = System.IO.File.ReadAllBytes(path);
+        // Second path: the library hashing the file on disk, not the server's in-memory copy.
+        var expected = VpdqHasher.HashFile(path, VideoHasher.Options);
+        Assert.False(expected.Failed, expected.Error);
+        var expectedVpdq = VpdqText.FormatCompact(expected.Frames);
+
+        var r = await hasher.PostAsync("/v1/hash", VideoForm(bytes, "chair.mp4"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var body = await Json(r);
+        Assert.Equal(expectedVpdq, body.GetProperty("vpdq").GetString());
+        Assert.Equal(expected.Frames.Count, body.GetProperty("vpdq_frames").GetInt32());
+        Assert.Equal(Md5(bytes), body.GetProperty("video_md5").GetString());
+        Assert.Equal(Md5(bytes), body.GetProperty("md5").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), body.GetProperty("sha256").GetString());
+        Assert.Equal(expected.Info!.Width, body.GetProperty("width").GetInt32());
+        Assert.Equal(expected.Info.Height, body.GetProperty("height").GetInt32());
+        Assert.Equal(bytes.Length, body.GetProperty("size").GetInt64());
+        Assert.False(body.TryGetProperty("pdq", out _));
+
+        // HMA's shape: exactly video_md5 and vpdq.
+        r = await hasher.PostAsync("/h/hash", VideoForm(bytes, "chair.mp4", "video"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var hma = await Json(r);
+        Assert.Equal(["video_md5", "vpdq"], hma.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(Md5(bytes), hma.GetProperty("video_md5").GetString());
+        Assert.Equal(expectedVpdq, hma.GetProperty("vpdq").GetString());
+    }
+
+    [Fact]
+    public async Task Video_lookup_finds_a_frame_its_md5_and_the_whole_video()
+    {
+        if (await DbAsync() is not { } db) return;
+        await using var h = await ServerHarness.StartAsync(db);
+        var matcher = await h.ClientAsync("matcher");
+        var path = Video("chair-19-sd-bar.mp4");
+        var bytes = System.IO.File.ReadAllBytes(path);
+        var frame = ReferenceFrame("chair-19-sd-bar", 240);
+        Assert.Equal(100, frame.Quality);
+
+        // Nothing banked for it yet: no matches, no review item (this also loads the vPDQ cache).
+        long before = await h.ReviewCountAsync();
+        var r = await matcher.PostAsync("/v1/lookup/file", VideoForm(bytes, "chair.mp4"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var body = await Json(r);
+        Assert.Empty(body.GetProperty("matches").EnumerateArray());
+        Assert.False(body.TryGetProperty("review_item_id", out _));
+        Assert.Equal(before, await h.ReviewCountAsync());
+
+        var ownVpdq = VpdqText.FormatCompact(VpdqHasher.HashFile(path, VideoHasher.Options).Frames);
+        await AddAsync(h, "frames", "pdq", frame.Pdq);
+        await AddAsync(h, "exact", "video_md5", Md5(bytes));
+        await AddAsync(h, "whole", "vpdq", ownVpdq);
+        await Task.Delay(1200); // the vPDQ cache checks the change sequence at most once a second
+
+        r = await matcher.PostAsync("/v1/lookup/file", VideoForm(bytes, "chair.mp4"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        body = await Json(r);
+        var matches = body.GetProperty("matches").EnumerateArray().ToList();
+        var frameHit = Assert.Single(matches, m => m.GetProperty("bank").GetString() == "frames");
+        Assert.Equal("pdq", frameHit.GetProperty("signal_type").GetString());
+        Assert.Equal(frame.Pdq, frameHit.GetProperty("entry_value").GetString());
+        Assert.InRange(frameHit.GetProperty("frame_seconds").GetDouble(), frame.Seconds - 0.1, frame.Seconds + 0.1);
+        Assert.InRange(frameHit.GetProperty("distance").GetInt32(), 0, 31);
+        var md5Hit = Assert.Single(matches, m => m.GetProperty("bank").GetString() == "exact");
+        Assert.Equal("video_md5", md5Hit.GetProperty("signal_type").GetString());
+        Assert.Equal(0, md5Hit.GetProperty("distance").GetInt32());
+        var videoHit = Assert.Single(matches, m => m.GetProperty("bank").GetString() == "whole");
+        Assert.Equal("vpdq", videoHit.GetProperty("signal_type").GetString());
+        Assert.Equal(100, videoHit.GetProperty("query_match_percent").GetDouble());
+
+        // The hit is a review item holding hashes only: previews render images, not videos.
+        long itemId = body.GetProperty("review_item_id").GetInt64();
+        Assert.Equal(before + 1, await h.ReviewCountAsync());
+        var item = await Json(await h.Admin.GetAsync($"/v1/review/items/{itemId}"));
+        var itemJson = item.GetRawText();
+        Assert.Contains(Md5(bytes), itemJson);
+        Assert.Contains("\"frame_seconds\"", itemJson);
+        Assert.Equal(HttpStatusCode.Gone, (await h.Admin.GetAsync($"/v1/review/items/{itemId}/media")).StatusCode);
+        Assert.Equal(0L, (long)(await h.State.Db.ScalarAsync("SELECT COUNT(*) FROM review_media"))!);
+
+        // HMA's lookup: banks per signal type, frame hits counted under vpdq; no review item.
+        r = await matcher.PostAsync("/m/lookup", VideoForm(bytes, "chair.mp4", "video"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var hma = await Json(r);
+        Assert.Equal(["exact"], hma.GetProperty("video_md5").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["frames", "whole"], hma.GetProperty("vpdq").EnumerateArray().Select(e => e.GetString()).Order());
+        Assert.Equal(before + 1, await h.ReviewCountAsync());
+
+        // Another video: neither the frame (31 bits) nor the whole-video rule matches.
+        var other = System.IO.File.ReadAllBytes(Video("pattern-sd-grey-bar.mp4"));
+        body = await Json(await matcher.PostAsync("/v1/lookup/file", VideoForm(other, "pattern.mp4")));
+        Assert.Empty(body.GetProperty("matches").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Truncated_or_fake_videos_are_refused_and_nothing_is_stored()
+    {
+        if (await DbAsync() is not { } db) return;
+        await using var h = await ServerHarness.StartAsync(db);
+        var matcher = await h.ClientAsync("matcher");
+        long before = await h.ReviewCountAsync();
+        var truncated = System.IO.File.ReadAllBytes(Video("chair-19-sd-bar.mp4"))[..2000];
+        var fake = new byte[64 * 1024];
+        new Random(7).NextBytes(fake);
+        byte[] header = [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m'];
+        header.CopyTo(fake, 0);
+        Assert.True(VideoHasher.LooksLikeVideo(fake));
+        Assert.True(VideoHasher.LooksLikeVideo(truncated));
+
+        foreach (var (bytes, name) in new[] { (truncated, "cut-short.mp4"), (fake, "noise-ftyp.mp4") })
+            foreach (var (route, field) in new[] { ("/v1/hash", "file"), ("/v1/lookup/file", "file"), ("/h/hash", "video"), ("/m/lookup", "video") })
+            {
+                var r = await matcher.PostAsync(route, VideoForm(bytes, name, field));
+                Assert.True(r.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.UnsupportedMediaType, $"{route} {name}: {r.StatusCode}");
+                var error = (await Json(r)).GetProperty("error").GetString();
+                Assert.Contains(name, error);
+                Assert.DoesNotContain("/proc/", error);
+            }
+        Assert.Equal(before, await h.ReviewCountAsync());
+    }
+
+    private static async Task AddAsync(ServerHarness h, string bank, string type, string value)
+    {
+        if (await h.State.Banks.GetBankAsync(bank) is null)
+            Assert.Equal(HttpStatusCode.Created, (await h.Admin.PostAsJsonAsync("/v1/banks", new { name = bank })).StatusCode);
+        var r = await h.Admin.PostAsJsonAsync($"/v1/banks/{bank}/entries", new { entries = new[] { new { signal_type = type, value } } });
+        Assert.True(r.IsSuccessStatusCode, await r.Content.ReadAsStringAsync());
+    }
+}
+
+public sealed class SqliteVideoTests : VideoContract
+{
+    protected override Task<string?> DbAsync() => Task.FromResult<string?>(TestDb.Sqlite());
+}
+
+public sealed class PostgresVideoTests : VideoContract
+{
+    protected override Task<string?> DbAsync() => TestDb.PostgresAsync();
+}
