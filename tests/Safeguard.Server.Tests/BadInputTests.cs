@@ -86,6 +86,9 @@ public sealed class BadInputTests
         Assert.Equal(HttpStatusCode.BadRequest, (await matcher.PostAsJsonAsync("/v1/lookup", new { signal_type = "pdq", value = "zz" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await matcher.PostAsJsonAsync("/v1/lookup", new { signal_type = "photodna", value = "00" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await matcher.PostAsJsonAsync("/v1/lookup", new { signal_type = "md5", value = "' OR 1=1 --" })).StatusCode);
+        var vpdq = await matcher.PostAsJsonAsync("/v1/lookup", new { signal_type = "vpdq", value = new string('a', 64) + ",100,0.000" });
+        Assert.Equal(HttpStatusCode.BadRequest, vpdq.StatusCode);
+        Assert.Contains("upload the video", await vpdq.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.NotFound, (await curator.GetAsync("/v1/banks/no-such-bank")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await curator.PostAsJsonAsync("/v1/banks/no-such-bank/entries", new { entries = new[] { new { signal_type = "md5", value = new string('a', 32) } } })).StatusCode);

@@ -33,6 +33,7 @@ public sealed class LookupService(IMatcher matcher, Suppressions suppressions, S
     {
         if (!SignalTypes.TryGet(type, out var t)) { error = $"unknown signal_type '{type}' (known: pdq, md5, sha1, sha256)"; return null; }
         if (value is null) { error = "value is required"; return null; }
+        if (t.Name == "vpdq") { error = "a vpdq value cannot be looked up as a hash: upload the video (POST /v1/lookup/file) or use 'safeguard video match'"; return null; }
         var v = t.TryNormalize(value, out error);
         return v is null ? null : new QueryHash(t.Name, v);
     }
