@@ -229,6 +229,23 @@ public abstract class BankStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entries_can_be_listed_by_signal_type()
+    {
+        if (!_available) return;
+        await Store.CreateBankAsync("mixed");
+        var records = TestData.Many(21).Concat([new EntryRecord(VideoSignalTypes.Vpdq, LongVpdq(new Random(4), 3))]).ToList();
+        await Store.ImportAsync("mixed", records);
+        await Store.SetDisabledAsync("mixed", Keys(records[1]), true, "x"); // an md5 entry
+        foreach (var type in new[] { "pdq", "md5", "vpdq" })
+        {
+            var listed = new List<string>();
+            await foreach (var e in Store.EnumerateEntriesAsync("mixed", includeDisabled: false, pageSize: 2, signalType: type)) listed.Add(e.Value);
+            var expected = records.Where((r, i) => r.Type.Name == type && i != 1).Select(r => r.Value.ToLowerInvariant()).ToList();
+            Assert.Equal(expected, listed);
+        }
+    }
+
+    [Fact]
     public async Task Stats_count_by_type_disabled_and_source()
     {
         if (!_available) return;

@@ -31,8 +31,8 @@ public interface IBankStore : IAsyncDisposable
     /// <summary>Disables (reason given) or re-enables (reason null) entries; returns how many changed.</summary>
     Task<int> SetDisabledAsync(string bank, IEnumerable<(SignalType Type, string Value)> keys, bool disabled, string? reason, CancellationToken ct = default);
 
-    /// <summary>Entries of a bank in insertion order, fetched page by page.</summary>
-    IAsyncEnumerable<BankEntry> EnumerateEntriesAsync(string bank, bool includeDisabled = true, int pageSize = 5000, CancellationToken ct = default);
+    /// <summary>Entries of a bank in insertion order, fetched page by page; only one signal type's when <paramref name="signalType"/> is set.</summary>
+    IAsyncEnumerable<BankEntry> EnumerateEntriesAsync(string bank, bool includeDisabled = true, int pageSize = 5000, string? signalType = null, CancellationToken ct = default);
 
     /// <summary>Looks an exact value up across all banks (or one bank).</summary>
     Task<IReadOnlyList<BankEntry>> FindAsync(SignalType type, string value, string? bank = null, CancellationToken ct = default);

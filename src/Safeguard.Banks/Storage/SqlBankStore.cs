@@ -310,7 +310,7 @@ public abstract partial class SqlBankStore : IBankStore
     // ---- reading ----
 
     public async IAsyncEnumerable<BankEntry> EnumerateEntriesAsync(string bank, bool includeDisabled = true, int pageSize = 5000,
-        [EnumeratorCancellation] CancellationToken ct = default)
+        string? signalType = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var conn = await OpenConnectionAsync(ct);
         var bankId = await RequireBankIdAsync(conn, null, bank, ct);
@@ -320,9 +320,10 @@ public abstract partial class SqlBankStore : IBankStore
             var page = new List<BankEntry>(pageSize);
             await using (var cmd = Db.Command(conn, null,
                 $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.bank_id = @b AND e.id > @a" +
-                (includeDisabled ? "" : " AND e.disabled = 0") + " ORDER BY e.id LIMIT @l"))
+                (includeDisabled ? "" : " AND e.disabled = 0") + (signalType is null ? "" : " AND e.signal_type = @t") + " ORDER BY e.id LIMIT @l"))
             {
                 cmd.Param("@b", bankId); cmd.Param("@a", after); cmd.Param("@l", (long)pageSize);
+                if (signalType is not null) cmd.Param("@t", signalType);
                 await using var r = await cmd.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct)) page.Add(ReadEntry(r, 0));
             }

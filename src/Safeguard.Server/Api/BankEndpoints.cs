@@ -57,7 +57,7 @@ public static class BankEndpoints
             await Require(s, name);
             int take = Http.Limit(limit, 100, 5000);
             var page = new List<BankEntry>(take);
-            await foreach (var e in s.Banks.EnumerateEntriesAsync(name, includeDisabled ?? true, Math.Min(take + 1, 5000), ctx.RequestAborted))
+            await foreach (var e in s.Banks.EnumerateEntriesAsync(name, includeDisabled ?? true, Math.Min(take + 1, 5000), ct: ctx.RequestAborted))
             {
                 if (e.Id <= (after ?? 0)) continue;
                 page.Add(e);

@@ -6,7 +6,8 @@ namespace Safeguard.Server.Index;
 /// <summary>
 /// The banks' enabled <c>vpdq</c> entries for the whole-video rule. The shared index holds no vPDQ,
 /// so they are loaded here on the first video lookup and reloaded when the store's change sequence
-/// has moved since (checked at most once a second).
+/// has moved since (checked at most once a second). Only vpdq rows are read, so large image banks
+/// cost one indexed query each, not a transfer of every entry.
 /// </summary>
 public sealed class VpdqBankCache(IBankStore store)
 {
@@ -50,9 +51,9 @@ public sealed class VpdqBankCache(IBankStore store)
         var videos = new VpdqIndex();
         var entries = new List<EntryMeta>();
         foreach (var bank in await store.ListBanksAsync(ct))
-            await foreach (var e in store.EnumerateEntriesAsync(bank.Name, includeDisabled: false, ct: ct))
+            await foreach (var e in store.EnumerateEntriesAsync(bank.Name, includeDisabled: false, signalType: "vpdq", ct: ct))
             {
-                if (e.SignalType != "vpdq" || !VpdqText.TryParseCompact(e.Value, out var frames, out _)) continue;
+                if (!VpdqText.TryParseCompact(e.Value, out var frames, out _)) continue;
                 videos.Add(entries.Count, frames);
                 entries.Add(new EntryMeta(e.Id, e.Bank, e.SignalType, e.Value, e.ContentId, e.Category, e.Grade));
             }

@@ -27,7 +27,7 @@ public sealed class VideoBanks
         foreach (var bank in names)
         {
             if (await store.GetBankAsync(bank, ct) is null) throw new UsageException($"no bank named '{bank}'");
-            await foreach (var e in store.EnumerateEntriesAsync(bank, includeDisabled: false, ct: ct))
+            await foreach (var e in store.EnumerateEntriesAsync(bank, includeDisabled: false, signalType: includePdqAndMd5 ? null : "vpdq", ct: ct))
             {
                 int id = result.Entries.Count;
                 if (!includePdqAndMd5 && e.SignalType != "vpdq") continue;
