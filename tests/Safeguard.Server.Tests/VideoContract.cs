@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Safeguard.Hashing.Files;
+using Safeguard.Hashing.Pdq;
 using Safeguard.Server.Media;
 using Safeguard.Video.Vpdq;
 using static Safeguard.Server.Tests.ServerHarness;
@@ -112,15 +114,33 @@ public abstract class VideoContract
         Assert.Equal("vpdq", videoHit.GetProperty("signal_type").GetString());
         Assert.Equal(100, videoHit.GetProperty("query_match_percent").GetDouble());
 
-        // The hit is a review item holding hashes only: previews render images, not videos.
+        // The hit is a review item holding one frame, the one at the frame hit's time, never the video.
         long itemId = body.GetProperty("review_item_id").GetInt64();
         Assert.Equal(before + 1, await h.ReviewCountAsync());
         var item = await Json(await h.Admin.GetAsync($"/v1/review/items/{itemId}"));
         var itemJson = item.GetRawText();
         Assert.Contains(Md5(bytes), itemJson);
         Assert.Contains("\"frame_seconds\"", itemJson);
-        Assert.Equal(HttpStatusCode.Gone, (await h.Admin.GetAsync($"/v1/review/items/{itemId}/media")).StatusCode);
-        Assert.Equal(0L, (long)(await h.State.Db.ScalarAsync("SELECT COUNT(*) FROM review_media"))!);
+        Assert.True(item.GetProperty("has_media").GetBoolean());
+        Assert.Contains("frame of the video at 8.000 s", item.GetProperty("media_note").GetString());
+        Assert.Equal(1L, (long)(await h.State.Db.ScalarAsync("SELECT COUNT(*) FROM review_media"))!);
+        var stored = (await h.State.Review.GetMediaAsync(itemId))!;
+        Assert.Equal(0x89, stored[0]); // PNG, not the MP4
+        Assert.True(stored.Length < bytes.Length);
+        Assert.InRange(PdqOf(stored).DistanceTo(Hash256.Parse(frame.Pdq)), 0, 16);
+        // Meta's frame a second earlier is far from the banked one, so the distance above picks out the frame.
+        Assert.InRange(PdqOf(stored).DistanceTo(Hash256.Parse(ReferenceFrame("chair-19-sd-bar", 210).Pdq)), 33, 256);
+
+        // A reviewer gets it as an image item's media: blurred and greyscale unless asked otherwise, audited.
+        var reviewer = await h.ClientAsync("reviewer");
+        r = await reviewer.GetAsync($"/v1/review/items/{itemId}/media");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var blurred = await r.Content.ReadAsByteArrayAsync();
+        Assert.Equal(0x89, blurred[0]);
+        Assert.True(IsGreyscale(blurred));
+        Assert.NotEqual(stored, blurred);
+        var audit = await Json(await h.Admin.GetAsync($"/v1/audit?action=media.view.blurred&target=item:{itemId}"));
+        Assert.Contains($"item:{itemId}", audit.GetRawText());
 
         // HMA's lookup: banks per signal type, frame hits counted under vpdq; no review item.
         r = await matcher.PostAsync("/m/lookup", VideoForm(bytes, "chair.mp4", "video"));
@@ -161,6 +181,75 @@ public abstract class VideoContract
                 Assert.DoesNotContain("/proc/", error);
             }
         Assert.Equal(before, await h.ReviewCountAsync());
+        Assert.Equal(0L, (long)(await h.State.Db.ScalarAsync("SELECT COUNT(*) FROM review_media"))!);
+    }
+
+    [Fact]
+    public async Task Whole_video_hit_keeps_its_first_useful_frame_and_an_exact_only_hit_stays_hash_only()
+    {
+        if (await DbAsync() is not { } db) return;
+        await using var h = await ServerHarness.StartAsync(db);
+        var matcher = await h.ClientAsync("matcher");
+        var path = Video("chair-19-sd-bar.mp4");
+        var bytes = System.IO.File.ReadAllBytes(path);
+
+        // video_md5 alone (another video's): nothing perceptual to show a frame of, so the item stays hash-only.
+        var other = System.IO.File.ReadAllBytes(Video("pattern-sd-grey-bar.mp4"));
+        await AddAsync(h, "exact", "video_md5", Md5(other));
+        var body = await Json(await matcher.PostAsync("/v1/lookup/file", VideoForm(other, "pattern.mp4")));
+        Assert.Equal("video_md5", Assert.Single(body.GetProperty("matches").EnumerateArray()).GetProperty("signal_type").GetString());
+        long exactItem = body.GetProperty("review_item_id").GetInt64();
+        Assert.Equal(HttpStatusCode.Gone, (await h.Admin.GetAsync($"/v1/review/items/{exactItem}/media")).StatusCode);
+        Assert.Equal(0L, (long)(await h.State.Db.ScalarAsync("SELECT COUNT(*) FROM review_media"))!);
+
+        // The whole-video rule alone (no frame_seconds): the first sampled frame, Meta's frame 0.
+        var frames = VpdqHasher.HashFile(path, VideoHasher.Options).Frames;
+        Assert.True(frames[0].Quality >= 50);
+        await AddAsync(h, "whole", "vpdq", VpdqText.FormatCompact(frames));
+        await Task.Delay(1200); // the vPDQ cache checks the change sequence at most once a second
+        body = await Json(await matcher.PostAsync("/v1/lookup/file", VideoForm(bytes, "chair.mp4")));
+        Assert.All(body.GetProperty("matches").EnumerateArray(), m => Assert.Equal("vpdq", m.GetProperty("signal_type").GetString()));
+        long videoItem = body.GetProperty("review_item_id").GetInt64();
+        var item = await Json(await h.Admin.GetAsync($"/v1/review/items/{videoItem}"));
+        Assert.Contains("frame of the video at 0.000 s", item.GetProperty("media_note").GetString());
+        var stored = (await h.State.Review.GetMediaAsync(videoItem))!;
+        Assert.InRange(PdqOf(stored).DistanceTo(Hash256.Parse(ReferenceFrame("chair-19-sd-bar", 0).Pdq)), 0, 16);
+        Assert.Equal(HttpStatusCode.OK, (await h.Admin.GetAsync($"/v1/review/items/{videoItem}/media")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_frame_that_cannot_be_read_gives_no_media_and_no_error()
+    {
+        using var pool = new HasherPool();
+        var hasher = new VideoHasher(pool, 1, TimeSpan.FromSeconds(30));
+        var bytes = System.IO.File.ReadAllBytes(Video("chair-19-sd-bar.mp4"));
+        Assert.Null(await hasher.FrameAsPngAsync(bytes[..2000], 8, CancellationToken.None));
+        Assert.Null(await hasher.FrameAsPngAsync(bytes, 500, CancellationToken.None));
+        Assert.Null(await hasher.FrameAsPngAsync(bytes, double.NaN, CancellationToken.None));
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Null(await hasher.FrameAsPngAsync(bytes, 8, cancelled.Token));
+        Assert.NotNull(await hasher.FrameAsPngAsync(bytes, 8, CancellationToken.None)); // and the slot was given back each time
+    }
+
+    private static Hash256 PdqOf(byte[] image)
+    {
+        using var hasher = new FileHasher();
+        var result = new FileHashResult { Path = "frame.png" };
+        hasher.HashBytes(image, result);
+        return result.Pdq?.Hash ?? throw new InvalidOperationException(result.Error);
+    }
+
+    private static bool IsGreyscale(byte[] png)
+    {
+        using var bmp = SkiaSharp.SKBitmap.Decode(png);
+        for (int y = 0; y < bmp.Height; y += 7)
+            for (int x = 0; x < bmp.Width; x += 7)
+            {
+                var c = bmp.GetPixel(x, y);
+                if (Math.Abs(c.Red - c.Green) > 2 || Math.Abs(c.Green - c.Blue) > 2) return false;
+            }
+        return true;
     }
 
     private static async Task AddAsync(ServerHarness h, string bank, string type, string value)

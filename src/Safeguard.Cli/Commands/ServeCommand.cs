@@ -19,14 +19,20 @@ public static class ServeCommand
         var reporterName = new Option<string>("--reporter-name") { Description = "Reporting person's name in CyberTipline reports", DefaultValueFactory = _ => "Safeguard operator" };
         var reporterEmail = new Option<string>("--reporter-email") { Description = "Reporting person's e-mail in CyberTipline reports", DefaultValueFactory = _ => "trust-and-safety@example.invalid" };
         var clearViews = new Option<int>("--max-clear-views") { Description = "Exposure cap: clear (unblurred) image views per reviewer in 24 hours (0: no cap)", DefaultValueFactory = _ => 200 };
+        var maxVideos = new Option<int>("--max-videos") { Description = "Uploaded videos decoded at once (default: cores / 4, at least 1); more wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerOptions().MaxConcurrentVideos };
+        var videoTimeout = new Option<double>("--video-timeout") { Description = "Seconds one uploaded video may take to hash (504 past it)", DefaultValueFactory = _ => new ServerOptions().VideoTimeout.TotalSeconds };
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
-            urls, demoImages, noDemo, allow, rate, concurrent, maxMedia, alert, reporterName, reporterEmail, clearViews,
+            urls, demoImages, noDemo, allow, rate, concurrent, maxMedia, alert, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout,
         };
         cmd.SetAction(parse =>
         {
             int c = parse.GetValue(concurrent);
             if (c < 1) throw new UsageException("--max-concurrent must be at least 1");
+            int videos = parse.GetValue(maxVideos);
+            if (videos < 1) throw new UsageException("--max-videos must be at least 1");
+            double videoSeconds = parse.GetValue(videoTimeout);
+            if (!(videoSeconds >= 1 && videoSeconds <= 86_400)) throw new UsageException("--video-timeout must be 1..86400 seconds");
             if (!Enum.TryParse<Safeguard.Conversations.Analysis.RiskLevel>(parse.GetValue(alert), ignoreCase: true, out var level) || level == Safeguard.Conversations.Analysis.RiskLevel.None || !Enum.IsDefined(level) || char.IsDigit(parse.GetValue(alert)![0]))
                 throw new UsageException("--conversation-alert must be low, medium, high or critical");
             var options = new ServerOptions
@@ -36,6 +42,7 @@ public static class ServeCommand
                 MaxConcurrentRequests = c, MaxQueuedRequests = c * 2, MaxMediaBytes = parse.GetValue(maxMedia),
                 ConversationAlertLevel = level, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
                 MaxClearViewsPerDay = Math.Max(0, parse.GetValue(clearViews)),
+                MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds),
             };
             try
             {

@@ -7,6 +7,7 @@ using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Server.Auth;
 using Safeguard.Server.Index;
+using Safeguard.Server.Media;
 using Safeguard.Server.Review;
 
 namespace Safeguard.Server.Api;
@@ -162,15 +163,28 @@ public static class CoreEndpoints
         var matches = await MediaHashing.MatchAsync(s, media, ctx.RequestAborted);
         long? itemId = null;
         if (matches.Count > 0)
+        {
+            var (kept, note) = await KeptMediaAsync(s, media, bytes, matches, ctx.RequestAborted);
             itemId = await s.Review.CreateAsync(new ReviewItem
             {
                 Kind = "media-hit", FileName = name, MediaType = contentType, Size = bytes.Length,
                 Md5 = h.Md5, Sha1 = h.Sha1, Sha256 = h.Sha256, Pdq = h.Pdq, PdqQuality = h.PdqQuality, Matches = matches,
-                VerifiedExact = matches.Any(m => m.Verified && m.SignalType is not ("pdq" or "vpdq")),
-            }, KeptMedia(media, bytes), ctx.Caller().Actor);
+                VerifiedExact = matches.Any(m => m.Verified && m.SignalType is not ("pdq" or "vpdq")), MediaNote = note,
+            }, kept, ctx.Caller().Actor);
+        }
         return new FileLookupResponse(h, matches, itemId);
     }
 
-    /// <summary>Reviewers see media through image previews; a video cannot be rendered, so its item holds hashes only.</summary>
-    private static byte[]? KeptMedia(HashedMedia media, byte[] bytes) => media.IsVideo ? null : bytes;
+    /// <summary>
+    /// Reviewers see media through image previews: an image is kept as uploaded; a video by one
+    /// frame at the matched time, as PNG, or by hashes only when there is no such frame to show.
+    /// </summary>
+    private static async Task<(byte[]? Media, string? Note)> KeptMediaAsync(ServerState s, HashedMedia media, byte[] bytes,
+        IReadOnlyList<ItemMatch> matches, CancellationToken ct)
+    {
+        if (media.Frames is not { } frames) return (bytes, null);
+        if (VideoReviewFrame.ChooseSeconds(matches, frames) is not { } seconds) return (null, null);
+        var png = await s.VideoHasher.FrameAsPngAsync(bytes, seconds, ct);
+        return png is null ? (null, null) : (png, VideoReviewFrame.Describe(seconds));
+    }
 }

@@ -83,6 +83,8 @@ internal static class ServerSchema
             "CREATE INDEX review_items_sha1 ON review_items (sha1)",
             "CREATE INDEX review_items_sha256 ON review_items (sha256)",
         ]),
+        // What the held media is when it is not the uploaded file (a video's frame).
+        (3, ["ALTER TABLE review_items ADD COLUMN media_note TEXT"]),
     ];
 
     public static async Task MigrateAsync(ServerDb db, CancellationToken ct)

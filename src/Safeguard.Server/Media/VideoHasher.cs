@@ -1,6 +1,7 @@
 using Safeguard.Hashing.Files;
 using Safeguard.Server.Api;
 using Safeguard.Video;
+using Safeguard.Video.Ffmpeg;
 using Safeguard.Video.Vpdq;
 
 namespace Safeguard.Server.Media;
@@ -42,6 +43,35 @@ public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan 
         catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
         {
             throw new ApiException(504, $"'{name}': hashing the video took longer than {timeout.TotalSeconds:0} s; nothing was stored");
+        }
+        finally { _slots.Release(); }
+    }
+
+    /// <summary>
+    /// The frame at <paramref name="seconds"/> as PNG, read from memory like the hash; null when it
+    /// cannot be had (no free decoder slot soon, a decode error, too slow): the caller then keeps hashes only.
+    /// </summary>
+    public async Task<byte[]?> FrameAsPngAsync(byte[] bytes, double seconds, CancellationToken requestAborted)
+    {
+        try
+        {
+            if (!await _slots.WaitAsync(QueueWait, requestAborted)) return null;
+        }
+        catch (OperationCanceledException) { return null; }
+        try
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+            limit.CancelAfter(timeout);
+            return await Task.Factory.StartNew(() =>
+            {
+                using var file = MemoryFile.Create("safeguard-video-frame", bytes);
+                return VideoStill.ReadAt(file.Path, seconds, timeout, Options.MaxPixels, limit.Token).ToPng();
+            }, limit.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is VideoException or TimeoutException or IOException or OperationCanceledException
+            or ArgumentException or System.Text.Json.JsonException)
+        {
+            return null;
         }
         finally { _slots.Release(); }
     }

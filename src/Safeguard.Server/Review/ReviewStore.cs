@@ -51,6 +51,8 @@ public sealed record ReviewItem
     public DateTimeOffset? DecidedAt { get; init; }
     public bool Preserved { get; init; }
     public bool HasMedia { get; init; }
+    /// <summary>Set when the held media is not the file itself, e.g. "frame of the video at 8.000 s".</summary>
+    public string? MediaNote { get; init; }
 }
 
 public sealed record Decision(string Outcome, string? Category, string? IndustryClassification, string? Note, bool Preserve, bool Suppress);
@@ -65,7 +67,7 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private const string Columns = "id, kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, " +
-        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media";
+        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note";
 
     public async Task<long> CreateAsync(ReviewItem item, byte[]? media, string actor)
     {
@@ -73,12 +75,13 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         await using var tx = await ServerDb.BeginWriteAsync(conn);
         long id;
         await using (var cmd = ServerDb.Command(conn, tx,
-            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media) " +
-            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm) RETURNING id",
+            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note) " +
+            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn) RETURNING id",
             ("@kind", item.Kind), ("@status", ReviewStatus.Pending), ("@at", ServerDb.Now()), ("@by", actor), ("@fn", item.FileName), ("@mt", item.MediaType),
             ("@size", item.Size), ("@md5", item.Md5), ("@sha1", item.Sha1), ("@sha256", item.Sha256), ("@pdq", item.Pdq), ("@q", item.PdqQuality),
             ("@matches", JsonSerializer.Serialize(item.Matches, Json)), ("@ve", item.VerifiedExact ? 1 : 0),
-            ("@conv", item.Conversation?.GetRawText()), ("@hm", media is null ? 0 : 1)))
+            ("@conv", item.Conversation?.GetRawText()), ("@hm", media is null ? 0 : 1),
+            ("@mn", media is null ? null : item.MediaNote)))
             id = Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         if (media is not null)
             await using (var m = ServerDb.Command(conn, tx, "INSERT INTO review_media (item_id, content) VALUES (@id, @c)", ("@id", id), ("@c", media)))
@@ -179,5 +182,6 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         VerifiedExact = r.Long(14) == 1, Conversation = r.Str(15) is { } c ? JsonDocument.Parse(c).RootElement.Clone() : null,
         Decision = r.Str(16), Category = r.Str(17), IndustryClassification = r.Str(18), Note = r.Str(19), DecidedBy = r.Str(20),
         DecidedAt = r.Long(21) is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t) : null, Preserved = r.Long(22) == 1, HasMedia = r.Long(23) == 1,
+        MediaNote = r.Str(24),
     };
 }

@@ -60,6 +60,7 @@ async function openItem(id) {
   $("item-title").textContent = "Item #" + item.id + " (" + item.kind + ", " + item.status + ")";
   const dl = $("item-facts"); dl.replaceChildren();
   fact(dl, "File name", item.file_name);
+  fact(dl, "Media shown", item.media_note);
   fact(dl, "Size", item.size);
   fact(dl, "PDQ", item.pdq);
   fact(dl, "MD5", item.md5);
