@@ -148,6 +148,34 @@ public sealed class FormatTests
     }
 
     [Fact]
+    public void Csv_writer_guards_formulas_and_the_reader_restores_the_exact_values()
+    {
+        // Content ids and tags are bank-supplied text: a spreadsheet must not run them as formulas.
+        string[] hostile = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "'=already guarded", "''-two quotes", "'plain quote", "a=b"];
+        var records = hostile.Select((id, i) => new EntryRecord(SignalTypes.Md5, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData([(byte)i])))
+            { ContentId = id, Tags = [id.Replace(',', ' ')] }).ToList();
+        var buffer = new MemoryStream();
+        BankFormats.Write(BankFormat.Csv, buffer, records);
+        var text = Encoding.UTF8.GetString(buffer.ToArray());
+        var rows = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(hostile.Length, rows.Count);
+        foreach (var (id, row) in hostile.Zip(rows))
+        {
+            // The content id is the third field; a guarded field is quoted and starts with a single quote.
+            string third = row.Split(',')[2];
+            bool formula = id.TrimStart('\'').Length > 0 && "=+-@\t\r".Contains(id.TrimStart('\'')[0]);
+            if (formula) Assert.StartsWith("\"'", third);
+            else Assert.False(third.StartsWith("\"'", StringComparison.Ordinal), row);
+        }
+        Assert.DoesNotContain(text.Split('\n'), line => line.Split(',').Any(f => f.Length > 0 && "=+-@".Contains(f[0])));
+        buffer.Position = 0;
+        var problems = new List<InputProblem>();
+        var back = BankFormats.Read(BankFormat.Csv, buffer, new ReadOptions { OnProblem = problems.Add }).ToList();
+        Assert.Empty(problems);
+        Assert.Equal(hostile.Select(h => h.Trim()), back.Select(r => r.ContentId));
+    }
+
+    [Fact]
     public void Plain_writer_round_trips()
     {
         var records = TestData.Many(1000);

@@ -10,7 +10,7 @@ public static class SafeguardProcess
         public string[] ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public static Result Run(string[] args, string? stdin = null, string? runAsUser = null, int timeoutMs = 120_000)
+    public static Result Run(string[] args, string? stdin = null, string? runAsUser = null, int timeoutMs = 120_000, string? workingDirectory = null)
     {
         var dll = Path.Combine(runAsUser is null ? AppContext.BaseDirectory : WorldReadableAppDir.Value, "safeguard.dll");
         ProcessStartInfo psi;
@@ -27,6 +27,7 @@ public static class SafeguardProcess
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.RedirectStandardOutput = psi.RedirectStandardError = psi.RedirectStandardInput = true;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

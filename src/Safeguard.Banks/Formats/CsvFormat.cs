@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Safeguard.Banks.Formats;
 
 /// <summary>
@@ -99,7 +97,7 @@ public static class CsvFormat
 
     private static IEnumerable<EntryRecord> ToRecords(List<string> f, Layout layout, long line, ReadOptions options)
     {
-        string? Field(int i) => i >= 0 && i < f.Count && !string.IsNullOrWhiteSpace(f[i]) ? f[i].Trim() : null;
+        string? Field(int i) => i >= 0 && i < f.Count && CsvField.Unguard(f[i]) is var v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
         int? category = null;
         string? grade = Category.NormalizeGrade(Field(layout.Grade));
@@ -152,14 +150,6 @@ public static class CsvFormat
         output.Flush();
     }
 
-    /// <summary>Writes one field, quoting it when it holds a comma, quote, line break or edge spaces.</summary>
-    public static void WriteField(TextWriter output, string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return;
-        bool quote = value.AsSpan().IndexOfAny(",\"\r\n") >= 0 || value[0] == ' ' || value[^1] == ' ' || value[0] == '#';
-        if (!quote) { output.Write(value); return; }
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value) { if (c == '"') sb.Append('"'); sb.Append(c); }
-        output.Write(sb.Append('"'));
-    }
+    /// <summary>Writes one field: quoted when it holds a comma, quote, line break or edge spaces, guarded against formulas (see <see cref="CsvField"/>).</summary>
+    public static void WriteField(TextWriter output, string? value) => output.Write(CsvField.Escape(value));
 }

@@ -39,7 +39,7 @@ public static class BenchCommand
     private static int RunHash(string dir, int rounds, string djpeg)
     {
         if (!Directory.Exists(dir)) throw new UsageException($"{dir}: no such directory");
-        var files = InputWalker.Expand([dir]).Where(i => i.Error is null).Select(i => i.Path).ToList();
+        var files = InputWalker.Expand([dir]).Where(i => i.IsFile).Select(i => i.Path).ToList();
         if (files.Count == 0) throw new UsageException($"{dir}: no files");
         var o = Console.Out;
         var inv = CultureInfo.InvariantCulture;

@@ -33,7 +33,7 @@ public static class BenchScanCommand
     private static int Run(string dir, int rounds, int bankSize)
     {
         if (!Directory.Exists(dir)) throw new UsageException($"{dir}: no such directory");
-        var files = InputWalker.Expand([dir]).Where(i => i.Error is null).Select(i => i.Path).ToList();
+        var files = InputWalker.Expand([dir]).Where(i => i.IsFile).Select(i => i.Path).ToList();
         if (files.Count == 0) throw new UsageException($"{dir}: no files");
         var inv = CultureInfo.InvariantCulture;
         var o = Console.Out;

@@ -61,12 +61,19 @@ public static class HashCommand
         OrderedParallel.Run(
             InputWalker.Expand(paths),
             () => new FileHasher(options),
-            (hasher, item) => item.Error is null
+            (hasher, item) => (item, item.IsFile
                 ? (options.Signals.HasFlag(HashSignals.Pdq) ? Safeguard.Video.VideoFiles.HashFileOrVideo(hasher, item.Path, VideoOptions) : hasher.HashFile(item.Path))
-                : new FileHashResult { Path = item.Path, Error = item.Error },
-            result =>
+                : new FileHashResult { Path = item.Path, Error = item.Error }),
+            done =>
             {
-                if (result.Failed)
+                var (item, result) = done;
+                if (item.IsLink && item.Error is null)
+                {
+                    // A link to a file inside the inputs: that file is hashed at its own path.
+                    stdout.Flush();
+                    Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}");
+                }
+                else if (result.Failed)
                 {
                     failed++;
                     stdout.Flush();

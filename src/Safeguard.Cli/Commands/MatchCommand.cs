@@ -55,7 +55,7 @@ public static class MatchCommand
     }
 
     /// <summary>A command-line input: a hash to match as given, or a path to hash.</summary>
-    public sealed record Query(string? Path, SignalType? Type, string? Value, string? Error = null);
+    public sealed record Query(string? Path, SignalType? Type, string? Value, string? Error = null, string? Note = null);
 
     /// <summary>
     /// An existing file or directory (or '-') is a path. Otherwise TYPE:HEX or "TYPE HEX" is a hash
@@ -93,7 +93,7 @@ public static class MatchCommand
         return true;
     }
 
-    private sealed record Outcome(string Path, FileHashResult? File, Query? Hash, List<BankMatch> Matches, bool LowQuality);
+    private sealed record Outcome(string Path, FileHashResult? File, Query? Hash, List<BankMatch> Matches, bool LowQuality, string? Note = null);
 
     private sealed class Worker(FileHashOptions options) : IDisposable
     {
@@ -119,6 +119,7 @@ public static class MatchCommand
                     return new Outcome("", null, q, matches, false);
                 }
                 if (q.Error is not null) return new Outcome(q.Path!, new FileHashResult { Path = q.Path!, Error = q.Error }, null, matches, false);
+                if (q.Note is not null) return new Outcome(q.Path!, null, null, matches, false, q.Note);
                 var r = w.Hasher.HashFile(q.Path!, q.Path!);
                 bool ok = settings.Match(index, r, matches);
                 return new Outcome(q.Path!, r, null, matches, !ok);
@@ -130,6 +131,11 @@ public static class MatchCommand
                     failed++;
                     stdout.Flush();
                     Console.Error.WriteLine($"safeguard: {o.Path}: {error}");
+                }
+                if (o.Note is not null)
+                {
+                    stdout.Flush();
+                    Console.Error.WriteLine($"safeguard: {o.Path}: {o.Note}");
                 }
                 if (o.LowQuality)
                 {
@@ -149,7 +155,8 @@ public static class MatchCommand
         {
             if (q.Path is null) { yield return q; continue; }
             foreach (var item in InputWalker.Expand([q.Path]))
-                yield return item.Error is null ? new Query(item.Path, null, null) : new Query(item.Path, null, null, item.Error);
+                yield return item.Error is not null ? new Query(item.Path, null, null, item.Error)
+                    : item.IsLink ? new Query(item.Path, null, null, Note: item.LinkNote) : new Query(item.Path, null, null);
         }
     }
 

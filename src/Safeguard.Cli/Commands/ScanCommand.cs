@@ -22,10 +22,14 @@ public static class ScanCommand
         var minQuality = new Option<int>("--min-quality") { Description = "PDQ hashes of lower quality (0..100) are not matched.", DefaultValueFactory = _ => PdqResult.MinimumUsefulQuality };
         var caseName = new Option<string>("--case-name") { Description = "CaseName in case.vics.json.", DefaultValueFactory = _ => "safeguard scan" };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core)." };
+        var follow = new Option<bool>("--follow-symlinks")
+        {
+            Description = "Follow symbolic links found in the evidence when they lead inside the inputs (default: record every link with its target text, never follow it).",
+        };
         var options = new ImageHashingOptions();
         var command = new Command("scan", "Forensic triage: hash every file in folders and archives, match against the banks, write files.jsonl/csv, summary.json and a VICS case.")
         {
-            paths, banks, outDir, resume, threshold, minQuality, caseName, threads,
+            paths, banks, outDir, resume, threshold, minQuality, caseName, threads, follow,
         };
         options.AddTo(command);
         command.SetAction(parse =>
@@ -43,11 +47,14 @@ public static class ScanCommand
                 Directory.CreateDirectory(dir);
                 string fingerprint = JsonSerializer.Serialize(new
                 {
-                    scan = 1, inputs = inputs.Select(Path.GetFullPath).ToArray(), banks = bankNames.Order(StringComparer.Ordinal).ToArray(),
+                    scan = 1, follow_symlinks = parse.GetValue(follow), inputs = inputs.Select(Path.GetFullPath).ToArray(), banks = bankNames.Order(StringComparer.Ordinal).ToArray(),
                     bank_seq = index.AppliedChangeSeq, settings.Threshold, settings.MinQuality, settings.Dihedral,
                     hashOptions.Unletterbox, sizing = hashOptions.Sizing.ToString(), hashOptions.Decode.MaxPixels, exif = hashOptions.Decode.ApplyExifOrientation,
                 });
-                var scanner = new Scanner(index, settings, hashOptions with { Signals = HashSignals.All }, ArchiveLimits.Default) { Threads = parse.GetValue(threads) };
+                var scanner = new Scanner(index, settings, hashOptions with { Signals = HashSignals.All }, ArchiveLimits.Default)
+                {
+                    Threads = parse.GetValue(threads), Symlinks = parse.GetValue(follow) ? SymlinkPolicy.WithinInputs : SymlinkPolicy.Record,
+                };
                 return Run(scanner, inputs, dir, fingerprint, parse.GetValue(resume), parse.GetValue(caseName)!);
             });
         });

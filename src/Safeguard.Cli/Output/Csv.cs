@@ -2,11 +2,6 @@ namespace Safeguard.Cli.Output;
 
 public static class Csv
 {
-    /// <summary>RFC 4180 quoting: only fields holding a comma, quote or line break are quoted.</summary>
-    public static string Field(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        if (value.AsSpan().IndexOfAny(",\"\r\n") < 0) return value;
-        return "\"" + value.Replace("\"", "\"\"") + "\"";
-    }
+    /// <summary>RFC 4180 quoting, with the formula-injection guard shared with the bank exports (see <see cref="Safeguard.Banks.Formats.CsvField"/>).</summary>
+    public static string Field(string? value) => Safeguard.Banks.Formats.CsvField.Escape(value);
 }

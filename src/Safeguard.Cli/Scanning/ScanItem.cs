@@ -16,6 +16,10 @@ public sealed class ScanItem
     public bool IsArchive { get; init; }
     /// <summary>A problem found while walking (refused archive, encrypted member...).</summary>
     public string? Error { get; set; }
+    /// <summary>A link recorded, not followed: "symlink" or (in a TAR) "hardlink"; <see cref="LinkTarget"/> is its target text.</summary>
+    public string? LinkType { get; init; }
+    public string? LinkTarget { get; init; }
+    public string? LinkNote { get; init; }
     /// <summary>True for inputs named on the command line or found in their folders (not archive members).</summary>
     public bool TopLevel { get; init; }
 }

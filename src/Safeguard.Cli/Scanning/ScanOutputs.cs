@@ -33,7 +33,7 @@ public sealed class ScanOutputs : IDisposable
         _dir = dir;
         _jsonl = Create("files.jsonl");
         _csv = Create("files.csv");
-        _csv.Write("path,size,archive,md5,sha1,sha256,pdq,quality,low_quality,duplicate_of,matches,banks,categories,content_ids,min_distance,error\n");
+        _csv.Write("path,size,archive,md5,sha1,sha256,pdq,quality,low_quality,duplicate_of,matches,banks,categories,content_ids,min_distance,error,type,link_target,link_note\n");
     }
 
     private StreamWriter Create(string name) =>
@@ -81,7 +81,10 @@ public sealed class ScanOutputs : IDisposable
         w.Write(Join(r.Matches.Select(m => m.Category?.ToString()))); w.Write(',');
         w.Write(Csv.Field(Join(r.Matches.Select(m => m.ContentId)))); w.Write(',');
         w.Write(r.Matches.Count > 0 ? r.Matches.Min(m => m.Distance).ToString() : ""); w.Write(',');
-        w.Write(Csv.Field(r.Error)); w.Write('\n');
+        w.Write(Csv.Field(r.Error)); w.Write(',');
+        w.Write(r.Type ?? "file"); w.Write(',');
+        w.Write(Csv.Field(r.LinkTarget)); w.Write(',');
+        w.Write(Csv.Field(r.LinkNote)); w.Write('\n');
     }
 
     /// <summary>Completes every output file (summary.json and case.vics.json included).</summary>
@@ -150,11 +153,19 @@ public sealed class ScanSummary
     public long UnmatchedFiles { get; set; }
     public long LowQualitySkipped { get; set; }
     public long Errors { get; set; }
+    /// <summary>Symbolic and hard links recorded (not files: no hashes).</summary>
+    public long Links { get; set; }
     public SortedDictionary<string, long> MatchesByBank { get; set; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, long> MatchesByCategory { get; set; } = new(StringComparer.Ordinal);
 
     public void Count(ScanRecord r)
     {
+        if (r.Type is not null)
+        {
+            Links++;
+            if (r.Error is not null) Errors++;
+            return;
+        }
         Files++;
         if (r.Archive) Archives++;
         if (r.Pdq is not null) Images++;
@@ -173,6 +184,7 @@ public sealed class ScanSummary
     {
         var sb = new StringBuilder();
         sb.AppendLine($"files:              {Files:N0} ({Archives:N0} archives)");
+        if (Links > 0) sb.AppendLine($"links recorded:     {Links:N0} (not followed; see type/link_target)");
         sb.AppendLine($"images:             {Images:N0} ({UniqueImages:N0} unique, {Duplicates:N0} duplicate files)");
         sb.AppendLine($"matched files:      {MatchedFiles:N0}");
         foreach (var (bank, n) in MatchesByBank) sb.AppendLine($"  bank {bank}: {n:N0}");

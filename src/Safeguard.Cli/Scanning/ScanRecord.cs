@@ -19,6 +19,12 @@ public sealed record ScanRecord
     /// <summary>The first file (in scan order) with the same SHA-256 and size.</summary>
     public string? DuplicateOf { get; set; }
     public List<ScanMatch> Matches { get; init; } = [];
+    /// <summary>"symlink" or "hardlink" for a link recorded instead of followed (no hashes); null for files.</summary>
+    public string? Type { get; init; }
+    /// <summary>The link's target as written in the link (never resolved against this machine unless --follow-symlinks).</summary>
+    public string? LinkTarget { get; init; }
+    /// <summary>Why the link was not followed (or where its target was hashed).</summary>
+    public string? LinkNote { get; init; }
     public string? Error { get; init; }
 
     /// <summary>The most severe VICS category among the matches (1 before 2, 3, 4, then 0), or null.</summary>

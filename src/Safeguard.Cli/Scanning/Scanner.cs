@@ -21,6 +21,8 @@ public interface IScanProgress
 public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOptions hashOptions, ArchiveLimits limits)
 {
     public int Threads { get; init; }
+    /// <summary>Links found in the evidence: recorded (default) or, with --follow-symlinks, followed within the inputs.</summary>
+    public SymlinkPolicy Symlinks { get; init; } = SymlinkPolicy.Record;
 
     private sealed class Worker(FileHashOptions options, PdqCache cache) : IDisposable
     {
@@ -46,7 +48,7 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
                 try
                 {
                     long n = 0;
-                    foreach (var _ in InputWalker.Expand(inputs)) n++;
+                    foreach (var _ in InputWalker.Expand(inputs, Symlinks)) n++;
                     progress.SetTotal(n);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
@@ -58,7 +60,7 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
         Exception? walkFailure = null;
         var producer = new Thread(() =>
         {
-            try { new ArchiveWalker(limits, item => queue.Add(item, stopWalk.Token)).Walk(inputs); }
+            try { new ArchiveWalker(limits, item => queue.Add(item, stopWalk.Token)).Walk(inputs, Symlinks); }
             catch (OperationCanceledException) when (stopWalk.IsCancellationRequested) { }
             catch (Exception ex) { walkFailure = ex; }
             finally { queue.CompleteAdding(); }
@@ -106,6 +108,8 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
         {
             if (journaled.TryGetValue(item.Path, out var done)) { fresh = false; return done; }
             fresh = true;
+            if (item.LinkType is not null)
+                return new ScanRecord { Path = item.Path, Type = item.LinkType, LinkTarget = item.LinkTarget, LinkNote = item.LinkNote, Error = item.Error };
             FileHashResult r;
             if (item.Done is not null) r = item.Done;
             else if (item.Data is not null) { r = new FileHashResult { Path = item.Path }; w.Hasher.HashMember(item.Data.AsSpan(0, item.Length), r); }

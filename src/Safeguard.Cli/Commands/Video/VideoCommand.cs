@@ -71,6 +71,7 @@ public static class VideoCommand
         foreach (var item in InputWalker.Expand(inputs))
         {
             if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
+            if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
             var r = VpdqHasher.HashFile(item.Path, options);
             if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
             switch (format)
@@ -130,6 +131,7 @@ public static class VideoCommand
         foreach (var item in InputWalker.Expand(inputs))
         {
             if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
+            if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
             var r = VpdqHasher.HashFile(item.Path, options);
             if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
             Console.Out.WriteLine(JsonSerializer.Serialize(Describe(r, banks, queryPct, comparedPct, threshold)));
