@@ -41,7 +41,7 @@ scripts/ensure-deps.sh --runtime
 echo "Building fuzz/Safeguard.Fuzz" >&2
 dotnet build fuzz/Safeguard.Fuzz -c Release -nologo -clp:ErrorsOnly >&2
 rm -rf "$work/bin"
-mkdir -p "$work"
+mkdir -p "$work/findings" "$work/seeds"
 cp -r fuzz/Safeguard.Fuzz/bin/Release/net10.0 "$work/bin"
 # Coverage is taken from Safeguard's parsers only: the harness and the framework are not instrumented.
 for dll in Safeguard.Hashing.dll Safeguard.Banks.dll Safeguard.Conversations.dll safeguard.dll; do
