@@ -25,7 +25,7 @@ public static class BugWatch
     public static void Install() => AppDomain.CurrentDomain.FirstChanceException += (_, e) =>
     {
         if (!_watching || _first is not null || !IsBugType(e.Exception)) return;
-        var site = OwnThrowSite();
+        var site = OwnThrowSite(e.Exception);
         if (site is null) return;
         _first = e.Exception;
         _where = site;
@@ -44,20 +44,39 @@ public static class BugWatch
 
     private static bool IsBugType(Exception ex) => BugTypes.Any(t => t.IsInstanceOfType(ex));
 
-    /// <summary>The Safeguard method that threw (directly, or by calling a framework throw helper), else null.</summary>
-    private static string? OwnThrowSite()
+    /// <summary>
+    /// The Safeguard method that threw: directly, through a framework throw helper, or by passing
+    /// a bad argument straight to a framework method (span slicing, stream position). Null when
+    /// the framework threw from deeper inside its own code.
+    /// </summary>
+    private static string? OwnThrowSite(Exception ex)
     {
-        foreach (var frame in new StackTrace(1, false).GetFrames())
-        {
-            var type = frame.GetMethod()?.DeclaringType;
-            if (type is null) continue;
-            var name = type.FullName ?? type.Name;
-            if (name.StartsWith("Safeguard.Fuzz.", StringComparison.Ordinal)) continue;
-            if (name.Contains("ThrowHelper", StringComparison.Ordinal) || typeof(Exception).IsAssignableFrom(type)) continue;
-            return name.StartsWith("Safeguard.", StringComparison.Ordinal) ? $"{name}.{frame.GetMethod()!.Name}" : null;
-        }
+        var methods = new StackTrace(1, false).GetFrames()
+            .Select(f => f.GetMethod())
+            .Where(m => m?.DeclaringType is { } t && !IsDispatchOrHelper(t))
+            .ToList();
+        if (methods.Count == 0) return null;
+        if (IsOwn(methods[0]!.DeclaringType!)) return Name(methods[0]!);
+        if (ex is ArgumentException && methods.Count > 1 && IsOwn(methods[1]!.DeclaringType!))
+            return $"{Name(methods[1]!)} (calling {Name(methods[0]!)})";
         return null;
     }
+
+    // The handler runs on top of the throw: skip the runtime's dispatch, this class and the throw helpers.
+    private static bool IsDispatchOrHelper(Type t)
+    {
+        var name = t.FullName ?? t.Name;
+        return name.StartsWith("System.Runtime.EH", StringComparison.Ordinal) || name.StartsWith("Safeguard.Fuzz.BugWatch", StringComparison.Ordinal)
+            || name.Contains("ThrowHelper", StringComparison.Ordinal) || typeof(Exception).IsAssignableFrom(t);
+    }
+
+    private static bool IsOwn(Type t)
+    {
+        var name = t.FullName ?? t.Name;
+        return name.StartsWith("Safeguard.", StringComparison.Ordinal) && !name.StartsWith("Safeguard.Fuzz.", StringComparison.Ordinal);
+    }
+
+    private static string Name(System.Reflection.MethodBase m) => $"{m.DeclaringType!.FullName}.{m.Name}";
 }
 
 /// <summary>A bug-type exception from Safeguard's own code that something caught and turned into a message.</summary>
