@@ -54,12 +54,21 @@ internal sealed class JsonTokenStream
                 Line = CountLinesTo(_start + (int)reader.TokenStartIndex);
                 TokenType = reader.TokenType;
                 Depth = reader.CurrentDepth;
-                Text = reader.TokenType switch
+                try
                 {
-                    JsonTokenType.PropertyName or JsonTokenType.String => reader.GetString(),
-                    JsonTokenType.Number => Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
-                    _ => null,
-                };
+                    Text = reader.TokenType switch
+                    {
+                        JsonTokenType.PropertyName or JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.Number => Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
+                        _ => null,
+                    };
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // Utf8JsonReader does not validate string contents; decoding does, and reports invalid
+                    // UTF-8 or a lone surrogate escape this way.
+                    throw new BankFormatException(_source, Line, "a JSON string is not valid Unicode text (invalid UTF-8 or a lone surrogate escape)", ex);
+                }
                 _start += (int)reader.BytesConsumed;
                 _state = reader.CurrentState;
                 return true;

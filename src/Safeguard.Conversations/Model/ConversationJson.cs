@@ -111,7 +111,8 @@ public static class ConversationJson
         if (t.ValueKind == JsonValueKind.Number && t.TryGetInt64(out var unix))
         {
             // Seconds since 1970; values this large are milliseconds.
-            if (Math.Abs(unix) > 100_000_000_000L) unix /= 1000;
+            // (Compared on both sides rather than with Math.Abs, which throws for long.MinValue.)
+            if (unix is > 100_000_000_000L or < -100_000_000_000L) unix /= 1000;
             if (unix < -62_135_596_800L || unix > 253_402_300_799L)
                 throw new ConversationFormatException($"{where}.timestamp is out of range");
             return DateTimeOffset.FromUnixTimeSeconds(unix);
