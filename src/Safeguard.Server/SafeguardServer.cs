@@ -88,6 +88,8 @@ public static class SafeguardServer
         builder.Services.AddSingleton(state);
         builder.Services.AddHostedService<IndexFollower>();
         builder.Services.AddRoutingCore();
+        // A query value that does not bind (?limit=abc, an overflow) throws, so Pipeline.RunSafely answers the JSON error naming it.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("safeguard");

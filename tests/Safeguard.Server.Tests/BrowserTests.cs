@@ -20,6 +20,17 @@ public sealed class BrowserTests
         return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>The largest difference between colour channels over the shown preview's pixels (0 for greyscale).</summary>
+    private const string MaxChannelDifference = """
+        const img = document.getElementById('preview');
+        const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+        const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        let max = 0;
+        for (let i = 0; i < d.length; i += 4) max = Math.max(max, Math.abs(d[i] - d[i + 1]), Math.abs(d[i + 1] - d[i + 2]));
+        return max;
+        """;
+
     [Fact]
     public async Task Reviewer_signs_in_sees_a_blurred_item_unblurs_decides_and_finds_it_in_the_audit_log()
     {
@@ -50,15 +61,20 @@ public sealed class BrowserTests
             Assert.Empty(driver.FindElements(By.CssSelector("img[src='x']")));
             entry.Click();
 
-            var preview = wait.Until(d => d.FindElement(By.Id("preview")) is { Displayed: true } p && p.GetAttribute("src")!.Contains("view=blurred") ? p : null);
-            wait.Until(_ => Convert.ToInt64(((IJavaScriptExecutor)driver).ExecuteScript("return document.getElementById('preview').naturalWidth")) > 0);
-            Assert.Contains($"/v1/review/items/{item}/media?view=blurred", preview!.GetAttribute("src"));
+            // The media comes through fetch (with the UI's anti-forgery header) and is shown from a blob URL.
+            var js = (IJavaScriptExecutor)driver;
+            var preview = wait.Until(d => d.FindElement(By.Id("preview")) is { Displayed: true } p && p.GetAttribute("data-view") == "blurred" ? p : null);
+            wait.Until(_ => Convert.ToInt64(js.ExecuteScript("return document.getElementById('preview').complete && document.getElementById('preview').naturalWidth")) > 0);
+            Assert.StartsWith("blob:", preview!.GetAttribute("src"));
+            Assert.True(Convert.ToInt64(js.ExecuteScript(MaxChannelDifference)) <= 2, "the blurred view is greyscale");
+            Assert.Equal(["media.view.blurred"], (await h.State.Audit.ListAsync(0, 1000, null, $"item:{item}")).Select(e => e.Action).Where(a => a.StartsWith("media.view")));
             // Until the explicit action, no clear view was served.
             Assert.DoesNotContain((await h.State.Audit.ListAsync(0, 1000, "media.view.clear")), e => e.Target == $"item:{item}");
 
             driver.FindElement(By.Id("unblur")).Click();
-            wait.Until(d => d.FindElement(By.Id("preview")).GetAttribute("src")!.Contains("view=clear"));
-            wait.Until(_ => Convert.ToInt64(((IJavaScriptExecutor)driver).ExecuteScript("return document.getElementById('preview').complete && document.getElementById('preview').naturalWidth")) > 0);
+            wait.Until(d => d.FindElement(By.Id("preview")).GetAttribute("data-view") == "clear");
+            wait.Until(_ => Convert.ToInt64(js.ExecuteScript("return document.getElementById('preview').complete && document.getElementById('preview').naturalWidth")) > 0);
+            Assert.True(Convert.ToInt64(js.ExecuteScript(MaxChannelDifference)) > 2, "the clear view has colour");
 
             driver.FindElement(By.CssSelector("#decision option[value='confirmed']")).Click();
             driver.FindElement(By.XPath("//select[@id='category']/option[text()='UK-C']")).Click();
@@ -79,6 +95,46 @@ public sealed class BrowserTests
             Assert.Equal("confirmed", stored!.Status);
             Assert.Equal("UK-C", stored.Category);
             Assert.True((await h.State.Audit.VerifyAsync()).Ok);
+        }
+        finally
+        {
+            driver.Quit();
+            try { Directory.Delete(profile, true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public async Task A_hash_only_item_shows_no_preview_box()
+    {
+        if (!System.IO.File.Exists("/usr/bin/chromium") || !System.IO.File.Exists("/usr/bin/chromedriver"))
+        {
+            if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException("chromium and chromium-driver are needed (scripts/ensure-deps.sh)");
+            return;
+        }
+        await using var h = await ServerHarness.StartAsync(TestDb.Sqlite());
+        var matcher = await h.ClientAsync("matcher");
+        var (_, reviewerKey) = await h.KeyAsync("Rita Reviewer", null, "reviewer");
+        var image = Directory.GetFiles(TestImages.Demo, "*.jpg").Order().First();
+        var md5 = Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.IO.File.ReadAllBytes(image)));
+        var item = (await Json(await matcher.PostAsJsonAsync("/v1/lookup", new { signal_type = "md5", value = md5 }))).GetProperty("review_item_id").GetInt64();
+        Assert.False((await h.State.Review.GetAsync(item))!.HasMedia);
+
+        var profile = Path.Combine(Path.GetTempPath(), $"sg-chromium-{Guid.NewGuid():N}");
+        using var driver = StartBrowser(profile);
+        try
+        {
+            var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
+            driver.Navigate().GoToUrl(h.BaseUrl + "/ui/");
+            wait.Until(d => d.FindElement(By.Id("signin-panel")).Displayed);
+            driver.FindElement(By.Id("key")).SendKeys(reviewerKey);
+            driver.FindElement(By.Id("signin")).Click();
+            wait.Until(d => d.FindElements(By.CssSelector($"li.queue-item[data-id='{item}']")).FirstOrDefault(e => e.Displayed))!.Click();
+            wait.Until(d => d.FindElement(By.Id("item-title")).Text.Contains($"#{item}"));
+            var js = (IJavaScriptExecutor)driver;
+            Assert.Equal("none", js.ExecuteScript("return getComputedStyle(document.getElementById('preview')).display"));
+            Assert.Equal("none", js.ExecuteScript("return getComputedStyle(document.getElementById('unblur')).display"));
+            Assert.False(driver.FindElement(By.Id("preview")).Displayed);
+            Assert.DoesNotContain(await h.State.Audit.ListAsync(0, 1000, null, $"item:{item}"), e => e.Action.StartsWith("media.view", StringComparison.Ordinal));
         }
         finally
         {

@@ -41,10 +41,15 @@ public sealed class OpenApiTests
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         Assert.Contains("script-src 'self'", ui.Headers.GetValues("Content-Security-Policy").Single());
         Assert.Equal("nosniff", ui.Headers.GetValues("X-Content-Type-Options").Single());
-        var badSignIn = await anon.PostAsync("/ui/session", new StringContent("{\"key\":\"sg_wrong\"}", System.Text.Encoding.UTF8, "application/json"));
+        // Sign-in is the UI's own request (its anti-forgery header).
+        HttpRequestMessage SignIn(string json) => new(HttpMethod.Post, "/ui/session")
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Headers = { { "X-Safeguard-UI", "1" } },
+        };
+        var badSignIn = await anon.SendAsync(SignIn("{\"key\":\"sg_wrong\"}"));
         Assert.Equal(HttpStatusCode.Unauthorized, badSignIn.StatusCode);
         var (_, curatorKey) = await h.KeyAsync("c", null, "curator");
-        var curatorSignIn = await anon.PostAsync("/ui/session", new StringContent(JsonSerializer.Serialize(new { key = curatorKey }), System.Text.Encoding.UTF8, "application/json"));
+        var curatorSignIn = await anon.SendAsync(SignIn(JsonSerializer.Serialize(new { key = curatorKey })));
         Assert.Equal(HttpStatusCode.Forbidden, curatorSignIn.StatusCode); // only reviewers sign in to the UI
     }
 }

@@ -58,8 +58,7 @@ public static class CoreEndpoints
         {
             var body = await Http.ReadJsonAsync<HashLookupRequest>(ctx.Request);
             var q = LookupService.Parse(body.SignalType, body.Value, out var error) ?? throw new ApiException(400, error!);
-            if (body.Threshold is < 0 or > 256) throw new ApiException(400, "threshold must be 0..256");
-            var matches = s.Lookup.Match(q, body.Threshold);
+            var matches = s.Lookup.Match(q, Thresholds.Check(q.SignalType, body.Threshold));
             long? itemId = null;
             if (matches.Count > 0 && body.Review != false)
                 itemId = await s.Review.FindOpenHashHitAsync(q.SignalType, q.Value) ?? await s.Review.CreateAsync(new ReviewItem
@@ -88,7 +87,7 @@ public static class CoreEndpoints
             var body = await Http.ReadJsonAsync<CompareRequest>(req);
             var a = LookupService.Parse(body.SignalType, body.A, out var e1) ?? throw new ApiException(400, "a: " + e1);
             var b = LookupService.Parse(body.SignalType, body.B, out var e2) ?? throw new ApiException(400, "b: " + e2);
-            int threshold = body.Threshold ?? PdqResult.DefaultMatchThreshold;
+            int threshold = Thresholds.Check(a.SignalType, body.Threshold) ?? PdqResult.DefaultMatchThreshold;
             if (a.SignalType == "pdq")
             {
                 int d = Hash256.Parse(a.Value).DistanceTo(Hash256.Parse(b.Value));

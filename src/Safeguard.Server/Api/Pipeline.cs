@@ -57,6 +57,8 @@ public static class Pipeline
             h["Referrer-Policy"] = "no-referrer";
             h.XFrameOptions = "DENY";
             h.CacheControl = "no-store";
+            // No other origin may embed a response (an <img> of a review image, a report) even where cookies go along.
+            h["Cross-Origin-Resource-Policy"] = "same-origin";
             await next(ctx);
         });
         app.UseRouting();
@@ -78,11 +80,17 @@ public static class Pipeline
                 await Http.Error(403, $"this key lacks the role for this route (needs one of: {string.Join(", ", roles)})").ExecuteAsync(ctx);
                 return;
             }
-            // A browser session may change state only from the UI's own scripts (CSRF defence).
-            if (caller.ViaSession && !HttpMethods.IsGet(ctx.Request.Method) && ctx.Request.Headers["X-Safeguard-UI"] != "1")
+            // A browser session acts only for the UI's own pages (CSRF defence): never from another site or
+            // origin, and changes, media views and audited reads only with the UI's header.
+            if (caller.ViaSession)
             {
-                await Http.Error(403, "session requests that change state need the X-Safeguard-UI header").ExecuteAsync(ctx);
-                return;
+                bool guarded = !HttpMethods.IsGet(ctx.Request.Method) || endpoint.Metadata.GetMetadata<AuditedRead>() is not null;
+                var refusal = guarded ? BrowserRequests.ForgeryReason(ctx.Request) : BrowserRequests.CrossOriginReason(ctx.Request, allowTypedAddress: true);
+                if (refusal is not null)
+                {
+                    await Http.Error(403, refusal).ExecuteAsync(ctx);
+                    return;
+                }
             }
             int rate = caller.RatePerSecond ?? state.Options.DefaultKeyRatePerSecond;
             var bucket = buckets.GetOrAdd(caller.KeyId, _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions

@@ -15,16 +15,17 @@ public static class ReviewEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapPost("/v1/review/submit", async (string? note, HttpContext ctx, ServerState s) =>
+        app.MapPost("/v1/review/submit", async (HttpContext ctx, ServerState s) =>
         {
             var (bytes, name, type) = await Http.ReadUploadAsync(ctx.Request, s.Options.MaxMediaBytes);
+            var note = await SubmissionNoteAsync(ctx.Request);
             var h = CoreEndpoints.HashImage(s, bytes, name);
             var matches = s.Lookup.MatchAll(new[] { ("pdq", h.Pdq), ("md5", h.Md5), ("sha1", h.Sha1), ("sha256", h.Sha256) }
                 .Where(x => x.Item2 is not null).Select(x => new Index.QueryHash(x.Item1, x.Item2!)));
             var id = await s.Review.CreateAsync(new ReviewItem
             {
                 Kind = "submitted", FileName = name, MediaType = type, Size = bytes.Length, Md5 = h.Md5, Sha1 = h.Sha1, Sha256 = h.Sha256,
-                Pdq = h.Pdq, PdqQuality = h.PdqQuality, Matches = matches, Note = note,
+                Pdq = h.Pdq, PdqQuality = h.PdqQuality, Matches = matches, SubmissionNote = note,
                 VerifiedExact = matches.Any(m => m.Verified && m.SignalType != "pdq"),
             }, bytes, ctx.Caller().Actor);
             return Results.Json(new { review_item_id = id, hashes = h, matches }, SafeguardServer.Json, statusCode: 201);
@@ -38,23 +39,16 @@ public static class ReviewEndpoints
         app.MapGet("/v1/review/items/{id:long}", async (long id, ServerState s) =>
             await s.Review.GetAsync(id) is { } item ? Results.Json(item, SafeguardServer.Json) : Http.Error(404, "no such review item")).Roles(Roles.Reviewer);
 
-        // Media: blurred and greyscale unless view=clear, an explicit, audited action. Every view is audited.
-        app.MapGet("/v1/review/items/{id:long}/media", async (long id, string? view, HttpContext ctx, ServerState s) =>
+        // Media: blurred and greyscale by GET; clear only by POST, an explicit action no other page can
+        // make a browser send. Every view is audited, so a session needs the UI's header for either.
+        app.MapGet("/v1/review/items/{id:long}/media", (long id, string? view, HttpContext ctx, ServerState s) => view switch
         {
-            var item = await s.Review.GetAsync(id) ?? throw new ApiException(404, "no such review item");
-            if (view is not (null or "blurred" or "clear")) throw new ApiException(400, "view must be blurred or clear");
-            if (!item.HasMedia) throw new ApiException(410, "this item holds no media (hash-only, or deleted after the decision)");
-            var media = await s.Review.GetMediaAsync(id) ?? throw new ApiException(410, "media no longer held");
-            bool clear = view == "clear";
-            var caller = ctx.Caller();
-            if (clear && s.Options.MaxClearViewsPerDay > 0
-                && await s.Audit.CountAsync(caller.Actor, "media.view.clear", DateTimeOffset.UtcNow.AddDays(-1)) >= s.Options.MaxClearViewsPerDay)
-                throw new ApiException(429, $"exposure cap reached: {s.Options.MaxClearViewsPerDay} clear views in 24 hours; blurred views and decisions still work");
-            var png = Preview.Render(media, clear, caller.BlurStrength ?? s.Options.DefaultBlurStrength)
-                ?? throw new ApiException(415, "the stored media cannot be rendered as an image");
-            await s.Audit.AppendAsync(caller.Actor, clear ? "media.view.clear" : "media.view.blurred", $"item:{id}", null);
-            return Results.File(png, "image/png");
-        }).Roles(Roles.Reviewer);
+            null or "blurred" => MediaViewAsync(id, clear: false, ctx, s),
+            "clear" => throw new ApiException(400, $"clear views are POST /v1/review/items/{id}/media/clear (this GET gives the blurred view only)"),
+            _ => throw new ApiException(400, "view must be blurred (clear views are POST .../media/clear)"),
+        }).Roles(Roles.Reviewer).AuditedRead();
+        app.MapPost("/v1/review/items/{id:long}/media/clear", (long id, HttpContext ctx, ServerState s) => MediaViewAsync(id, clear: true, ctx, s))
+            .Roles(Roles.Reviewer);
 
         app.MapPost("/v1/review/items/{id:long}/decision", async (long id, HttpContext ctx, ServerState s) =>
         {
@@ -101,7 +95,7 @@ public static class ReviewEndpoints
                 list.Min(i => i.CreatedAt), additional_info);
             await s.Audit.AppendAsync(ctx.Caller().Actor, "report.ncmec", $"items:{string.Join(",", list.Select(i => i.Id))}", null);
             return Results.Text(xml, "application/xml", Encoding.UTF8);
-        }).Roles(Roles.Reviewer);
+        }).Roles(Roles.Reviewer).AuditedRead();
         app.MapGet("/v1/reports/ncmec/file-details", async (long item, string? report_id, string? file_id, bool? publicly_available, ServerState s) =>
         {
             if (!long.TryParse(report_id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var reportId))
@@ -121,7 +115,35 @@ public static class ReviewEndpoints
             VicsExport.Write(ms, list);
             await s.Audit.AppendAsync(ctx.Caller().Actor, "report.vics", $"items:{string.Join(",", list.Select(i => i.Id))}", null);
             return Results.Bytes(ms.ToArray(), "application/json");
-        }).Roles(Roles.Reviewer);
+        }).Roles(Roles.Reviewer).AuditedRead();
+    }
+
+    private static async Task<IResult> MediaViewAsync(long id, bool clear, HttpContext ctx, ServerState s)
+    {
+        var item = await s.Review.GetAsync(id) ?? throw new ApiException(404, "no such review item");
+        if (!item.HasMedia) throw new ApiException(410, "this item holds no media (hash-only, or deleted after the decision)");
+        var caller = ctx.Caller();
+        if (clear && s.Options.MaxClearViewsPerDay > 0
+            && await s.Audit.CountAsync(caller.Actor, "media.view.clear", DateTimeOffset.UtcNow.AddDays(-1)) >= s.Options.MaxClearViewsPerDay)
+            throw new ApiException(429, $"exposure cap reached: {s.Options.MaxClearViewsPerDay} clear views in 24 hours; blurred views and decisions still work");
+        var preview = await s.Review.GetPreviewAsync(id) ?? throw (await s.Review.GetMediaAsync(id) is null
+            ? new ApiException(410, "media no longer held") : new ApiException(415, "the stored media cannot be rendered as an image"));
+        var png = Preview.Render(preview, clear, caller.BlurStrength ?? s.Options.DefaultBlurStrength)
+            ?? throw new ApiException(415, "the stored media cannot be rendered as an image");
+        await s.Audit.AppendAsync(caller.Actor, clear ? "media.view.clear" : "media.view.blurred", $"item:{id}", null);
+        return Results.File(png, "image/png");
+    }
+
+    /// <summary>The submission's note: the query's <c>note</c> or a multipart form field <c>note</c> (not both), at most 4000 characters.</summary>
+    private static async Task<string?> SubmissionNoteAsync(HttpRequest request)
+    {
+        var query = request.Query["note"];
+        var field = request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true
+            ? (await request.ReadFormAsync(request.HttpContext.RequestAborted))["note"] : default;
+        if (query.Count + field.Count > 1) throw new ApiException(400, "note given more than once (send it as the query's note or as the form field note)");
+        var note = query.Count == 1 ? query.ToString() : field.Count == 1 ? field.ToString() : null;
+        if (note is { Length: > 4000 }) throw new ApiException(400, "note is longer than 4000 characters");
+        return string.IsNullOrEmpty(note) ? null : note;
     }
 
     /// <summary>The confirmed items named (comma-separated ids), or all confirmed items.</summary>

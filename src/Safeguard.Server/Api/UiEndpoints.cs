@@ -9,7 +9,7 @@ public sealed record SignInRequest(string? Key);
 /// <summary>The review UI (static files embedded in the assembly), reviewer sign-in, and the OpenAPI document.</summary>
 public static class UiEndpoints
 {
-    private const string Csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private const string Csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public static void Map(WebApplication app)
     {
@@ -19,8 +19,10 @@ public static class UiEndpoints
         app.MapGet("/ui/app.css", (HttpContext ctx) => Static(ctx, "app.css", "text/css; charset=utf-8")).AllowAnonymousCaller();
         app.MapGet("/openapi.json", (HttpContext ctx) => Static(ctx, "openapi.json", "application/json")).Roles(Roles.All);
 
+        // Sign-in and sign-out only from the UI's own page: a cross-site form or no-cors fetch could otherwise sign a browser in with the attacker's key.
         app.MapPost("/ui/session", async (HttpContext ctx, ServerState s) =>
         {
+            if (BrowserRequests.ForgeryReason(ctx.Request) is { } refusal) return Http.Error(403, refusal);
             var body = await Http.ReadJsonAsync<SignInRequest>(ctx.Request);
             var caller = string.IsNullOrEmpty(body.Key) ? null : await s.Keys.AuthenticateAsync(body.Key);
             if (caller is null) return Http.Error(401, "unknown or revoked key");
@@ -35,6 +37,7 @@ public static class UiEndpoints
         }).AllowAnonymousCaller();
         app.MapDelete("/ui/session", async (HttpContext ctx, ServerState s) =>
         {
+            if (BrowserRequests.ForgeryReason(ctx.Request) is { } refusal) return Http.Error(403, refusal);
             if (ctx.Request.Cookies.TryGetValue(Pipeline.SessionCookie, out var t)) await s.Keys.EndSessionAsync(t);
             ctx.Response.Cookies.Delete(Pipeline.SessionCookie);
             return Results.Json(new { signed_out = true });

@@ -37,6 +37,9 @@ public sealed record RequireRoles(string[] Roles);
 /// <summary>Endpoint metadata: no key needed (liveness, the sign-in page).</summary>
 public sealed record Anonymous;
 
+/// <summary>Endpoint metadata: a GET that exposes media or writes the audit log, so a browser session needs the UI's anti-forgery header for it.</summary>
+public sealed record AuditedRead;
+
 public static class RoleEndpointExtensions
 {
     public static TBuilder Roles<TBuilder>(this TBuilder builder, params string[] roles) where TBuilder : IEndpointConventionBuilder
@@ -48,6 +51,12 @@ public static class RoleEndpointExtensions
     public static TBuilder AllowAnonymousCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
         builder.WithMetadata(new Anonymous());
+        return builder;
+    }
+
+    public static TBuilder AuditedRead<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new AuditedRead());
         return builder;
     }
 

@@ -85,6 +85,8 @@ internal static class ServerSchema
         ]),
         // What the held media is when it is not the uploaded file (a video's frame).
         (3, ["ALTER TABLE review_items ADD COLUMN media_note TEXT"]),
+        // The note a submission came with (the decision's note is separate), and the bounded preview views render from.
+        (4, ["ALTER TABLE review_items ADD COLUMN submission_note TEXT", "ALTER TABLE review_media ADD COLUMN preview {blob}"]),
     ];
 
     public static async Task MigrateAsync(ServerDb db, CancellationToken ct)

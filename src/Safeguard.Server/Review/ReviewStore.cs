@@ -53,6 +53,8 @@ public sealed record ReviewItem
     public bool HasMedia { get; init; }
     /// <summary>Set when the held media is not the file itself, e.g. "frame of the video at 8.000 s".</summary>
     public string? MediaNote { get; init; }
+    /// <summary>The note sent with <c>/v1/review/submit</c>; <see cref="Note"/> is the decision's.</summary>
+    public string? SubmissionNote { get; init; }
 }
 
 public sealed record Decision(string Outcome, string? Category, string? IndustryClassification, string? Note, bool Preserve, bool Suppress);
@@ -67,24 +69,26 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private const string Columns = "id, kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, " +
-        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note";
+        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note, submission_note";
 
     public async Task<long> CreateAsync(ReviewItem item, byte[]? media, string actor)
     {
+        // Made once, outside the write transaction: views render from it, never from the full media.
+        var preview = media is null ? null : Media.Preview.Bounded(media);
         await using var conn = await db.OpenAsync();
         await using var tx = await ServerDb.BeginWriteAsync(conn);
         long id;
         await using (var cmd = ServerDb.Command(conn, tx,
-            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note) " +
-            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn) RETURNING id",
+            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note, submission_note) " +
+            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn, @sn) RETURNING id",
             ("@kind", item.Kind), ("@status", ReviewStatus.Pending), ("@at", ServerDb.Now()), ("@by", actor), ("@fn", item.FileName), ("@mt", item.MediaType),
             ("@size", item.Size), ("@md5", item.Md5), ("@sha1", item.Sha1), ("@sha256", item.Sha256), ("@pdq", item.Pdq), ("@q", item.PdqQuality),
             ("@matches", JsonSerializer.Serialize(item.Matches, Json)), ("@ve", item.VerifiedExact ? 1 : 0),
             ("@conv", item.Conversation?.GetRawText()), ("@hm", media is null ? 0 : 1),
-            ("@mn", media is null ? null : item.MediaNote)))
+            ("@mn", media is null ? null : item.MediaNote), ("@sn", item.SubmissionNote)))
             id = Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         if (media is not null)
-            await using (var m = ServerDb.Command(conn, tx, "INSERT INTO review_media (item_id, content) VALUES (@id, @c)", ("@id", id), ("@c", media)))
+            await using (var m = ServerDb.Command(conn, tx, "INSERT INTO review_media (item_id, content, preview) VALUES (@id, @c, @p)", ("@id", id), ("@c", media), ("@p", preview)))
                 await m.ExecuteNonQueryAsync();
         await tx.CommitAsync();
         await audit.AppendAsync(actor, "review.create", $"item:{id}",
@@ -118,6 +122,21 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         await using var conn = await db.OpenAsync();
         await using var cmd = ServerDb.Command(conn, null, "SELECT content FROM review_media WHERE item_id = @id", ("@id", id));
         return await cmd.ExecuteScalarAsync() as byte[];
+    }
+
+    /// <summary>
+    /// The bounded preview views render from (see <see cref="Media.Preview"/>); media held from before
+    /// previews were stored gets one now. Null when no media is held or it cannot be rendered.
+    /// </summary>
+    public async Task<byte[]?> GetPreviewAsync(long id)
+    {
+        var rows = await db.QueryAsync("SELECT preview, content FROM review_media WHERE item_id = @id",
+            r => (Preview: r.IsDBNull(0) ? null : (byte[])r[0], Content: (byte[])r[1]), ("@id", id));
+        if (rows.Count == 0) return null;
+        if (rows[0].Preview is { } stored) return stored;
+        var made = Media.Preview.Bounded(rows[0].Content);
+        if (made is not null) await db.ExecAsync("UPDATE review_media SET preview = @p WHERE item_id = @id", ("@p", made), ("@id", id));
+        return made;
     }
 
     /// <summary>Records a decision; media is deleted unless preserved or the item is escalated.</summary>
@@ -182,6 +201,6 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         VerifiedExact = r.Long(14) == 1, Conversation = r.Str(15) is { } c ? JsonDocument.Parse(c).RootElement.Clone() : null,
         Decision = r.Str(16), Category = r.Str(17), IndustryClassification = r.Str(18), Note = r.Str(19), DecidedBy = r.Str(20),
         DecidedAt = r.Long(21) is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t) : null, Preserved = r.Long(22) == 1, HasMedia = r.Long(23) == 1,
-        MediaNote = r.Str(24),
+        MediaNote = r.Str(24), SubmissionNote = r.Str(25),
     };
 }

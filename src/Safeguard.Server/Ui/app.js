@@ -2,6 +2,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 let current = null;
+let previewUrl = null;
 
 async function api(method, url, body) {
   const opts = { method, headers: { "X-Safeguard-UI": "1" }, credentials: "same-origin" };
@@ -66,15 +67,11 @@ async function openItem(id) {
   fact(dl, "MD5", item.md5);
   for (const m of item.matches) fact(dl, "Match", m.bank + " " + m.signal_type + " distance " + m.distance + (m.content_id ? " (" + m.content_id + ")" : "") + (m.verified ? " verified list" : ""));
   fact(dl, "Note", item.note);
-  const img = $("preview");
-  img.hidden = true; img.removeAttribute("src");
-  $("unblur").hidden = true;
+  fact(dl, "Submitted with note", item.submission_note);
+  clearPreview();
   $("no-view").hidden = !item.verified_exact;
   if (item.has_media && !item.verified_exact) {
-    img.src = "/v1/review/items/" + item.id + "/media?view=blurred";
-    img.alt = "blurred greyscale preview";
-    img.dataset.view = "blurred";
-    img.hidden = false;
+    await showMedia(item.id, "GET", "/v1/review/items/" + item.id + "/media", "blurred", "blurred greyscale preview");
     $("unblur").hidden = false;
   }
   const ev = $("evidence");
@@ -85,13 +82,36 @@ async function openItem(id) {
   show(["queue-panel", "item-panel"]);
 }
 
-function unblur() {
-  if (!current) return;
+function clearPreview() {
   const img = $("preview");
-  img.src = "/v1/review/items/" + current.id + "/media?view=clear";
-  img.alt = "clear image";
-  img.dataset.view = "clear";
+  img.hidden = true; img.removeAttribute("src"); delete img.dataset.view;
+  if (previewUrl) { URL.revokeObjectURL(previewUrl); previewUrl = null; }
   $("unblur").hidden = true;
+  $("media-error").textContent = "";
+}
+
+// Media comes through fetch with the UI's header (views are audited; no other page can send it) and is shown from a blob URL.
+async function showMedia(id, method, url, view, alt) {
+  try {
+    const r = await fetch(url, { method, headers: { "X-Safeguard-UI": "1" }, credentials: "same-origin" });
+    if (!r.ok) {
+      const type = r.headers.get("content-type") || "";
+      throw new Error((type.includes("json") && (await r.json()).error) || ("HTTP " + r.status));
+    }
+    const blob = await r.blob();
+    if (!current || current.id !== id) return; // another item was opened meanwhile
+    clearPreview();
+    previewUrl = URL.createObjectURL(blob);
+    const img = $("preview");
+    img.src = previewUrl; img.alt = alt; img.dataset.view = view; img.hidden = false;
+  } catch (e) { $("media-error").textContent = "Media: " + e.message; }
+}
+
+async function unblur() {
+  if (!current) return;
+  const id = current.id;
+  $("unblur").hidden = true;
+  await showMedia(id, "POST", "/v1/review/items/" + id + "/media/clear", "clear", "clear image");
 }
 
 async function decide(ev) {
@@ -102,7 +122,7 @@ async function decide(ev) {
                    suppress: $("suppress").checked, preserve: $("preserve").checked };
     const r = await api("POST", "/v1/review/items/" + current.id + "/decision", body);
     $("decision-result").textContent = "Recorded: " + r.status;
-    $("preview").hidden = true; $("unblur").hidden = true;
+    clearPreview();
     await loadAudit(current.id);
   } catch (e) { $("decision-result").textContent = "Error: " + e.message; }
 }
