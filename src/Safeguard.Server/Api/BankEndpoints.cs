@@ -56,13 +56,8 @@ public static class BankEndpoints
         {
             await Require(s, name);
             int take = Http.Limit(limit, 100, 5000);
-            var page = new List<BankEntry>(take);
-            await foreach (var e in s.Banks.EnumerateEntriesAsync(name, includeDisabled ?? true, Math.Min(take + 1, 5000), ct: ctx.RequestAborted))
-            {
-                if (e.Id <= (after ?? 0)) continue;
-                page.Add(e);
-                if (page.Count == take) break;
-            }
+            // Keyset page in SQL: the cost is the page, however deep "after" points.
+            var page = await s.Banks.ListEntriesAsync(name, Math.Max(0, after ?? 0), take, includeDisabled ?? true, ct: ctx.RequestAborted);
             return Results.Json(new { entries = page, next_after = page.Count == take ? page[^1].Id : (long?)null }, SafeguardServer.Json);
         }).Roles(read);
         app.MapGet("/v1/banks/{name}/entries/{type}/{value}", async (string name, string type, string value, ServerState s) =>
