@@ -35,6 +35,7 @@ public sealed class ImportSpoolTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void A_spool_file_is_private_and_gone_when_closed()
     {
         string path;
