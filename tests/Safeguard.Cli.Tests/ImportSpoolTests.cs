@@ -124,6 +124,45 @@ public sealed class ImportSpoolTests : CliFixture
         Assert.Empty(UploadFiles());
     }
 
+    [Fact]
+    public async Task A_killed_cli_import_leaves_no_file_and_changes_nothing()
+    {
+        // `bank import` stages in the database (SQLite: a temporary table in memory), not in a file.
+        Directory.CreateDirectory(TempDir);
+        RunOk("bank", "create", "list");
+        var before = Enumerable.Range(0, 100).Select(i => Md5(i, 1)).ToList();
+        File.WriteAllLines(Path.Combine(Dir, "before.txt"), before);
+        RunOk("bank", "import", "list", Path.Combine(Dir, "before.txt"), "--type", "md5");
+        var big = Path.Combine(Dir, "big.txt");
+        File.WriteAllLines(big, Enumerable.Range(0, 600_000).Select(i => Md5(i, 2)));
+
+        var psi = StartInfo(["bank", "import", "list", big, "--type", "md5", "--db", Db]);
+        psi.Environment["TMPDIR"] = TempDir;
+        using (var import = Process.Start(psi)!)
+        {
+            import.StandardInput.Close();
+            _ = import.StandardOutput.ReadToEndAsync();
+            _ = import.StandardError.ReadToEndAsync();
+            await Task.Delay(2000);
+            Assert.False(import.HasExited, "the import finished before it could be killed; make the list longer");
+            import.Kill();
+            Assert.True(import.WaitForExit(10_000));
+        }
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(TempDir).Select(Path.GetFileName),
+            n => !n!.StartsWith("dotnet-diagnostic-", StringComparison.Ordinal) && !n.StartsWith("clr-debug-pipe-", StringComparison.Ordinal));
+        // Only the database's own files (SQLite recovers an unfinished write-ahead log on open).
+        var names = Directory.EnumerateFileSystemEntries(Dir).Select(Path.GetFileName).ToList();
+        Assert.Contains("banks.db", names);
+        Assert.Empty(names.Except(["banks.db", "banks.db-shm", "banks.db-wal", "before.txt", "big.txt", "tmp"]));
+
+        var export = Path.Combine(Dir, "after.txt");
+        RunOk("bank", "export", "list", export, "--format", "plain");
+        var values = File.ReadAllLines(export).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split(' ')[^1]).ToList();
+        Assert.Equal(before, values);
+        var again = RunOk("bank", "import", "list", big, "--type", "md5");
+        Assert.Contains("added 600000", again.Out);
+    }
+
     private static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
