@@ -93,6 +93,7 @@ public static class SafeguardServer
 
         var app = builder.Build();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("safeguard");
+        RemoveStaleSpoolFiles(log);
         await DemoBank.EnsureAsync(state, log, ct);
         await matcher.RefreshAsync(ct);
         await lookup.ReloadBanksAsync(banks);
@@ -107,5 +108,18 @@ public static class SafeguardServer
 
         Pipeline.Configure(app, state);
         return app;
+    }
+
+    /// <summary>Import uploads left by a server killed mid-import; a failure here only warns.</summary>
+    private static void RemoveStaleSpoolFiles(ILogger log)
+    {
+        try
+        {
+            foreach (var path in ImportSpool.RemoveStale()) log.LogInformation("removed {Path}, an import upload left by a stopped process", path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            log.LogWarning("cannot clean the import spool {Dir}: {Message}", ImportSpool.DirectoryPath, ex.Message);
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace Safeguard.Banks.Tests;
 /// <summary>
 /// The behaviour every store must have. Run once against SQLite and once against PostgreSQL.
 /// </summary>
-public abstract class BankStoreContract : IAsyncLifetime
+public abstract partial class BankStoreContract : IAsyncLifetime
 {
     protected IBankStore Store = null!;
 

@@ -45,6 +45,25 @@ public sealed class SqliteStoreTests : BankStoreContract
     }
 
     [Fact]
+    public async Task A_version_1_database_without_the_bank_order_index_gets_it_on_open()
+    {
+        // Early version 1 files were written before entries_bank_order joined that migration.
+        var path = Path.Combine(_dir, "v1-no-order.db");
+        await using (var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await conn.OpenAsync();
+            await Version1Upgrade.SeedAsync(conn, "INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER", TestData.Many(20));
+            await using var drop = conn.CreateCommand();
+            drop.CommandText = "DROP INDEX entries_bank_order";
+            await drop.ExecuteNonQueryAsync();
+        }
+        await using var store = await SqliteBankStore.OpenAsync(path);
+        var plan = string.Join("\n", await store.ExplainAsync(SqlBankStore.EntriesPageSql(includeDisabled: true, bySignalType: false), ("@b", 1L), ("@a", 5L), ("@l", 10L)));
+        Assert.Contains("entries_bank_order (bank_id=? AND id>?)", plan);
+        Assert.Equal(TestData.Many(20).Skip(5).Take(10).Select(r => r.Value), (await store.ListEntriesAsync("old", 5, 10)).Select(e => e.Value));
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_database_gives_a_clear_error()
     {
         var path = Path.Combine(_dir, "garbage.db");

@@ -11,7 +11,7 @@ using static Safeguard.Server.Tests.ServerHarness;
 namespace Safeguard.Server.Tests;
 
 /// <summary>The service's behaviour, run against SQLite and against a real PostgreSQL server.</summary>
-public abstract class ServiceContract
+public abstract partial class ServiceContract
 {
     protected abstract Task<string?> DbAsync();
 

@@ -32,7 +32,14 @@ public interface IBankStore : IAsyncDisposable
     Task<int> SetDisabledAsync(string bank, IEnumerable<(SignalType Type, string Value)> keys, bool disabled, string? reason, CancellationToken ct = default);
 
     /// <summary>Entries of a bank in insertion order, fetched page by page; only one signal type's when <paramref name="signalType"/> is set.</summary>
+    /// <remarks>Pages are read with <see cref="ListEntriesAsync"/>, so the whole walk reads each entry once.</remarks>
     IAsyncEnumerable<BankEntry> EnumerateEntriesAsync(string bank, bool includeDisabled = true, int pageSize = 5000, string? signalType = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// One page: at most <paramref name="limit"/> entries of a bank with an id greater than <paramref name="afterId"/>,
+    /// in id order. Keyset paging in SQL over the (bank_id, id) index, so a deep page costs what the first one does.
+    /// </summary>
+    Task<IReadOnlyList<BankEntry>> ListEntriesAsync(string bank, long afterId, int limit, bool includeDisabled = true, string? signalType = null, CancellationToken ct = default);
 
     /// <summary>Looks an exact value up across all banks (or one bank).</summary>
     Task<IReadOnlyList<BankEntry>> FindAsync(SignalType type, string value, string? bank = null, CancellationToken ct = default);

@@ -61,6 +61,12 @@ internal static class Schema
             "CREATE UNIQUE INDEX entries_value_key ON entries (bank_id, signal_type, COALESCE(value_key, value))",
             "CREATE INDEX entries_value_lookup ON entries (signal_type, COALESCE(value_key, value))",
         ], BackfillValueKeys: true),
+        // Version 1 files written before entries_bank_order joined it lack the index, and every
+        // page of a bank would scan the table.
+        new(3,
+        [
+            "CREATE INDEX IF NOT EXISTS entries_bank_order ON entries (bank_id, id)",
+        ]),
     ];
 
     public static int Latest => Migrations[^1].Version;

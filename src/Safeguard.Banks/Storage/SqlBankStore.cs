@@ -37,6 +37,9 @@ public abstract partial class SqlBankStore : IBankStore
 
     protected abstract Task DropStagingAsync(DbConnection conn, DbTransaction tx, CancellationToken ct);
 
+    /// <summary>The statement prefix that shows a query's plan instead of running it.</summary>
+    protected abstract string ExplainPrefix { get; }
+
     private const string EntryColumns =
         "e.id, b.name, e.signal_type, e.value, e.content_id, e.category, e.grade, e.tags, e.source_name, e.source_file, e.added_at, e.disabled, e.disabled_reason, e.change_seq";
 
@@ -312,26 +315,35 @@ public abstract partial class SqlBankStore : IBankStore
     public async IAsyncEnumerable<BankEntry> EnumerateEntriesAsync(string bank, bool includeDisabled = true, int pageSize = 5000,
         string? signalType = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await using var conn = await OpenConnectionAsync(ct);
-        var bankId = await RequireBankIdAsync(conn, null, bank, ct);
         long after = 0;
         while (true)
         {
-            var page = new List<BankEntry>(pageSize);
-            await using (var cmd = Db.Command(conn, null,
-                $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.bank_id = @b AND e.id > @a" +
-                (includeDisabled ? "" : " AND e.disabled = 0") + (signalType is null ? "" : " AND e.signal_type = @t") + " ORDER BY e.id LIMIT @l"))
-            {
-                cmd.Param("@b", bankId); cmd.Param("@a", after); cmd.Param("@l", (long)pageSize);
-                if (signalType is not null) cmd.Param("@t", signalType);
-                await using var r = await cmd.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct)) page.Add(ReadEntry(r, 0));
-            }
+            var page = await ListEntriesAsync(bank, after, pageSize, includeDisabled, signalType, ct);
             foreach (var e in page) yield return e;
             if (page.Count < pageSize) yield break;
             after = page[^1].Id;
         }
     }
+
+    public async Task<IReadOnlyList<BankEntry>> ListEntriesAsync(string bank, long afterId, int limit, bool includeDisabled = true,
+        string? signalType = null, CancellationToken ct = default)
+    {
+        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit), limit, "a page holds at least one entry");
+        await using var conn = await OpenConnectionAsync(ct);
+        var bankId = await RequireBankIdAsync(conn, null, bank, ct);
+        await using var cmd = Db.Command(conn, null, EntriesPageSql(includeDisabled, signalType is not null));
+        cmd.Param("@b", bankId); cmd.Param("@a", afterId); cmd.Param("@l", (long)limit);
+        if (signalType is not null) cmd.Param("@t", signalType);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var page = new List<BankEntry>(Math.Min(limit, 5000));
+        while (await r.ReadAsync(ct)) page.Add(ReadEntry(r, 0));
+        return page;
+    }
+
+    // A range of the entries_bank_order index (bank_id, id): the work is the page, whatever @a is.
+    internal static string EntriesPageSql(bool includeDisabled, bool bySignalType) =>
+        $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.bank_id = @b AND e.id > @a" +
+        (includeDisabled ? "" : " AND e.disabled = 0") + (bySignalType ? " AND e.signal_type = @t" : "") + " ORDER BY e.id LIMIT @l";
 
     public async Task<IReadOnlyList<BankEntry>> FindAsync(SignalType type, string value, string? bank = null, CancellationToken ct = default)
     {
@@ -353,14 +365,7 @@ public abstract partial class SqlBankStore : IBankStore
         // afterEntryId 0 means "everything after sinceSeq"; otherwise resume inside sinceSeq.
         long after = afterEntryId > 0 ? afterEntryId : long.MaxValue;
         await using var conn = await OpenConnectionAsync(ct);
-        await using var cmd = Db.Command(conn, null,
-            "SELECT * FROM (" +
-            $"SELECT e.change_seq AS seq, e.id AS eid, 0 AS removed, {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id " +
-            "WHERE e.change_seq > @s OR (e.change_seq = @s AND e.id > @a) " +
-            "UNION ALL " +
-            "SELECT r.change_seq, r.entry_id, 1, r.entry_id, r.bank_name, r.signal_type, r.value, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, r.change_seq " +
-            "FROM entry_removals r WHERE r.change_seq > @s OR (r.change_seq = @s AND r.entry_id > @a)" +
-            ") c ORDER BY seq, eid LIMIT @l");
+        await using var cmd = Db.Command(conn, null, ChangesSql);
         cmd.Param("@s", sinceSeq); cmd.Param("@a", after); cmd.Param("@l", (long)limit);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<EntryChange>();
@@ -373,6 +378,21 @@ public abstract partial class SqlBankStore : IBankStore
         return list;
     }
 
+    // Four index ranges (entries_change, entry_removals_change), each cut to the page before the
+    // merge: "rest of @s after @a" and "after @s". One OR over both would start the range at the
+    // beginning of @s, and a page deep inside one large import would re-read all of it.
+    internal static readonly string ChangesSql =
+        "SELECT * FROM (" +
+        ChangesArm($"e.change_seq AS seq, e.id AS eid, 0 AS removed, {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id", "e.change_seq", "e.id") +
+        " UNION ALL " +
+        ChangesArm("r.change_seq AS seq, r.entry_id AS eid, 1 AS removed, r.entry_id, r.bank_name, r.signal_type, r.value, NULL, CAST(NULL AS BIGINT), NULL, NULL, NULL, NULL, 0, 0, NULL, r.change_seq " +
+                   "FROM entry_removals r", "r.change_seq", "r.entry_id") +
+        ") c ORDER BY seq, eid LIMIT @l";
+
+    private static string ChangesArm(string selectFrom, string seq, string id) =>
+        $"SELECT * FROM (SELECT {selectFrom} WHERE {seq} = @s AND {id} > @a ORDER BY {seq}, {id} LIMIT @l) c1 UNION ALL " +
+        $"SELECT * FROM (SELECT {selectFrom} WHERE {seq} > @s ORDER BY {seq}, {id} LIMIT @l) c2";
+
     private static BankEntry ReadEntry(DbDataReader r, int o) => new()
     {
         Id = r.GetInt64(o), Bank = r.GetString(o + 1), SignalType = r.GetString(o + 2), Value = r.GetString(o + 3),
@@ -381,6 +401,18 @@ public abstract partial class SqlBankStore : IBankStore
         AddedAt = r.IsDBNull(o + 10) ? default : Db.FromMillis(r.GetInt64(o + 10)),
         Disabled = r.GetInt64(o + 11) != 0, DisabledReason = r.GetStringOrNull(o + 12), ChangeSeq = r.GetInt64(o + 13),
     };
+
+    /// <summary>The database's plan for a statement, one line per row (tests check that pages are index ranges).</summary>
+    internal async Task<IReadOnlyList<string>> ExplainAsync(string sql, params (string Name, object? Value)[] args)
+    {
+        await using var conn = await OpenConnectionAsync(default);
+        await using var cmd = Db.Command(conn, null, ExplainPrefix + sql);
+        foreach (var (name, value) in args) cmd.Param(name, value, Db.TypeOf(value));
+        await using var r = await cmd.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await r.ReadAsync()) lines.Add(r.GetString(r.FieldCount - 1)); // SQLite: (id, parent, notused, detail)
+        return lines;
+    }
 
     public abstract ValueTask DisposeAsync();
 }

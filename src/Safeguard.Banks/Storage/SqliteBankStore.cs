@@ -39,6 +39,7 @@ public sealed class SqliteBankStore : SqlBankStore
     protected override string Describe => Path;
     protected override string PrimaryKeyType => "INTEGER PRIMARY KEY AUTOINCREMENT"; // ids never reused: the change feed names them
     protected override string IntegerType => "INTEGER";
+    protected override string ExplainPrefix => "EXPLAIN QUERY PLAN ";
     protected override string LockCounterSql => "SELECT value FROM change_counter WHERE id = 1";
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken ct)

@@ -56,13 +56,8 @@ public static class BankEndpoints
         {
             await Require(s, name);
             int take = Http.Limit(limit, 100, 5000);
-            var page = new List<BankEntry>(take);
-            await foreach (var e in s.Banks.EnumerateEntriesAsync(name, includeDisabled ?? true, Math.Min(take + 1, 5000), ct: ctx.RequestAborted))
-            {
-                if (e.Id <= (after ?? 0)) continue;
-                page.Add(e);
-                if (page.Count == take) break;
-            }
+            // Keyset page in SQL: the cost is the page, however deep "after" points.
+            var page = await s.Banks.ListEntriesAsync(name, Math.Max(0, after ?? 0), take, includeDisabled ?? true, ct: ctx.RequestAborted);
             return Results.Json(new { entries = page, next_after = page.Count == take ? page[^1].Id : (long?)null }, SafeguardServer.Json);
         }).Roles(read);
         app.MapGet("/v1/banks/{name}/entries/{type}/{value}", async (string name, string type, string value, ServerState s) =>
@@ -96,26 +91,28 @@ public static class BankEndpoints
             return Results.Json(new { removed = n, not_found = keys.Count - n });
         }).Roles(Roles.Curator);
 
-        // Bulk import: the body is spooled to a temporary file (never held in memory), checked complete,
-        // then imported streaming in one transaction, so a truncated upload stores nothing.
+        // Bulk import: the body is spooled to a file (never held in memory; see ImportSpool), checked
+        // complete, then imported streaming in one transaction, so a truncated upload stores nothing.
         app.MapPost("/v1/banks/{name}/import", async (string name, string? format, bool? replace, string? source, string? type, HttpContext ctx, ServerState s) =>
         {
             await Require(s, name);
             Http.AllowLargeBody(ctx, s.Options.MaxImportBytes);
             var ctLen = ctx.Request.ContentLength;
-            var tmp = Path.Combine(Path.GetTempPath(), $"safeguard-import-{Guid.NewGuid():N}");
-            try
+            FileStream spool;
+            try { spool = ImportSpool.Create(); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                long written;
-                await using (var f = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                throw new ApiException(503, $"cannot spool the import upload: {ex.Message}; nothing was imported");
+            }
+            await using (spool) // deleted when closed, on every path out of here
+            {
+                try { await ctx.Request.Body.CopyToAsync(spool, ctx.RequestAborted); }
+                catch (Exception ex) when (ex is IOException or BadHttpRequestException)
                 {
-                    try { await ctx.Request.Body.CopyToAsync(f, ctx.RequestAborted); }
-                    catch (Exception ex) when (ex is IOException or BadHttpRequestException)
-                    {
-                        throw new ApiException(400, $"the import upload ended early or was too large: {ex.Message}; nothing was imported");
-                    }
-                    written = f.Length;
+                    throw new ApiException(400, $"the import upload ended early or was too large: {ex.Message}; nothing was imported");
                 }
+                await spool.FlushAsync(ctx.RequestAborted);
+                long written = spool.Length;
                 if (ctLen is { } expected && written != expected) throw new ApiException(400, "the import upload is truncated; nothing was imported");
                 if (written == 0) throw new ApiException(400, "the import body is empty");
                 SignalType? defaultType = null;
@@ -128,7 +125,7 @@ public static class BankEndpoints
                     For64HexDigits = defaultType?.HexLength == 64 ? defaultType : SignalTypes.Pdq,
                     OnProblem = p => { problemCount++; if (problems.Count < 100) problems.Add(p.ToString()!); },
                 };
-                await using var input = new FileStream(tmp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                spool.Position = 0;
                 BankFormat fmt;
                 if (format is not null)
                 {
@@ -137,14 +134,14 @@ public static class BankEndpoints
                 else
                 {
                     var head = new byte[4096];
-                    int n = await input.ReadAsync(head);
-                    input.Position = 0;
+                    int n = await spool.ReadAsync(head);
+                    spool.Position = 0;
                     fmt = BankFormats.Detect(source, head.AsSpan(0, n));
                 }
                 ImportResult result;
                 try
                 {
-                    result = await s.Banks.ImportAsync(name, BankFormats.Read(fmt, input, options),
+                    result = await s.Banks.ImportAsync(name, BankFormats.Read(fmt, spool, options),
                         new ImportOptions { Replace = replace ?? false, Source = new ImportSource(Http.SafeName(source ?? "api-import"), ctx.Caller().Actor) });
                 }
                 catch (Exception ex) when (ex is BankException or InvalidDataException or System.Text.Json.JsonException or FormatException)
@@ -156,7 +153,6 @@ public static class BankEndpoints
                 await s.Matcher.RefreshAsync();
                 return Results.Json(new { result, skipped = problemCount, problems }, SafeguardServer.Json);
             }
-            finally { try { File.Delete(tmp); } catch (IOException) { } }
         }).Roles(Roles.Curator);
     }
 
