@@ -85,6 +85,8 @@ internal static class ServerSchema
         ]),
         // What the held media is when it is not the uploaded file (a video's frame).
         (3, ["ALTER TABLE review_items ADD COLUMN media_note TEXT"]),
+        // The audit log's identity, named in its signed checkpoints so a checkpoint of another log is told apart.
+        (4, ["ALTER TABLE audit_head ADD COLUMN log_id TEXT", "UPDATE audit_head SET log_id = {random_id} WHERE id = 1"]),
     ];
 
     public static async Task MigrateAsync(ServerDb db, CancellationToken ct)
