@@ -19,7 +19,7 @@ namespace Safeguard.Server;
 /// <summary>Everything one server process holds; endpoints take it from DI.</summary>
 public sealed class ServerState(ServerOptions options, IBankStore banks, ServerDb db, AuditLog audit, ApiKeyStore keys,
     IMatcher matcher, LookupService lookup, Suppressions suppressions, ReviewStore review, HasherPool hashers, SafeFetcher fetcher,
-    ConversationMonitor conversations, VideoHasher videoHasher, VpdqBankCache videoBanks)
+    ConversationMonitor conversations, VideoHasher videoHasher, VpdqBankCache videoBanks, AuditCheckpointer checkpoints)
 {
     public ServerOptions Options { get; } = options;
     public IBankStore Banks { get; } = banks;
@@ -35,6 +35,7 @@ public sealed class ServerState(ServerOptions options, IBankStore banks, ServerD
     public ConversationMonitor Conversations { get; } = conversations;
     public VideoHasher VideoHasher { get; } = videoHasher;
     public VpdqBankCache VideoBanks { get; } = videoBanks;
+    public AuditCheckpointer Checkpoints { get; } = checkpoints;
 }
 
 /// <summary>`safeguard serve`: builds and runs the web application.</summary>
@@ -60,8 +61,10 @@ public static class SafeguardServer
         var review = new ReviewStore(db, audit, suppressions);
         var monitor = new ConversationMonitor(options.ConversationAlertLevel);
         var hashers = new HasherPool();
+        var checkpoints = new AuditCheckpointer(audit, AuditSigningKey.Open(options.ResolveAuditKey(), create: true), options.ResolveAuditCheckpoints());
         var state = new ServerState(options, banks, db, audit, keys, matcher, lookup, suppressions, review, hashers,
-            new SafeFetcher(options), monitor, new VideoHasher(hashers, options.MaxConcurrentVideos, options.VideoTimeout), new VpdqBankCache(banks));
+            new SafeFetcher(options), monitor, new VideoHasher(hashers, options.MaxConcurrentVideos, options.VideoTimeout), new VpdqBankCache(banks),
+            checkpoints);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Safeguard.Server", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
@@ -87,6 +90,7 @@ public static class SafeguardServer
         });
         builder.Services.AddSingleton(state);
         builder.Services.AddHostedService<IndexFollower>();
+        builder.Services.AddHostedService<AuditCheckpointSchedule>();
         builder.Services.AddRoutingCore();
         // A query value that does not bind (?limit=abc, an overflow) throws, so Pipeline.RunSafely answers the JSON error naming it.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -102,6 +106,7 @@ public static class SafeguardServer
         {
             state.Fetcher.Dispose();
             state.Hashers.Dispose();
+            state.Checkpoints.Dispose();
             banks.DisposeAsync().AsTask().GetAwaiter().GetResult();
             db.DisposeAsync().AsTask().GetAwaiter().GetResult();
         });

@@ -41,6 +41,16 @@ public sealed record ServerOptions
     public string ReporterName { get; init; } = "Safeguard operator";
     public string ReporterEmail { get; init; } = "trust-and-safety@example.invalid";
 
+    /// <summary>Audit checkpoint file (append-only); null: beside the SQLite database, or the per-user data directory for PostgreSQL.</summary>
+    public string? AuditCheckpoints { get; init; }
+    /// <summary>Ed25519 key that signs audit checkpoints (created 0600 on first use); null: the per-user data directory.</summary>
+    public string? AuditKey { get; init; }
+    /// <summary>How often a checkpoint is written when the audit log grew; zero: only on demand and with reports.</summary>
+    public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    public string ResolveAuditCheckpoints() => string.IsNullOrWhiteSpace(AuditCheckpoints) ? Audit.CheckpointFile.DefaultPath(ResolveDb()) : AuditCheckpoints;
+    public string ResolveAuditKey() => string.IsNullOrWhiteSpace(AuditKey) ? Audit.AuditSigningKey.DefaultPath() : AuditKey;
+
     /// <summary>The same rule as <see cref="Safeguard.Banks.Storage.BankStores.OpenAsync"/>.</summary>
     public string ResolveDb()
     {

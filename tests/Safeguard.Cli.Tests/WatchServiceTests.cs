@@ -35,7 +35,8 @@ public sealed class WatchServiceTests : IDisposable
 
         int port = FreePort();
         string url = $"http://127.0.0.1:{port}";
-        var psi = CliFixture.StartInfo(["serve", "--db", db, "--urls", url, "--demo-images", demo]);
+        // The audit signing key beside the test database, not in the user's data directory.
+        var psi = CliFixture.StartInfo(["serve", "--db", db, "--urls", url, "--demo-images", demo, "--audit-key", db + ".audit-signing.key"]);
         _server = Process.Start(psi)!;
         _ = _server.StandardOutput.ReadToEndAsync();
         _ = _server.StandardError.ReadToEndAsync();

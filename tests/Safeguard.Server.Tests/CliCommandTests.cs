@@ -9,7 +9,7 @@ namespace Safeguard.Server.Tests;
 /// <summary>`safeguard keys` and `safeguard audit` against the database a running server uses.</summary>
 public sealed class CliCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var root = new RootCommand("test");
         root.Options.Add(GlobalOptions.Db);

@@ -79,7 +79,13 @@ public sealed class ServerHarness : IAsyncDisposable
     public static async Task<ServerHarness> StartAsync(string db, Func<ServerOptions, ServerOptions>? configure = null)
     {
         int port = FreePort();
-        var options = new ServerOptions { Db = db, Urls = $"http://127.0.0.1:{port}", DemoImages = TestImages.Demo };
+        // The signing key (and, for PostgreSQL, the checkpoint file) in a fresh directory: tests never touch the user's data directory.
+        var audit = Path.Combine(Path.GetTempPath(), $"sg-audit-{Guid.NewGuid():N}");
+        var options = new ServerOptions
+        {
+            Db = db, Urls = $"http://127.0.0.1:{port}", DemoImages = TestImages.Demo, AuditKey = Path.Combine(audit, "audit-signing.key"),
+            AuditCheckpoints = Safeguard.Banks.Storage.ConnectionStrings.IsPostgres(db) ? Path.Combine(audit, "audit-checkpoints.log") : null,
+        };
         if (configure is not null) options = configure(options);
         var app = await SafeguardServer.BuildAsync(options, l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();

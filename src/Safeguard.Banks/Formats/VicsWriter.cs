@@ -116,11 +116,13 @@ public sealed class VicsWriter : IDisposable
     }
 
     /// <summary>Closes the document. Without it the output is incomplete JSON.</summary>
-    public void Complete()
+    /// <param name="annotations">Document-level properties written after "value" (OData instance annotations, "@namespace.term"); readers skip them.</param>
+    public void Complete(IReadOnlyList<(string Name, string Value)>? annotations = null)
     {
         if (_completed) return;
         if (_inCase) EndCase();
         _json.WriteEndArray();
+        foreach (var (name, value) in annotations ?? []) _json.WriteString(name, value);
         _json.WriteEndObject();
         _json.Flush();
         _completed = true;

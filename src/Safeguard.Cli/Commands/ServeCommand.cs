@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Safeguard.Server;
 
 namespace Safeguard.Cli.Commands;
@@ -21,9 +22,13 @@ public static class ServeCommand
         var clearViews = new Option<int>("--max-clear-views") { Description = "Exposure cap: clear (unblurred) image views per reviewer in 24 hours (0: no cap)", DefaultValueFactory = _ => 200 };
         var maxVideos = new Option<int>("--max-videos") { Description = "Uploaded videos decoded at once (default: cores / 4, at least 1); more wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerOptions().MaxConcurrentVideos };
         var videoTimeout = new Option<double>("--video-timeout") { Description = "Seconds one uploaded video may take to hash (504 past it)", DefaultValueFactory = _ => new ServerOptions().VideoTimeout.TotalSeconds };
+        var auditCheckpoints = AuditCommand.CheckpointsOption();
+        var auditKey = AuditCommand.KeyOption();
+        var checkpointInterval = new Option<double>("--audit-checkpoint-interval") { Description = "Seconds between signed audit checkpoints, written only when the log grew (0: only on demand and with reports)", DefaultValueFactory = _ => new ServerOptions().AuditCheckpointInterval.TotalSeconds };
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
             urls, demoImages, noDemo, allow, rate, concurrent, maxMedia, alert, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout,
+            auditCheckpoints, auditKey, checkpointInterval,
         };
         cmd.SetAction(parse =>
         {
@@ -33,6 +38,8 @@ public static class ServeCommand
             if (videos < 1) throw new UsageException("--max-videos must be at least 1");
             double videoSeconds = parse.GetValue(videoTimeout);
             if (!(videoSeconds >= 1 && videoSeconds <= 86_400)) throw new UsageException("--video-timeout must be 1..86400 seconds");
+            double checkpointSeconds = parse.GetValue(checkpointInterval);
+            if (!(checkpointSeconds == 0 || (checkpointSeconds >= 1 && checkpointSeconds <= 86_400))) throw new UsageException("--audit-checkpoint-interval must be 0 or 1..86400 seconds");
             if (!Enum.TryParse<Safeguard.Conversations.Analysis.RiskLevel>(parse.GetValue(alert), ignoreCase: true, out var level) || level == Safeguard.Conversations.Analysis.RiskLevel.None || !Enum.IsDefined(level) || char.IsDigit(parse.GetValue(alert)![0]))
                 throw new UsageException("--conversation-alert must be low, medium, high or critical");
             var options = new ServerOptions
@@ -43,11 +50,15 @@ public static class ServeCommand
                 ConversationAlertLevel = level, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
                 MaxClearViewsPerDay = Math.Max(0, parse.GetValue(clearViews)),
                 MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds),
+                AuditCheckpoints = parse.GetValue(auditCheckpoints), AuditKey = parse.GetValue(auditKey),
+                AuditCheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds),
             };
             try
             {
                 var app = SafeguardServer.BuildAsync(options).GetAwaiter().GetResult();
                 Console.Error.WriteLine($"safeguard: serving on {options.Urls} (database: {Describe(options.ResolveDb())}); review UI at {options.Urls.TrimEnd('/')}/ui/");
+                var state = app.Services.GetRequiredService<ServerState>();
+                Console.Error.WriteLine($"safeguard: audit checkpoints to {state.Checkpoints.FilePath}, signed by key {state.Checkpoints.PublicKey.Id} ({options.ResolveAuditKey()}; back it up, ideally off this host)");
                 app.Run();
                 return ExitCodes.Ok;
             }

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Safeguard.Server.Audit;
 using Safeguard.Server.Auth;
 using Safeguard.Server.Media;
 using Safeguard.Server.Reports;
@@ -83,17 +84,30 @@ public static class ReviewEndpoints
             .Roles(Roles.Admin, Roles.Reviewer);
         app.MapGet("/v1/audit/verify", async (ServerState s) =>
         {
-            var v = await s.Audit.VerifyAsync();
+            AuditVerification v;
+            try { v = await s.Audit.VerifyAsync(File.Exists(s.Checkpoints.FilePath) ? AuditAnchors.FromFile(s.Checkpoints.FilePath, s.Checkpoints.PublicKey) : null); }
+            catch (CheckpointRejectedException ex) { v = new AuditVerification(false, 0, ex.Message); }
             return Results.Json(v, SafeguardServer.Json, statusCode: v.Ok ? 200 : 409);
         }).Roles(Roles.Admin);
+        // On demand: sign the current head now (also written every --audit-checkpoint-interval).
+        app.MapPost("/v1/audit/checkpoint", async (HttpContext ctx, ServerState s) =>
+        {
+            var c = await CheckpointAsync(ctx, s);
+            return Results.Json(new { checkpoint = c.ToString(), log_id = c.LogId, seq = c.Seq, hash = c.Hash, time = c.Time, key_id = c.KeyId },
+                SafeguardServer.Json, statusCode: 201);
+        }).Roles(Roles.Admin);
+        app.MapGet("/v1/audit/public-key", (ServerState s) =>
+            Results.Json(new { key_id = s.Checkpoints.PublicKey.Id, public_key_pem = s.Checkpoints.PublicKey.Pem }, SafeguardServer.Json))
+            .Roles(Roles.Admin, Roles.Reviewer);
 
         app.MapGet("/v1/reports/ncmec", async (string? items, string? additional_info, HttpContext ctx, ServerState s) =>
         {
             var list = await Confirmed(s, items);
             // The incident is when the earliest item reached Safeguard, not when a reviewer confirmed it.
-            var xml = NcmecReport.Report(list, new NcmecReport.Reporter(s.Options.ReporterName, s.Options.ReporterEmail),
-                list.Min(i => i.CreatedAt), additional_info);
             await s.Audit.AppendAsync(ctx.Caller().Actor, "report.ncmec", $"items:{string.Join(",", list.Select(i => i.Id))}", null);
+            var checkpoint = await CheckpointAsync(ctx, s); // covers the report's own audit entry
+            var xml = NcmecReport.Report(list, new NcmecReport.Reporter(s.Options.ReporterName, s.Options.ReporterEmail),
+                list.Min(i => i.CreatedAt), additional_info, checkpoint.ToString());
             return Results.Text(xml, "application/xml", Encoding.UTF8);
         }).Roles(Roles.Reviewer).AuditedRead();
         app.MapGet("/v1/reports/ncmec/file-details", async (long item, string? report_id, string? file_id, bool? publicly_available, ServerState s) =>
@@ -111,9 +125,10 @@ public static class ReviewEndpoints
         app.MapGet("/v1/reports/vics", async (string? items, HttpContext ctx, ServerState s) =>
         {
             var list = await Confirmed(s, items);
-            var ms = new MemoryStream();
-            VicsExport.Write(ms, list);
             await s.Audit.AppendAsync(ctx.Caller().Actor, "report.vics", $"items:{string.Join(",", list.Select(i => i.Id))}", null);
+            var checkpoint = await CheckpointAsync(ctx, s); // covers the report's own audit entry
+            var ms = new MemoryStream();
+            VicsExport.Write(ms, list, checkpoint.ToString());
             return Results.Bytes(ms.ToArray(), "application/json");
         }).Roles(Roles.Reviewer).AuditedRead();
     }
@@ -144,6 +159,18 @@ public static class ReviewEndpoints
         var note = query.Count == 1 ? query.ToString() : field.Count == 1 ? field.ToString() : null;
         if (note is { Length: > 4000 }) throw new ApiException(400, "note is longer than 4000 characters");
         return string.IsNullOrEmpty(note) ? null : note;
+    }
+
+    public const string CheckpointHeader = "Safeguard-Audit-Checkpoint";
+
+    /// <summary>A fresh signed checkpoint, also sent as the Safeguard-Audit-Checkpoint response header.</summary>
+    private static async Task<AuditCheckpoint> CheckpointAsync(HttpContext ctx, ServerState s)
+    {
+        AuditCheckpoint c;
+        try { c = await s.Checkpoints.CreateAsync(ctx.RequestAborted); }
+        catch (AuditChainException ex) { throw new ApiException(409, ex.Message); }
+        ctx.Response.Headers[CheckpointHeader] = c.ToString();
+        return c;
     }
 
     /// <summary>The confirmed items named (comma-separated ids), or all confirmed items.</summary>

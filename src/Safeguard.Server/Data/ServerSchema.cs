@@ -87,6 +87,8 @@ internal static class ServerSchema
         (3, ["ALTER TABLE review_items ADD COLUMN media_note TEXT"]),
         // The note a submission came with (the decision's note is separate), and the bounded preview views render from.
         (4, ["ALTER TABLE review_items ADD COLUMN submission_note TEXT", "ALTER TABLE review_media ADD COLUMN preview {blob}"]),
+        // The audit log's identity, named in its signed checkpoints so a checkpoint of another log is told apart.
+        (5, ["ALTER TABLE audit_head ADD COLUMN log_id TEXT", "UPDATE audit_head SET log_id = {random_id} WHERE id = 1"]),
     ];
 
     public static async Task MigrateAsync(ServerDb db, CancellationToken ct)

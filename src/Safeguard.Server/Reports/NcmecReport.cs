@@ -23,6 +23,9 @@ public static class NcmecReport
 
     public sealed record Reporter(string Name, string Email);
 
+    /// <summary>Starts the additionalInfo line that carries the signed audit checkpoint.</summary>
+    public const string CheckpointLabel = "Safeguard audit checkpoint: ";
+
     /// <summary>What Safeguard knows about how a file was handled, for fileDetails.</summary>
     /// <param name="ViewedByEsp">Someone at the reporting company looked at the file itself.</param>
     /// <param name="PubliclyAvailable">Whether the file was publicly accessible; null when not known (left out).</param>
@@ -34,7 +37,8 @@ public static class NcmecReport
     public static string IncidentTypeFor(IReadOnlyList<ReviewItem> items) =>
         items.Count > 0 && items.All(i => i.Kind == "conversation") ? OnlineEnticement : ChildPornography;
 
-    public static string Report(IReadOnlyList<ReviewItem> items, Reporter reporter, DateTimeOffset incident, string? additionalInfo)
+    /// <param name="auditCheckpoint">A signed audit checkpoint line covering the report's own audit entry, ending additionalInfo.</param>
+    public static string Report(IReadOnlyList<ReviewItem> items, Reporter reporter, DateTimeOffset incident, string? additionalInfo, string? auditCheckpoint = null)
     {
         var sb = new StringBuilder();
         using (var w = XmlWriter.Create(new StringWriterUtf8(sb), Settings))
@@ -73,6 +77,11 @@ public static class NcmecReport
                 if (info.Length > 0) info.Append('\n');
                 info.Append("Item ").Append(item.Id).Append(": ").Append(item.Category).Append(" confirmed by human review");
                 if (item.Matches.Count > 0) info.Append("; matched hash lists: ").Append(string.Join(", ", item.Matches.Select(m => m.Bank).Distinct()));
+            }
+            if (!string.IsNullOrEmpty(auditCheckpoint))
+            {
+                if (info.Length > 0) info.Append('\n');
+                info.Append(CheckpointLabel).Append(auditCheckpoint);
             }
             var text = Clean(info.ToString());
             if (text.Length > 0) w.WriteElementString("additionalInfo", text);

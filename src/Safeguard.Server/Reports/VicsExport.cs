@@ -6,7 +6,10 @@ namespace Safeguard.Server.Reports;
 /// <summary>Confirmed items as a VICS 2.0 #Media document.</summary>
 public static class VicsExport
 {
-    public static void Write(Stream output, IEnumerable<ReviewItem> items)
+    /// <summary>OData instance annotation on the document that carries the signed audit checkpoint.</summary>
+    public const string CheckpointAnnotation = "@safeguard.auditCheckpoint";
+
+    public static void Write(Stream output, IEnumerable<ReviewItem> items, string? auditCheckpoint = null)
     {
         using var w = new VicsWriter(output);
         foreach (var item in items)
@@ -27,6 +30,6 @@ public static class VicsExport
                 Tags = tags, Comments = item.Note, IsPrecategorized = false,
             });
         }
-        w.Complete();
+        w.Complete(auditCheckpoint is null ? null : [(CheckpointAnnotation, auditCheckpoint)]);
     }
 }
