@@ -104,7 +104,8 @@ public static class CoreEndpoints
             var body = await Http.ReadJsonAsync<KeyCreateRequest>(ctx.Request);
             var roles = Auth.Roles.Parse(string.Join(',', body.Roles ?? []));
             if (body.RatePerSecond is <= 0 or > 1_000_000) throw new ApiException(400, "rate_per_second must be 1..1000000");
-            var (info, secret) = await s.Keys.CreateAsync(body.Name ?? "", roles, body.RatePerSecond, ctx.Caller().Actor);
+            if (body.MaxConcurrent is <= 0 or > ApiKeyStore.MaxConcurrentLimit) throw new ApiException(400, $"max_concurrent must be 1..{ApiKeyStore.MaxConcurrentLimit}");
+            var (info, secret) = await s.Keys.CreateAsync(body.Name ?? "", roles, body.RatePerSecond, ctx.Caller().Actor, body.MaxConcurrent);
             return Results.Json(new { key = info, secret, note = "the secret is shown only now; store it safely" }, SafeguardServer.Json, statusCode: 201);
         }).Roles(Roles.Admin);
         app.MapDelete("/v1/keys/{id}", async (string id, HttpContext ctx, ServerState s) =>
