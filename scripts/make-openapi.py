@@ -30,7 +30,7 @@ routes = [
  ("post", "/v1/lookup/url", ["matcher"], "Fetch, hash and look up a URL (image or video)", body(obj({"url": S}, ["url"])), []),
  ("post", "/v1/compare", ["matcher", "hasher"], "Distance between two hashes of one type", body(obj({"signal_type": S, "a": S, "b": S, "threshold": I}, ["signal_type", "a", "b"])), []),
  ("get", "/v1/keys", ["admin"], "List API keys (never their secrets)", None, []),
- ("post", "/v1/keys", ["admin"], "Create an API key; the secret is in this response only", body(obj({"name": S, "roles": {"type": "array", "items": S}, "rate_per_second": I}, ["name", "roles"])), []),
+ ("post", "/v1/keys", ["admin"], "Create an API key; the secret is in this response only", body(obj({"name": S, "roles": {"type": "array", "items": S}, "rate_per_second": I, "max_concurrent": I}, ["name", "roles"])), []),
  ("delete", "/v1/keys/{id}", ["admin"], "Revoke a key by id or prefix", None, [path_param("id")]),
  ("post", "/v1/conversations/analyze", ["matcher"], "Analyse a whole conversation (docs/conversations.md format)", body({"type": "object"}), []),
  ("post", "/v1/conversations/{id}/messages", ["matcher"], "Stream one message into a conversation; crossing the alert level creates a review item with the evidence messages only",

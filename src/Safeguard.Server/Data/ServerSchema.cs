@@ -85,6 +85,8 @@ internal static class ServerSchema
         ]),
         // What the held media is when it is not the uploaded file (a video's frame).
         (3, ["ALTER TABLE review_items ADD COLUMN media_note TEXT"]),
+        // Per-key cap on requests in progress (null: the server's default).
+        (4, ["ALTER TABLE api_keys ADD COLUMN max_concurrent {int}"]),
     ];
 
     public static async Task MigrateAsync(ServerDb db, CancellationToken ct)
