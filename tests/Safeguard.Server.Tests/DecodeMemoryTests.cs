@@ -134,7 +134,7 @@ public sealed class DecodeMemoryTests(ITestOutputHelper output)
             row[1 + 4 * x] = (byte)x; row[2 + 4 * x] = (byte)(x / 7); row[3 + 4 * x] = (byte)(x * 3); row[4 + 4 * x] = 255;
         }
         var idat = new MemoryStream();
-        using (var z = new ZLibStream(idat, CompressionLevel.Optimal, leaveOpen: true))
+        using (var z = new ZLibStream(idat, CompressionLevel.SmallestSize, leaveOpen: true))
             for (int y = 0; y < height; y++)
             {
                 row[1 + 4 * (y % width)] ^= 0x55; // rows differ, so the image is not a flat repeat
