@@ -30,7 +30,7 @@ routes = [
  ("post", "/v1/lookup/url", ["matcher"], "Fetch, hash and look up a URL (image or video)", body(obj({"url": S}, ["url"])), []),
  ("post", "/v1/compare", ["matcher", "hasher"], "Distance between two hashes of one type; threshold: pdq 0..63 (default 31), exact types 0", body(obj({"signal_type": S, "a": S, "b": S, "threshold": I}, ["signal_type", "a", "b"])), []),
  ("get", "/v1/keys", ["admin"], "List API keys (never their secrets)", None, []),
- ("post", "/v1/keys", ["admin"], "Create an API key; the secret is in this response only", body(obj({"name": S, "roles": {"type": "array", "items": S}, "rate_per_second": I}, ["name", "roles"])), []),
+ ("post", "/v1/keys", ["admin"], "Create an API key; the secret is in this response only", body(obj({"name": S, "roles": {"type": "array", "items": S}, "rate_per_second": I, "max_concurrent": I}, ["name", "roles"])), []),
  ("delete", "/v1/keys/{id}", ["admin"], "Revoke a key by id or prefix", None, [path_param("id")]),
  ("post", "/v1/conversations/analyze", ["matcher"], "Analyse a whole conversation (docs/conversations.md format)", body({"type": "object"}), []),
  ("post", "/v1/conversations/{id}/messages", ["matcher"], "Stream one message into a conversation; crossing the alert level creates a review item with the evidence messages only",
@@ -64,7 +64,9 @@ routes = [
  ("get", "/v1/review/settings", ["reviewer"], "The reviewer's blur strength", None, []),
  ("put", "/v1/review/settings", ["reviewer"], "Set the reviewer's blur strength (4..100)", body(obj({"blur_strength": I}, ["blur_strength"])), []),
  ("get", "/v1/audit", ["admin", "reviewer"], "Audit entries", None, [q("after", I), q("limit", I), q("action"), q("target")]),
- ("get", "/v1/audit/verify", ["admin"], "Verify the hash chain: 200 intact, 409 tampered", None, []),
+ ("get", "/v1/audit/verify", ["admin"], "Verify the hash chain, and against the server's checkpoint file: 200 intact, 409 tampered, empty or cut below a checkpoint", None, []),
+ ("post", "/v1/audit/checkpoint", ["admin"], "Sign a checkpoint of the audit log's head now and append it to the checkpoint file (409 when the log no longer extends the previous checkpoint)", None, []),
+ ("get", "/v1/audit/public-key", ["admin", "reviewer"], "The Ed25519 public key (PEM) and key id that check audit checkpoints", None, []),
  ("get", "/v1/reports/ncmec", ["reviewer"], "CyberTipline report XML for confirmed items (all when items is omitted); audited, so a browser session needs the X-Safeguard-UI header", None, [q("items", desc="comma-separated item ids"), q("additional_info")]),
  ("get", "/v1/reports/ncmec/file-details", ["reviewer"], "CyberTipline fileDetails XML for one confirmed item", None, [q("item", I, True), q("report_id", I, True, "the report id CyberTipline returned from /submit"),
   q("file_id", S, True, "the file id CyberTipline returned from /upload"),
@@ -105,6 +107,15 @@ for method, path, roles, summary, req, params in routes:
     if req: op["requestBody"] = req
     if params: op["parameters"] = params
     paths.setdefault(path, {})[method] = op
+
+# Answers other than the common ones.
+checkpoint_header = {"Safeguard-Audit-Checkpoint": {"description": "A signed audit checkpoint covering this report's own audit entry (docs/service.md, Audit checkpoints)", "schema": S}}
+for report in ("/v1/reports/ncmec", "/v1/reports/vics"):
+    paths[report]["get"]["responses"]["200"]["headers"] = checkpoint_header
+created = paths["/v1/audit/checkpoint"]["post"]["responses"]
+del created["200"]
+created["201"] = {"description": "The checkpoint: checkpoint (the signed line), log_id, seq, hash, time, key_id"}
+created["409"] = {"description": "The log no longer extends the previous checkpoint, or is empty"}
 
 doc = {"openapi": "3.1.0",
        "info": {"title": "Safeguard service", "version": "1.0",

@@ -30,7 +30,7 @@ public static class DemoBank
         var records = new List<EntryRecord>();
         foreach (var f in files)
         {
-            var r = state.Hashers.Hash(await File.ReadAllBytesAsync(f, ct), f);
+            var r = await state.Hashers.HashAsync(await File.ReadAllBytesAsync(f, ct), f, ct);
             var id = "demo:" + Path.GetFileName(f);
             if (r.Pdq is { } p) records.Add(new EntryRecord(SignalTypes.Pdq, p.Hash.ToString()) { ContentId = id, Tags = ["demo"] });
             if (r.Md5 is not null) records.Add(new EntryRecord(SignalTypes.Md5, FileHashResult.Hex(r.Md5)) { ContentId = id, Tags = ["demo"] });

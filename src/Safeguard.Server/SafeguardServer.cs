@@ -60,7 +60,7 @@ public static class SafeguardServer
         var lookup = new LookupService(matcher, suppressions, options);
         var review = new ReviewStore(db, audit, suppressions);
         var monitor = new ConversationMonitor(options.ConversationAlertLevel);
-        var hashers = new HasherPool();
+        var hashers = new HasherPool(options);
         var checkpoints = new AuditCheckpointer(audit, AuditSigningKey.Open(options.ResolveAuditKey(), create: true), options.ResolveAuditCheckpoints());
         var state = new ServerState(options, banks, db, audit, keys, matcher, lookup, suppressions, review, hashers,
             new SafeFetcher(options), monitor, new VideoHasher(hashers, options.MaxConcurrentVideos, options.VideoTimeout), new VpdqBankCache(banks),

@@ -16,6 +16,12 @@ public sealed record ServerOptions
     public long MaxMediaBytes { get; init; } = 32L * 1024 * 1024;
     /// <summary>Largest bulk import body, bytes.</summary>
     public long MaxImportBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+    /// <summary>
+    /// Pixels decoded at once across all requests (each takes 4 to 8 bytes while decoding); an image waits
+    /// for room up to <see cref="DecodeQueueWait"/>, then 503. One image larger than this runs alone.
+    /// </summary>
+    public long MaxDecodePixels { get; init; } = 400_000_000;
+    public TimeSpan DecodeQueueWait { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Videos hashed at once (each FFmpeg decode uses several cores); more wait up to 30 s, then 503.</summary>
     public int MaxConcurrentVideos { get; init; } = Math.Max(1, Environment.ProcessorCount / 4);
     /// <summary>Longest time one uploaded video may take to hash (504 past it).</summary>
@@ -25,9 +31,15 @@ public sealed record ServerOptions
     public IReadOnlyList<string> FetchAllowList { get; init; } = [];
     /// <summary>Requests/s per key when the key sets none (token bucket, burst = 2 s worth).</summary>
     public int DefaultKeyRatePerSecond { get; init; } = 2000;
-    /// <summary>Requests processed at once, and waiting beyond that; past both the answer is 503.</summary>
+    /// <summary>Requests processed at once, and waiting beyond that (queued per key, served in turn); past both the answer is 503.</summary>
     public int MaxConcurrentRequests { get; init; } = 128;
     public int MaxQueuedRequests { get; init; } = 256;
+    /// <summary>Longest wait for a worker or URL-fetch slot (503 past it).</summary>
+    public TimeSpan RequestQueueWait { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Requests one key may have in progress (running or waiting) when the key sets none; 429 past it.</summary>
+    public int DefaultKeyMaxConcurrent { get; init; } = 32;
+    /// <summary>URL-fetching requests (/v1/hash/url, /v1/lookup/url, HMA ?url=) at once, at most half of <see cref="MaxConcurrentRequests"/>.</summary>
+    public int MaxConcurrentUrlFetches { get; init; } = 32;
     /// <summary>How often the index follows the bank change feed.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     public int PdqThreshold { get; init; } = 31;

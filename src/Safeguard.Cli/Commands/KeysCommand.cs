@@ -16,13 +16,15 @@ public static class KeysCommand
         var name = new Argument<string>("name") { Description = "Who or what the key is for" };
         var roles = new Option<string>("--roles") { Description = $"Comma-separated roles: {string.Join(", ", Roles.All)}", Required = true };
         var rate = new Option<int?>("--rate") { Description = "Requests per second allowed for this key (default: the server's --key-rate)" };
-        var create = new Command("create", "Create a key and print it once.") { name, roles, rate };
+        var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Requests this key may have in progress at once; more get 429 (default: the server's --key-max-concurrent)" };
+        var create = new Command("create", "Create a key and print it once.") { name, roles, rate, maxConcurrent };
         create.SetAction(parse => Run(parse, async (db, audit, store) =>
         {
             string[] r;
             try { r = Roles.Parse(parse.GetValue(roles)!); } catch (ArgumentException ex) { throw new UsageException(ex.Message); }
             if (parse.GetValue(rate) is <= 0) throw new UsageException("--rate must be positive");
-            var (info, secret) = await store.CreateAsync(parse.GetValue(name)!, r, parse.GetValue(rate), Actor());
+            if (parse.GetValue(maxConcurrent) is <= 0 or > ApiKeyStore.MaxConcurrentLimit) throw new UsageException($"--max-concurrent must be 1..{ApiKeyStore.MaxConcurrentLimit}");
+            var (info, secret) = await store.CreateAsync(parse.GetValue(name)!, r, parse.GetValue(rate), Actor(), parse.GetValue(maxConcurrent));
             Console.Error.WriteLine($"created key {info.Id} '{info.Name}' with roles {string.Join(",", info.Roles)}; it is shown only now:");
             Console.WriteLine(secret);
             return ExitCodes.Ok;
@@ -31,10 +33,11 @@ public static class KeysCommand
         list.SetAction(parse => Run(parse, async (db, audit, store) =>
         {
             var all = await store.ListAsync();
-            Console.WriteLine("ID\tPREFIX\tNAME\tROLES\tRATE\tCREATED\tREVOKED");
+            Console.WriteLine("ID\tPREFIX\tNAME\tROLES\tRATE\tMAX-CONCURRENT\tCREATED\tREVOKED");
             foreach (var k in all)
                 Console.WriteLine(string.Join('\t', k.Id.ToString(CultureInfo.InvariantCulture), k.Prefix, k.Name, string.Join(",", k.Roles),
-                    k.RatePerSecond?.ToString(CultureInfo.InvariantCulture) ?? "default", k.CreatedAt.ToString("u", CultureInfo.InvariantCulture),
+                    k.RatePerSecond?.ToString(CultureInfo.InvariantCulture) ?? "default",
+                    k.MaxConcurrent?.ToString(CultureInfo.InvariantCulture) ?? "default", k.CreatedAt.ToString("u", CultureInfo.InvariantCulture),
                     k.RevokedAt?.ToString("u", CultureInfo.InvariantCulture) ?? "-"));
             return ExitCodes.Ok;
         }));

@@ -15,6 +15,8 @@ public static class ServeCommand
         var allow = new Option<string[]>("--fetch-allow") { Description = "IP or CIDR that URL fetching may reach although private/loopback (repeatable)", AllowMultipleArgumentsPerToken = true };
         var rate = new Option<int>("--key-rate") { Description = "Default requests/s per API key", DefaultValueFactory = _ => 2000 };
         var concurrent = new Option<int>("--max-concurrent") { Description = "Requests processed at once; as many again may wait, the rest get 503", DefaultValueFactory = _ => 128 };
+        var keyConcurrent = new Option<int>("--key-max-concurrent") { Description = "Requests one API key may have in progress when the key sets none; more get 429", DefaultValueFactory = _ => new ServerOptions().DefaultKeyMaxConcurrent };
+        var urlFetches = new Option<int>("--max-url-fetches") { Description = "URL-fetching requests (/v1/hash/url, /v1/lookup/url, HMA ?url=) at once, at most half of --max-concurrent", DefaultValueFactory = _ => new ServerOptions().MaxConcurrentUrlFetches };
         var maxMedia = new Option<long>("--max-media-bytes") { Description = "Largest upload or fetched file", DefaultValueFactory = _ => 32L * 1024 * 1024 };
         var alert = new Option<string>("--conversation-alert") { Description = "Conversation risk level that creates a review item: low, medium, high or critical", DefaultValueFactory = _ => "high" };
         var reporterName = new Option<string>("--reporter-name") { Description = "Reporting person's name in CyberTipline reports", DefaultValueFactory = _ => "Safeguard operator" };
@@ -25,33 +27,41 @@ public static class ServeCommand
         var auditCheckpoints = AuditCommand.CheckpointsOption();
         var auditKey = AuditCommand.KeyOption();
         var checkpointInterval = new Option<double>("--audit-checkpoint-interval") { Description = "Seconds between signed audit checkpoints, written only when the log grew (0: only on demand and with reports)", DefaultValueFactory = _ => new ServerOptions().AuditCheckpointInterval.TotalSeconds };
+        var decodePixels = new Option<long>("--max-decode-pixels") { Description = "Image pixels decoded at once across all requests (4-8 bytes each); more wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerOptions().MaxDecodePixels };
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
-            urls, demoImages, noDemo, allow, rate, concurrent, maxMedia, alert, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout,
+            urls, demoImages, noDemo, allow, rate, concurrent, keyConcurrent, urlFetches, maxMedia, alert, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout, decodePixels,
             auditCheckpoints, auditKey, checkpointInterval,
         };
         cmd.SetAction(parse =>
         {
             int c = parse.GetValue(concurrent);
             if (c < 1) throw new UsageException("--max-concurrent must be at least 1");
+            int perKey = parse.GetValue(keyConcurrent);
+            if (perKey < 1) throw new UsageException("--key-max-concurrent must be at least 1");
+            int fetches = parse.GetValue(urlFetches);
+            if (fetches < 1) throw new UsageException("--max-url-fetches must be at least 1");
             int videos = parse.GetValue(maxVideos);
             if (videos < 1) throw new UsageException("--max-videos must be at least 1");
             double videoSeconds = parse.GetValue(videoTimeout);
             if (!(videoSeconds >= 1 && videoSeconds <= 86_400)) throw new UsageException("--video-timeout must be 1..86400 seconds");
             double checkpointSeconds = parse.GetValue(checkpointInterval);
             if (!(checkpointSeconds == 0 || (checkpointSeconds >= 1 && checkpointSeconds <= 86_400))) throw new UsageException("--audit-checkpoint-interval must be 0 or 1..86400 seconds");
+            long pixels = parse.GetValue(decodePixels);
+            if (pixels < 1_000_000) throw new UsageException("--max-decode-pixels must be at least 1000000");
             if (!Enum.TryParse<Safeguard.Conversations.Analysis.RiskLevel>(parse.GetValue(alert), ignoreCase: true, out var level) || level == Safeguard.Conversations.Analysis.RiskLevel.None || !Enum.IsDefined(level) || char.IsDigit(parse.GetValue(alert)![0]))
                 throw new UsageException("--conversation-alert must be low, medium, high or critical");
             var options = new ServerOptions
             {
                 Db = parse.GetValue(GlobalOptions.Db), Urls = parse.GetValue(urls)!, DemoImages = parse.GetValue(demoImages),
                 Demo = !parse.GetValue(noDemo), FetchAllowList = parse.GetValue(allow) ?? [], DefaultKeyRatePerSecond = parse.GetValue(rate),
-                MaxConcurrentRequests = c, MaxQueuedRequests = c * 2, MaxMediaBytes = parse.GetValue(maxMedia),
+                MaxConcurrentRequests = c, MaxQueuedRequests = c * 2, DefaultKeyMaxConcurrent = perKey, MaxConcurrentUrlFetches = fetches, MaxMediaBytes = parse.GetValue(maxMedia),
                 ConversationAlertLevel = level, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
                 MaxClearViewsPerDay = Math.Max(0, parse.GetValue(clearViews)),
                 MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds),
                 AuditCheckpoints = parse.GetValue(auditCheckpoints), AuditKey = parse.GetValue(auditKey),
                 AuditCheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds),
+                MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds), MaxDecodePixels = pixels,
             };
             try
             {

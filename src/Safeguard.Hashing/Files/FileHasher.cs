@@ -16,7 +16,7 @@ public sealed class FileHasher : IDisposable
     private readonly FileHashOptions _options;
     private readonly ImageDecoder _decoder;
     private readonly PdqHasher _pdq = new();
-    private byte[] _buffer = new byte[1 << 20];
+    private byte[] _buffer = []; // grows on first use (files); uploads never need it
 
     /// <summary>Per-stage timings (ticks), filled when <see cref="CollectStageTimes"/> is on.</summary>
     public FileStageTimes Times;
@@ -202,6 +202,17 @@ public sealed class FileHasher : IDisposable
         PathTooLongException => "path too long",
         _ => ex.Message,
     };
+
+    /// <summary>Bytes this hasher keeps between files: read buffer, decoded pixels, PDQ scratch.</summary>
+    public long RetainedBytes => _buffer.Length + _decoder.RetainedBytes + _pdq.RetainedBytes;
+
+    /// <summary>Gives back the buffers that grew with the largest file seen (a long-lived pool trims after big images).</summary>
+    public void ReleaseBuffers()
+    {
+        _buffer = [];
+        _decoder.ReleaseBuffers();
+        _pdq.ReleaseBuffers();
+    }
 
     public void Dispose()
     {

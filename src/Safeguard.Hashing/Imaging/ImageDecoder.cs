@@ -148,6 +148,12 @@ public sealed unsafe partial class ImageDecoder : IDisposable
         capacity = size;
     }
 
+    /// <summary>Native bytes held by the pixel buffers, which grow to the largest image decoded.</summary>
+    public long RetainedBytes => _pixelCapacity + _orientedCapacity + _planeCapacity;
+
+    /// <summary>Frees the pixel buffers (a large image's stay allocated otherwise); the decoder stays usable.</summary>
+    public void ReleaseBuffers() => FreeAll();
+
     private void FreeAll()
     {
         FreeJpeg();

@@ -237,10 +237,20 @@ public sealed unsafe class PdqHasher : IDisposable
         p = null;
     }
 
+    /// <summary>Native bytes held by the scratch buffers that grow with the hashed size.</summary>
+    public long RetainedBytes => ((long)_capacity * 2 + _smallCapacity) * sizeof(float);
+
+    /// <summary>Frees the buffers that grew with the largest image seen; the hasher stays usable.</summary>
+    public void ReleaseBuffers()
+    {
+        Free(ref _bufA); Free(ref _bufB); Free(ref _small);
+        _capacity = _smallCapacity = 0;
+    }
+
     private void FreeAll()
     {
-        Free(ref _bufA); Free(ref _bufB); Free(ref _small); Free(ref _fixedBlock);
-        _capacity = _smallCapacity = 0;
+        ReleaseBuffers();
+        Free(ref _fixedBlock);
     }
 
     public void Dispose()

@@ -15,7 +15,7 @@ namespace Safeguard.Server.Api;
 public sealed record HashLookupRequest(string? SignalType, string? Value, int? Threshold, bool? Review);
 public sealed record UrlRequest(string? Url);
 public sealed record CompareRequest(string? SignalType, string? A, string? B, int? Threshold);
-public sealed record KeyCreateRequest(string? Name, string[]? Roles, int? RatePerSecond);
+public sealed record KeyCreateRequest(string? Name, string[]? Roles, int? RatePerSecond, int? MaxConcurrent);
 public sealed record ParticipantDto(string Id, string? Name, int? DeclaredAge, int? AccountAgeDays);
 public sealed record MessageRequest(string? Sender, JsonElement? Timestamp, string? Text, ParticipantDto[]? Participants);
 
@@ -52,7 +52,7 @@ public static class CoreEndpoints
             var body = await Http.ReadJsonAsync<UrlRequest>(req);
             var (bytes, name, _) = await s.Fetcher.FetchAsync(body.Url ?? throw new ApiException(400, "url is required"), req.HttpContext.RequestAborted);
             return Results.Json((await MediaHashing.HashAsync(s, bytes, name, req.HttpContext.RequestAborted)).Hashes, SafeguardServer.Json);
-        }).Roles(Roles.Hasher, Roles.Matcher);
+        }).Roles(Roles.Hasher, Roles.Matcher).FetchesUrl();
 
         app.MapPost("/v1/lookup", async (HttpContext ctx, ServerState s) =>
         {
@@ -80,7 +80,7 @@ public static class CoreEndpoints
             var body = await Http.ReadJsonAsync<UrlRequest>(ctx.Request);
             var (bytes, name, type) = await s.Fetcher.FetchAsync(body.Url ?? throw new ApiException(400, "url is required"), ctx.RequestAborted);
             return Results.Json(await LookupFile(ctx, s, bytes, name, type), SafeguardServer.Json);
-        }).Roles(Roles.Matcher);
+        }).Roles(Roles.Matcher).FetchesUrl();
 
         app.MapPost("/v1/compare", async (HttpRequest req) =>
         {
@@ -103,7 +103,8 @@ public static class CoreEndpoints
             var body = await Http.ReadJsonAsync<KeyCreateRequest>(ctx.Request);
             var roles = Auth.Roles.Parse(string.Join(',', body.Roles ?? []));
             if (body.RatePerSecond is <= 0 or > 1_000_000) throw new ApiException(400, "rate_per_second must be 1..1000000");
-            var (info, secret) = await s.Keys.CreateAsync(body.Name ?? "", roles, body.RatePerSecond, ctx.Caller().Actor);
+            if (body.MaxConcurrent is <= 0 or > ApiKeyStore.MaxConcurrentLimit) throw new ApiException(400, $"max_concurrent must be 1..{ApiKeyStore.MaxConcurrentLimit}");
+            var (info, secret) = await s.Keys.CreateAsync(body.Name ?? "", roles, body.RatePerSecond, ctx.Caller().Actor, body.MaxConcurrent);
             return Results.Json(new { key = info, secret, note = "the secret is shown only now; store it safely" }, SafeguardServer.Json, statusCode: 201);
         }).Roles(Roles.Admin);
         app.MapDelete("/v1/keys/{id}", async (string id, HttpContext ctx, ServerState s) =>
@@ -146,9 +147,9 @@ public static class CoreEndpoints
         _ => DateTimeOffset.UtcNow,
     };
 
-    public static FileHashes HashImage(ServerState s, byte[] bytes, string name, bool requireImage = true)
+    public static async Task<FileHashes> HashImageAsync(ServerState s, byte[] bytes, string name, CancellationToken ct, bool requireImage = true)
     {
-        var r = s.Hashers.Hash(bytes, name);
+        var r = await s.Hashers.HashAsync(bytes, name, ct);
         if (requireImage && r.Pdq is null)
             throw new ApiException(415, $"'{name}' is not a decodable image ({r.Error ?? "unknown format"}); nothing was stored");
         return new FileHashes(name, r.Size, FileHashResult.Hex(r.Md5), FileHashResult.Hex(r.Sha1), FileHashResult.Hex(r.Sha256),

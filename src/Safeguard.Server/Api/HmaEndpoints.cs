@@ -25,7 +25,7 @@ public static class HmaEndpoints
             if (string.IsNullOrEmpty(url)) throw new ApiException(400, "url is required");
             var (bytes, name, _) = await s.Fetcher.FetchAsync(url, ctx.RequestAborted);
             return Results.Json(Signals(await MediaHashing.HashAsync(s, bytes, name, ctx.RequestAborted)));
-        }).Roles(Roles.Hasher, Roles.Matcher);
+        }).Roles(Roles.Hasher, Roles.Matcher).FetchesUrl();
         app.MapPost("/h/hash", async (HttpContext ctx, ServerState s) =>
         {
             var (bytes, name, _) = await Http.ReadUploadAsync(ctx.Request, s.Options.MaxMediaBytes);
@@ -43,7 +43,7 @@ public static class HmaEndpoints
             if (string.IsNullOrEmpty(signal) || string.IsNullOrEmpty(signal_type)) throw new ApiException(400, "signal and signal_type are required (or url)");
             var q = LookupService.Parse(signal_type, signal, out var err) ?? throw new ApiException(400, err!);
             return Results.Json(s.Lookup.Match(q).Select(m => m.Bank).Distinct().ToList());
-        }).Roles(Roles.Matcher);
+        }).Roles(Roles.Matcher).FetchesUrl("url");
         app.MapPost("/m/lookup", async (HttpContext ctx, ServerState s) =>
         {
             var (bytes, name, _) = await Http.ReadUploadAsync(ctx.Request, s.Options.MaxMediaBytes);

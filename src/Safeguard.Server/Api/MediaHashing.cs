@@ -17,7 +17,7 @@ internal static class MediaHashing
 {
     public static async Task<HashedMedia> HashAsync(ServerState s, byte[] bytes, string name, CancellationToken ct)
     {
-        if (!VideoHasher.LooksLikeVideo(bytes)) return new HashedMedia(CoreEndpoints.HashImage(s, bytes, name), null);
+        if (!VideoHasher.LooksLikeVideo(bytes)) return new HashedMedia(await CoreEndpoints.HashImageAsync(s, bytes, name, ct), null);
         var r = await s.VideoHasher.HashAsync(bytes, name, ct);
         if (!VpdqText.TryParseCompact(r.Vpdq, out var frames, out var error))
             throw new InvalidOperationException($"own vPDQ did not parse: {error}");

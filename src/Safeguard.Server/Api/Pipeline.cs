@@ -11,8 +11,9 @@ using Safeguard.Server.Media;
 namespace Safeguard.Server.Api;
 
 /// <summary>
-/// Middleware order: a global concurrency limit with a bounded queue (503 past it), errors to JSON,
-/// security headers, routing, authentication and role check, per-key token bucket (429), endpoint.
+/// Middleware order: a cap on requests in the server (503 past it), errors to JSON, security headers,
+/// routing, authentication and role check, per-key token bucket (429), <see cref="Admission"/> (per-key
+/// concurrency cap, URL-fetch slots, fair worker queue), endpoint.
 /// </summary>
 public static class Pipeline
 {
@@ -21,11 +22,7 @@ public static class Pipeline
     public static void Configure(WebApplication app, ServerState state)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("safeguard.http");
-        var concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = state.Options.MaxConcurrentRequests, QueueLimit = state.Options.MaxQueuedRequests,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        var admission = new Admission(state.Options);
         var buckets = new ConcurrentDictionary<long, TokenBucketRateLimiter>();
 
         int maxBacklog = Math.Max(64, state.Options.MaxQueuedRequests);
@@ -39,10 +36,8 @@ public static class Pipeline
                 await Http.Error(503, "server busy: over capacity; retry shortly").ExecuteAsync(ctx);
                 return;
             }
-            using var lease = concurrency.AttemptAcquire();
-            if (lease.IsAcquired) { await RunSafely(ctx, next, log); return; }
-            using var queued = await concurrency.AcquireAsync(1, ctx.RequestAborted);
-            if (!queued.IsAcquired)
+            using var lease = admission.EnterServer();
+            if (!lease.IsAcquired)
             {
                 ctx.Response.Headers.RetryAfter = "1";
                 await Http.Error(503, "server busy: too many requests in progress; retry shortly").ExecuteAsync(ctx);
@@ -108,6 +103,7 @@ public static class Pipeline
             ctx.Items[typeof(Caller)] = caller;
             await next(ctx);
         });
+        app.Use(admission.RunAsync);
 
         CoreEndpoints.Map(app);
         BankEndpoints.Map(app);

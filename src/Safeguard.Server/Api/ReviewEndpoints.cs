@@ -20,7 +20,7 @@ public static class ReviewEndpoints
         {
             var (bytes, name, type) = await Http.ReadUploadAsync(ctx.Request, s.Options.MaxMediaBytes);
             var note = await SubmissionNoteAsync(ctx.Request);
-            var h = CoreEndpoints.HashImage(s, bytes, name);
+            var h = await CoreEndpoints.HashImageAsync(s, bytes, name, ctx.RequestAborted);
             var matches = s.Lookup.MatchAll(new[] { ("pdq", h.Pdq), ("md5", h.Md5), ("sha1", h.Sha1), ("sha256", h.Sha256) }
                 .Where(x => x.Item2 is not null).Select(x => new Index.QueryHash(x.Item1, x.Item2!)));
             var id = await s.Review.CreateAsync(new ReviewItem

@@ -6,7 +6,11 @@ using Safeguard.Server.Data;
 
 namespace Safeguard.Server.Auth;
 
-public sealed record ApiKeyInfo(long Id, string Name, string Prefix, string[] Roles, int? RatePerSecond, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+public sealed record ApiKeyInfo(long Id, string Name, string Prefix, string[] Roles, int? RatePerSecond, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    /// <summary>Requests the key may have in progress; null: the server's default.</summary>
+    public int? MaxConcurrent { get; init; }
+}
 
 /// <summary>
 /// API keys: "sg_" + 43 random base64url characters, shown once. Only the SHA-256 of the key is
@@ -16,27 +20,31 @@ public sealed record ApiKeyInfo(long Id, string Name, string Prefix, string[] Ro
 public sealed class ApiKeyStore(ServerDb db, AuditLog audit)
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(3);
+    /// <summary>Largest per-key concurrency cap that may be stored.</summary>
+    public const int MaxConcurrentLimit = 100_000;
     private readonly ConcurrentDictionary<string, (Caller? Caller, long ExpiresTicks)> _cache = new(StringComparer.Ordinal);
 
     public static string HashSecret(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    public async Task<(ApiKeyInfo Info, string Secret)> CreateAsync(string name, string[] roles, int? ratePerSecond, string actor)
+    public async Task<(ApiKeyInfo Info, string Secret)> CreateAsync(string name, string[] roles, int? ratePerSecond, string actor, int? maxConcurrent = null)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100) throw new ArgumentException("key name must be 1..100 characters");
+        if (maxConcurrent is <= 0 or > MaxConcurrentLimit) throw new ArgumentException($"a key's concurrency cap must be 1..{MaxConcurrentLimit}");
         var secret = "sg_" + Base64Url(RandomNumberGenerator.GetBytes(32));
         var prefix = secret[..11];
         long now = ServerDb.Now();
         var id = await db.ScalarAsync(
-            "INSERT INTO api_keys (name, prefix, secret_hash, roles, rate_per_second, created_at) VALUES (@n, @p, @h, @r, @rate, @t) RETURNING id",
-            ("@n", name), ("@p", prefix), ("@h", HashSecret(secret)), ("@r", string.Join(',', roles)), ("@rate", ratePerSecond), ("@t", now));
-        await audit.AppendAsync(actor, "key.create", $"key:{id}", $"name={name}; roles={string.Join(',', roles)}");
-        return (new ApiKeyInfo(id!.Value, name, prefix, roles, ratePerSecond, DateTimeOffset.FromUnixTimeMilliseconds(now), null), secret);
+            "INSERT INTO api_keys (name, prefix, secret_hash, roles, rate_per_second, max_concurrent, created_at) VALUES (@n, @p, @h, @r, @rate, @mc, @t) RETURNING id",
+            ("@n", name), ("@p", prefix), ("@h", HashSecret(secret)), ("@r", string.Join(',', roles)), ("@rate", ratePerSecond), ("@mc", maxConcurrent), ("@t", now));
+        await audit.AppendAsync(actor, "key.create", $"key:{id}", $"name={name}; roles={string.Join(',', roles)}" + (maxConcurrent is { } mc ? $"; max_concurrent={mc}" : ""));
+        return (new ApiKeyInfo(id!.Value, name, prefix, roles, ratePerSecond, DateTimeOffset.FromUnixTimeMilliseconds(now), null) { MaxConcurrent = maxConcurrent }, secret);
     }
 
     public Task<List<ApiKeyInfo>> ListAsync() => db.QueryAsync(
-        "SELECT id, name, prefix, roles, rate_per_second, created_at, revoked_at FROM api_keys ORDER BY id",
+        "SELECT id, name, prefix, roles, rate_per_second, created_at, revoked_at, max_concurrent FROM api_keys ORDER BY id",
         r => new ApiKeyInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3).Split(','), (int?)r.Long(4),
-            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), r.Long(6) is { } rv ? DateTimeOffset.FromUnixTimeMilliseconds(rv) : null));
+            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), r.Long(6) is { } rv ? DateTimeOffset.FromUnixTimeMilliseconds(rv) : null)
+        { MaxConcurrent = (int?)r.Long(7) });
 
     /// <summary>Revokes by id or by prefix; returns false when no active key matched.</summary>
     public async Task<bool> RevokeAsync(string idOrPrefix, string actor)
@@ -69,11 +77,12 @@ public sealed class ApiKeyStore(ServerDb db, AuditLog audit)
         long now = Environment.TickCount64;
         if (_cache.TryGetValue(cacheKey, out var hit) && hit.ExpiresTicks > now) return hit.Caller;
         var sql = column == "secret_hash"
-            ? "SELECT id, name, prefix, roles, rate_per_second, blur_strength FROM api_keys WHERE secret_hash = @v AND revoked_at IS NULL"
-            : "SELECT k.id, k.name, k.prefix, k.roles, k.rate_per_second, k.blur_strength FROM sessions s JOIN api_keys k ON k.id = s.key_id " +
+            ? "SELECT id, name, prefix, roles, rate_per_second, blur_strength, max_concurrent FROM api_keys WHERE secret_hash = @v AND revoked_at IS NULL"
+            : "SELECT k.id, k.name, k.prefix, k.roles, k.rate_per_second, k.blur_strength, k.max_concurrent FROM sessions s JOIN api_keys k ON k.id = s.key_id " +
               "WHERE s.token_hash = @v AND s.expires_at > @now AND k.revoked_at IS NULL";
         var rows = await db.QueryAsync(sql,
-            r => new Caller(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3).Split(','), (int?)r.Long(4), (int?)r.Long(5), viaSession),
+            r => new Caller(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3).Split(','), (int?)r.Long(4), (int?)r.Long(5), viaSession)
+            { MaxConcurrent = (int?)r.Long(6) },
             ("@v", value), ("@now", ServerDb.Now()));
         var caller = rows.Count == 1 ? rows[0] : null;
         if (_cache.Count > 100_000) _cache.Clear(); // unknown keys must not grow the cache without bound

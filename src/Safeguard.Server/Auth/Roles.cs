@@ -26,6 +26,8 @@ public static class Roles
 /// <summary>The caller of a request: a key, possibly through a UI session.</summary>
 public sealed record Caller(long KeyId, string Name, string Prefix, string[] Roles, int? RatePerSecond, int? BlurStrength, bool ViaSession)
 {
+    /// <summary>Requests this key may have in progress; null: the server's default.</summary>
+    public int? MaxConcurrent { get; init; }
     public bool Has(string role) => Roles.Contains(Auth.Roles.Admin) || Roles.Contains(role);
     /// <summary>How the audit log names this caller.</summary>
     public string Actor => $"key:{KeyId}:{Name}";

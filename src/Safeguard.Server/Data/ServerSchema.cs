@@ -89,6 +89,8 @@ internal static class ServerSchema
         (4, ["ALTER TABLE review_items ADD COLUMN submission_note TEXT", "ALTER TABLE review_media ADD COLUMN preview {blob}"]),
         // The audit log's identity, named in its signed checkpoints so a checkpoint of another log is told apart.
         (5, ["ALTER TABLE audit_head ADD COLUMN log_id TEXT", "UPDATE audit_head SET log_id = {random_id} WHERE id = 1"]),
+        // Per-key cap on requests in progress (null: the server's default).
+        (6, ["ALTER TABLE api_keys ADD COLUMN max_concurrent {int}"]),
     ];
 
     public static async Task MigrateAsync(ServerDb db, CancellationToken ct)

@@ -1,27 +1,102 @@
 using System.Collections.Concurrent;
 using Safeguard.Hashing.Files;
+using Safeguard.Hashing.Imaging;
+using Safeguard.Server.Api;
 
 namespace Safeguard.Server.Media;
 
-/// <summary>FileHasher is one-per-thread; requests borrow one from this pool.</summary>
+/// <summary>
+/// FileHasher is one-per-thread; requests borrow one from this pool. Decodes run within a global
+/// pixel budget (<see cref="DecodeBudget"/>), and idle hashers keep only modest buffers: one that grew
+/// for a large image gives its memory back before it is pooled again.
+/// </summary>
 public sealed class HasherPool : IDisposable
 {
-    private readonly ConcurrentBag<FileHasher> _pool = [];
+    /// <summary>An idle hasher keeps buffers up to this size (a 16 Mpx RGBA image); larger ones are freed.</summary>
+    public const long MaxRetainedBytesPerHasher = 64L * 1024 * 1024;
+    /// <summary>All idle hashers together keep at most this much.</summary>
+    public const long MaxRetainedBytesIdle = 256L * 1024 * 1024;
 
-    public FileHashResult Hash(ReadOnlySpan<byte> bytes, string name)
+    private readonly ConcurrentBag<(FileHasher Hasher, long Retained)> _pool = [];
+    private readonly DecodeBudget _budget;
+    private readonly TimeSpan _budgetWait;
+    private long _idleRetained;
+
+    /// <summary>With the default budget (<see cref="ServerOptions.MaxDecodePixels"/>).</summary>
+    public HasherPool() : this(new ServerOptions()) { }
+
+    public HasherPool(ServerOptions options)
     {
-        if (!_pool.TryTake(out var hasher)) hasher = new FileHasher(new FileHashOptions());
+        _budget = new DecodeBudget(options.MaxDecodePixels);
+        _budgetWait = options.DecodeQueueWait;
+    }
+
+    public DecodeBudget Budget => _budget;
+
+    /// <summary>Bytes the idle hashers hold between requests.</summary>
+    public long IdleRetainedBytes => Interlocked.Read(ref _idleRetained);
+
+    /// <summary>
+    /// Hashes an upload once its pixels fit in the decode budget; 503 when they do not within the wait.
+    /// </summary>
+    public async Task<FileHashResult> HashAsync(byte[] bytes, string name, CancellationToken ct)
+    {
+        using var lease = await _budget.AcquireAsync(DecodedPixels(bytes), _budgetWait, ct).ConfigureAwait(false)
+            ?? throw new ApiException(503, $"server busy: too many large images being decoded (budget {_budget.Capacity:N0} pixels); retry shortly");
+        return Hash(bytes, name);
+    }
+
+    /// <summary>Hashes without waiting for the budget: only for bytes that are not an image (video containers).</summary>
+    public FileHashResult HashOutsideBudget(ReadOnlySpan<byte> bytes, string name) => Hash(bytes, name);
+
+    private FileHashResult Hash(ReadOnlySpan<byte> bytes, string name)
+    {
+        var hasher = Take();
         try
         {
             var result = new FileHashResult { Path = name };
             hasher.HashBytes(bytes, result);
             return result;
         }
-        finally { _pool.Add(hasher); }
+        finally { Return(hasher); }
+    }
+
+    /// <summary>The pixel count the header claims; 0 when it is no image we decode (the decode then fails at once).</summary>
+    internal static long DecodedPixels(ReadOnlySpan<byte> bytes)
+    {
+        if (ImageFormatSniffer.Sniff(bytes) == ImageFormat.Unknown) return 0;
+        try
+        {
+            var (_, w, h) = ImageDecoder.Probe(bytes);
+            return w > 0 && h > 0 ? (long)w * h : 0;
+        }
+        catch (ImageDecodeException) { return 0; }
+    }
+
+    private FileHasher Take()
+    {
+        if (!_pool.TryTake(out var idle)) return new FileHasher(new FileHashOptions());
+        Interlocked.Add(ref _idleRetained, -idle.Retained);
+        return idle.Hasher;
+    }
+
+    private void Return(FileHasher hasher)
+    {
+        long retained = hasher.RetainedBytes;
+        if (retained > MaxRetainedBytesPerHasher || Interlocked.Add(ref _idleRetained, retained) > MaxRetainedBytesIdle)
+        {
+            if (retained <= MaxRetainedBytesPerHasher) Interlocked.Add(ref _idleRetained, -retained);
+            hasher.ReleaseBuffers();
+            NativeHeap.Trim();
+            retained = hasher.RetainedBytes;
+            Interlocked.Add(ref _idleRetained, retained);
+        }
+        _pool.Add((hasher, retained));
     }
 
     public void Dispose()
     {
-        while (_pool.TryTake(out var h)) h.Dispose();
+        while (_pool.TryTake(out var idle)) idle.Hasher.Dispose();
+        _idleRetained = 0;
     }
 }

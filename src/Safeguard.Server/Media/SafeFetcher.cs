@@ -141,12 +141,29 @@ public sealed class SafeFetcher : IDisposable
         if (a.AddressFamily == AddressFamily.InterNetworkV6)
         {
             var b = a.GetAddressBytes();
-            return !(IPAddress.IsLoopback(a) || a.Equals(IPAddress.IPv6Any) || a.IsIPv6LinkLocal || a.IsIPv6SiteLocal || a.IsIPv6Multicast
-                || (b[0] & 0xFE) == 0xFC || a.IsIPv6Teredo || (b[0] == 0x20 && b[1] == 0x02) /* 6to4 can wrap private IPv4 */
-                || (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) /* NAT64 */);
+            return !(IPAddress.IsLoopback(a) || a.IsIPv6LinkLocal || a.IsIPv6SiteLocal || a.IsIPv6Multicast
+                || (b[0] & 0xFE) == 0xFC || a.IsIPv6Teredo || EmbedsIPv4(b) || IsReservedV6(b));
         }
         return false;
     }
+
+    /// <summary>
+    /// Ranges that carry an IPv4 address inside (so could reach a private one): ::/96 (unspecified, ::1 and
+    /// the deprecated IPv4-compatible ::a.b.c.d), ::ffff:0:a.b.c.d (IPv4-translated), NAT64 64:ff9b::/32
+    /// (well-known 64:ff9b::/96 and local-use 64:ff9b:1::/48), and 6to4 2002::/16. ::ffff:a.b.c.d is checked as the IPv4 address it maps.
+    /// </summary>
+    private static bool EmbedsIPv4(byte[] b)
+    {
+        if (b.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0)
+            return (b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 0) || (b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0);
+        if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) return true; // all of 64:ff9b::/32
+        return b[0] == 0x20 && b[1] == 0x02;
+    }
+
+    /// <summary>Discard-only 100::/64 and documentation 2001:db8::/32: never a real destination.</summary>
+    private static bool IsReservedV6(byte[] b) =>
+        (b[0] == 0x01 && b[1] == 0 && b.AsSpan(2, 6).IndexOfAnyExcept((byte)0) < 0)
+        || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8);
 
     private static bool InRange(IPAddress a, IPAddress net, int prefix)
     {

@@ -32,7 +32,7 @@ public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan 
             limit.CancelAfter(timeout);
             var result = await Task.Factory.StartNew(() =>
             {
-                var r = hashers.Hash(bytes, name);
+                var r = hashers.HashOutsideBudget(bytes, name);
                 VideoFiles.AddVpdq(r, bytes, Options, limit.Token);
                 return r;
             }, limit.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);

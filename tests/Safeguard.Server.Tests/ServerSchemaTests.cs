@@ -1,0 +1,37 @@
+using Safeguard.Server.Audit;
+using Safeguard.Server.Auth;
+using Safeguard.Server.Data;
+
+namespace Safeguard.Server.Tests;
+
+/// <summary>A database made by an older version is migrated in place, and its keys keep working.</summary>
+public sealed class ServerSchemaTests
+{
+    [Fact]
+    public async Task Keys_of_a_database_from_before_per_key_caps_keep_working_and_gain_the_column()
+    {
+        var path = TestDb.Sqlite();
+        string secret;
+        await using (var db = await ServerDb.OpenAsync(path))
+        {
+            // Turn the fresh database back into a version-5 one: no max_concurrent column yet.
+            await db.ExecAsync("ALTER TABLE api_keys DROP COLUMN max_concurrent");
+            await db.ExecAsync("DELETE FROM server_schema_version WHERE version >= 6");
+            secret = "sg_" + new string('k', 43);
+            await db.ExecAsync("INSERT INTO api_keys (name, prefix, secret_hash, roles, created_at) VALUES ('old', @p, @h, 'matcher', 1)",
+                ("@p", secret[..11]), ("@h", ApiKeyStore.HashSecret(secret)));
+        }
+        await using (var db = await ServerDb.OpenAsync(path))
+        {
+            Assert.Equal(6, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            var keys = new ApiKeyStore(db, new AuditLog(db));
+            var old = await keys.AuthenticateAsync(secret);
+            Assert.NotNull(old);
+            Assert.Null(old.MaxConcurrent);
+            var (info, fresh) = await keys.CreateAsync("new", ["hasher"], null, "test", maxConcurrent: 5);
+            Assert.Equal(5, (await keys.AuthenticateAsync(fresh))!.MaxConcurrent);
+            Assert.Equal(5, (await keys.ListAsync()).Single(k => k.Id == info.Id).MaxConcurrent);
+            await Assert.ThrowsAsync<ArgumentException>(() => keys.CreateAsync("zero", ["hasher"], null, "test", maxConcurrent: 0));
+        }
+    }
+}
