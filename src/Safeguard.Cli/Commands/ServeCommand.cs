@@ -58,7 +58,6 @@ public static class ServeCommand
                 MaxConcurrentRequests = c, MaxQueuedRequests = c * 2, DefaultKeyMaxConcurrent = perKey, MaxConcurrentUrlFetches = fetches, MaxMediaBytes = parse.GetValue(maxMedia),
                 ConversationAlertLevel = level, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
                 MaxClearViewsPerDay = Math.Max(0, parse.GetValue(clearViews)),
-                MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds),
                 AuditCheckpoints = parse.GetValue(auditCheckpoints), AuditKey = parse.GetValue(auditKey),
                 AuditCheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds),
                 MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds), MaxDecodePixels = pixels,
