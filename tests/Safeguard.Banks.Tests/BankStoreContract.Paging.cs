@@ -48,6 +48,7 @@ public abstract partial class BankStoreContract
     }
 
     [Fact]
+    [Trait("Timing", "wall-clock")]
     public async Task Deep_pages_of_a_large_bank_and_of_its_change_feed_cost_what_the_first_page_costs()
     {
         if (!_available) return;

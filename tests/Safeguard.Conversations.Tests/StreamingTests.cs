@@ -41,6 +41,7 @@ public class StreamingTests
     }
 
     [Fact]
+    [Trait("Timing", "wall-clock")]
     public void Per_message_update_is_well_under_a_millisecond()
     {
         var stream = new StreamingConversationAnalyzer([new Participant("a"), new Participant("b", DeclaredAge: 14)]);

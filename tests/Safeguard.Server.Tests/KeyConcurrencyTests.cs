@@ -9,6 +9,7 @@ namespace Safeguard.Server.Tests;
 public sealed class KeyConcurrencyTests
 {
     [Fact]
+    [Trait("Timing", "wall-clock")]
     public async Task Key_flooding_a_silent_url_gets_429_while_other_keys_are_served_at_once()
     {
         await using var silent = SilentSite.Start();

@@ -251,6 +251,7 @@ public sealed class ReviewSecurityTests
     }
 
     [Fact]
+    [Trait("Timing", "wall-clock")]
     public async Task Views_of_a_very_large_image_render_from_a_bounded_preview_made_at_submission()
     {
         await using var h = await StartAsync(o => o with { Demo = false, MaxClearViewsPerDay = 0 });

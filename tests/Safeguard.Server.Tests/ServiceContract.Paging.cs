@@ -9,6 +9,7 @@ namespace Safeguard.Server.Tests;
 public abstract partial class ServiceContract
 {
     [Fact]
+    [Trait("Timing", "wall-clock")]
     public async Task A_deep_page_of_a_large_bank_is_as_fast_as_the_first()
     {
         await using var h = await StartAsync();

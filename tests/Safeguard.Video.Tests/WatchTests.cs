@@ -61,6 +61,7 @@ public sealed class WatchTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    [Trait("Timing", "wall-clock")]
     public async Task AlertsWithinTwoSecondsOfTheBankedFrameAppearingInALiveStream()
     {
         string clip = MakeClip();
