@@ -29,11 +29,13 @@ fi
 # One closing line for the whole suite, summed over the test projects.
 passed=$({ grep -E '^\s+Passed: [0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
 failed=$({ grep -E '^\s+Failed: [0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')  # no match when nothing failed
+# Tests reported skipped (the PostgreSQL tests when no server is configured outside CI).
+skipped=$({ grep -E '^\s+Skipped: [0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
 aborted=$({ grep -c 'Test Run Aborted' "$log" || true; })
 rm -f "$log"
 if [ "$aborted" -gt 0 ]; then
   echo "$passed passed, $failed failed, $aborted test run(s) aborted (see 'The test running when the crash occurred' above)"
 else
-  echo "$passed passed, $failed failed"
+  echo "$passed passed, $failed failed, $skipped skipped"
 fi
 exit $status

@@ -35,20 +35,8 @@ public class CliFixture : IDisposable
         return r;
     }
 
-    /// <summary>The shared reference test data (../shared/testdata/pdq).</summary>
-    public static string Pdq { get; } = FindTestData();
-
-    private static string FindTestData()
-    {
-        var env = Environment.GetEnvironmentVariable("SAFEGUARD_TESTDATA");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return Path.Combine(env, "pdq");
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "testdata"), Path.Combine(dir.FullName, "..", "shared", "testdata") })
-                if (Directory.Exists(candidate)) return Path.GetFullPath(Path.Combine(candidate, "pdq"));
-        }
-        throw new DirectoryNotFoundException("shared/testdata not found beside the repository (set SAFEGUARD_TESTDATA)");
-    }
+    /// <summary>The shared reference PDQ data (see Safeguard.TestSupport.TestData).</summary>
+    public static string Pdq => TestData.Pdq;
 
     /// <summary>Meta's reference PDQ hashes and qualities, by path relative to pdq/.</summary>
     public static Dictionary<string, (string Pdq, int Quality)> Reference { get; } =

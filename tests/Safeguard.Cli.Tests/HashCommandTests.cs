@@ -8,7 +8,7 @@ namespace Safeguard.Cli.Tests;
 public sealed class HashCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-hash-").FullName;
-    private static readonly string Pdq = SafeguardProcess.TestDataPdq();
+    private static readonly string Pdq = TestData.Pdq;
     private static readonly string Bridge = Path.Combine(Pdq, "bridge-mods", "aaa-orig.jpg");
     private const string BridgeHash = "d8f8f0cee0f4a84f0637022a078f67f0b36e2ed596621e1d33e6339c4e9c9b22";
 

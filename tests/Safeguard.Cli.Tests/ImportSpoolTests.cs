@@ -27,7 +27,7 @@ public sealed class ImportSpoolTests : CliFixture
 
     private async Task<(Process Server, string Url)> ServeAsync(string secret)
     {
-        int port = FreePort();
+        int port = FreePort.Next();
         string url = $"http://127.0.0.1:{port}";
         var psi = StartInfo(["serve", "--db", Db, "--urls", url, "--no-demo"]);
         psi.Environment["TMPDIR"] = TempDir;
@@ -163,12 +163,4 @@ public sealed class ImportSpoolTests : CliFixture
         Assert.Contains("added 600000", again.Out);
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }

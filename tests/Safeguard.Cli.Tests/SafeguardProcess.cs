@@ -105,5 +105,4 @@ public static class SafeguardProcess
         return rows;
     }
 
-    public static string TestDataPdq() => CliFixture.Pdq;
 }

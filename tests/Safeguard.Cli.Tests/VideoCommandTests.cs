@@ -8,18 +8,10 @@ public sealed class VideoCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-cli-video-").FullName;
     private string Db => Path.Combine(_dir, "banks.db");
-    private static readonly string Videos = Path.Combine(FindTestData(), "vpdq", "videos");
-    private static readonly string Samples = Path.Combine(FindTestData(), "vpdq", "sample-hashes");
+    private static readonly string Videos = Path.Combine(TestData.Vpdq, "videos");
+    private static readonly string Samples = Path.Combine(TestData.Vpdq, "sample-hashes");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static string FindTestData()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            foreach (var c in new[] { Path.Combine(d.FullName, "shared", "testdata"), Path.Combine(d.FullName, "..", "shared", "testdata") })
-                if (Directory.Exists(Path.Combine(c, "vpdq"))) return Path.GetFullPath(c);
-        throw new DirectoryNotFoundException("shared/testdata");
-    }
 
     private (int Exit, string Out, string Err) Run(params string[] args)
     {
@@ -42,7 +34,7 @@ public sealed class VideoCommandTests : IDisposable
         var folder = Path.Combine(_dir, "media");
         Directory.CreateDirectory(folder);
         File.Copy(Path.Combine(Videos, "pattern-sd-grey-bar.mp4"), Path.Combine(folder, "a-video.mp4"));
-        File.Copy(Path.Combine(FindTestData(), "pdq", "misc-images", "c.png"), Path.Combine(folder, "b-image.png"));
+        File.Copy(TestData.PdqFile(Path.Combine("misc-images", "c.png")), Path.Combine(folder, "b-image.png"));
         var bytes = File.ReadAllBytes(Path.Combine(Videos, "pattern-sd-grey-bar.mp4"));
         File.WriteAllBytes(Path.Combine(folder, "c-truncated.mp4"), bytes[..4096]);
         File.WriteAllBytes(Path.Combine(folder, "d-empty.mp4"), []);
@@ -128,7 +120,7 @@ public sealed class VideoCommandTests : IDisposable
         File.Copy(Path.Combine(Videos, "pattern-hd-no-bar.mp4"), Path.Combine(media, "pattern.mp4"));
         File.Copy(Path.Combine(Videos, "doorknob-hd-no-bar.mp4"), Path.Combine(media, "other.mp4"));
         File.WriteAllBytes(Path.Combine(media, "broken.mp4"), File.ReadAllBytes(Path.Combine(Videos, "doorknob-hd-no-bar.mp4"))[..2000]);
-        File.Copy(Path.Combine(FindTestData(), "pdq", "misc-images", "c.png"), Path.Combine(media, "image.png"));
+        File.Copy(TestData.PdqFile(Path.Combine("misc-images", "c.png")), Path.Combine(media, "image.png"));
 
         var match = Run("match", media, "--format", "jsonl");
         Assert.Equal(1, match.Exit);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Safeguard.Cli.Tests;
@@ -33,7 +32,7 @@ public sealed class WatchServiceTests : IDisposable
         Assert.Equal(0, key.Exit);
         string secret = key.Out.Trim();
 
-        int port = FreePort();
+        int port = FreePort.Next();
         string url = $"http://127.0.0.1:{port}";
         // The audit signing key beside the test database, not in the user's data directory.
         var psi = CliFixture.StartInfo(["serve", "--db", db, "--urls", url, "--demo-images", demo, "--audit-key", db + ".audit-signing.key"]);
@@ -83,12 +82,4 @@ public sealed class WatchServiceTests : IDisposable
         Assert.Contains(withFrame ? "submitted" : "hash-hit", kinds);
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }

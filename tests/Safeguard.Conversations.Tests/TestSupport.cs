@@ -26,12 +26,5 @@ internal static class TestSupport
     public static IEnumerable<string> IndicatorIds(this ConversationAnalysis a, string participant = "adult") =>
         a.Indicators.Where(i => i.Participant == participant).Select(i => i.Id);
 
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Safeguard.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("repository root not found");
-    }
-
-    public static string EvalDirectory => Path.Combine(RepoRoot(), "data", "conversations", "eval");
+    public static string EvalDirectory => Path.Combine(Repository.Root, "data", "conversations", "eval");
 }

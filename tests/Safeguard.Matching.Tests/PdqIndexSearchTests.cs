@@ -39,8 +39,8 @@ public class PdqIndexSearchTests
     [Fact]
     public void Reference_haystack_and_needles_equal_brute_force()
     {
-        var haystack = TestBanks.ReadHexList(TestBanks.TestData("pdq", "reg-test-input", "haystack.txt"));
-        var needles = TestBanks.ReadHexList(TestBanks.TestData("pdq", "reg-test-input", "needles.txt"));
+        var haystack = TestBanks.ReadHexList(TestData.PdqFile(Path.Combine("reg-test-input", "haystack.txt")));
+        var needles = TestBanks.ReadHexList(TestData.PdqFile(Path.Combine("reg-test-input", "needles.txt")));
         Assert.True(haystack.Length > 1000 && needles.Length > 50);
         var ids = TestBanks.Sequence(haystack.Length);
         var queries = needles.Concat(haystack.Take(50)).ToArray();

@@ -58,7 +58,4 @@ internal static class TestBanks
 
     public static Hash256[] ReadHexList(string path) =>
         File.ReadLines(path).Where(l => l.Trim().Length > 0).Select(l => Hash256.Parse(l)).ToArray();
-
-    public static string TestData(params string[] parts) =>
-        Path.Combine(["/work/shared/testdata", .. parts]);
 }

@@ -72,10 +72,10 @@ public sealed class AuditReadOnlyTests
         Assert.Equal(mtime, File.GetLastWriteTimeUtc(db));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_postgres_schema_without_the_audit_tables_is_refused_and_gets_none()
     {
-        if (await TestDb.PostgresAsync() is not { } db) return;
+        var db = await TestDb.PostgresAsync();
         var v = Cli("audit", "verify", "--db", db);
         Assert.Equal(1, v.Code);
         Assert.Contains("holds no Safeguard audit log", v.Err);

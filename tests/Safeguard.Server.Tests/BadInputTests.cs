@@ -160,7 +160,7 @@ public sealed class BadInputTests
     {
         // A small web server on 127.0.0.2 (allow-listed) serving a test image, and a redirect to 127.0.0.1.
         var image = System.IO.File.ReadAllBytes(Path.Combine(TestImages.Bridge, "aaa-orig.jpg"));
-        int port = FreePort();
+        int port = FreePort.Next();
         var web = WebApplication.CreateSlimBuilder();
         web.WebHost.UseUrls($"http://127.0.0.2:{port}");
         var site = web.Build();
@@ -231,7 +231,7 @@ public sealed class BadInputTests
     {
         await using var h = await StartAsync();
         var matcher = await h.ClientAsync("matcher");
-        var path = Directory.GetFiles(Path.Combine(RepoRoot(), "data", "conversations", "eval", "tuning"), "*.json")
+        var path = Directory.GetFiles(Path.Combine(Repository.Root, "data", "conversations", "eval", "tuning"), "*.json")
             .First(f => System.IO.File.ReadAllText(f).Contains("\"sextortion\""));
         using var doc = JsonDocument.Parse(System.IO.File.ReadAllText(path));
         var messages = doc.RootElement.GetProperty("messages").EnumerateArray().ToList();
@@ -254,10 +254,4 @@ public sealed class BadInputTests
         Assert.Equal(HttpStatusCode.BadRequest, (await matcher.PostAsJsonAsync("/v1/conversations/c/messages", new { text = "hi" })).StatusCode);
     }
 
-    internal static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (System.IO.File.Exists(Path.Combine(d.FullName, "Safeguard.slnx"))) return d.FullName;
-        throw new InvalidOperationException("repository root not found");
-    }
 }

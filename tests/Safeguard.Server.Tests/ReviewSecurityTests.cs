@@ -68,7 +68,7 @@ public sealed class ReviewSecurityTests
         long item = await QueueImageAsync(h);
         var (_, key) = await h.KeyAsync("Rita", null, "reviewer");
         using var browser = await SignInAsync(h, key);
-        int other = FreePort();
+        int other = FreePort.Next();
 
         // The old clear-view GET, as an <img> on the other page requests it (with and without an Origin header).
         foreach (bool withOrigin in new[] { true, false })
@@ -129,7 +129,7 @@ public sealed class ReviewSecurityTests
     {
         await using var h = await StartAsync();
         var (_, key) = await h.KeyAsync("Rita", null, "reviewer");
-        int other = FreePort();
+        int other = FreePort.Next();
         // A no-cors fetch with a Blob body sends no Content-Type; a form sends text/plain.
         foreach (var type in new[] { null, "text/plain" })
         {

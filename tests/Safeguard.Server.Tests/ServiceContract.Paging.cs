@@ -8,12 +8,11 @@ namespace Safeguard.Server.Tests;
 /// <summary>GET /v1/banks/{name}/entries: a deep page costs what the first one does.</summary>
 public abstract partial class ServiceContract
 {
-    [Fact]
+    [SkippableFact]
     [Trait("Timing", "wall-clock")]
     public async Task A_deep_page_of_a_large_bank_is_as_fast_as_the_first()
     {
         await using var h = await StartAsync();
-        if (h is null) return;
         var curator = await h.ClientAsync("curator");
         (await curator.PostAsJsonAsync("/v1/banks", new { name = "deep" })).EnsureSuccessStatusCode();
         const int count = 200_000;

@@ -13,7 +13,7 @@ public sealed class TwoNodeTests
 {
     private static async Task<(Process Process, string Url)> StartNodeAsync(string db)
     {
-        int port = FreePort();
+        int port = FreePort.Next();
         var url = $"http://127.0.0.1:{port}";
         var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "safeguard"), ["--db", db, "serve", "--urls", url, "--no-demo"])
         {
@@ -38,10 +38,10 @@ public sealed class TwoNodeTests
         throw new TimeoutException("node B did not start");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_entry_added_on_one_node_matches_on_the_other_within_10_seconds()
     {
-        if (await TestDb.PostgresAsync() is not { } db) return;
+        var db = await TestDb.PostgresAsync();
         await using var a = await ServerHarness.StartAsync(db);
         var (nodeB, urlB) = await StartNodeAsync(db);
         try

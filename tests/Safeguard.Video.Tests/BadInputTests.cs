@@ -6,7 +6,7 @@ namespace Safeguard.Video.Tests;
 /// <summary>Corrupt, truncated, empty, audio-only and hostile inputs: a clear error, quickly, never a hang.</summary>
 public sealed class BadInputTests : IDisposable
 {
-    private readonly TestData.TempDir _dir = new();
+    private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -42,7 +42,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void TruncatedVideoHashesWhatIsThereOrFailsClearly()
     {
-        var source = File.ReadAllBytes(TestData.Vpdq("videos/pattern-sd-grey-bar.mp4"));
+        var source = File.ReadAllBytes(TestData.VpdqFile("videos/pattern-sd-grey-bar.mp4"));
         var path = _dir.File("truncated.mp4");
         File.WriteAllBytes(path, source[..(source.Length / 2)]);
         var r = HashQuickly(path);
@@ -53,7 +53,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void CorruptMiddleStillDecodesOrFailsClearly()
     {
-        var bytes = File.ReadAllBytes(TestData.Vpdq("videos/chair-19-sd-bar.mp4"));
+        var bytes = File.ReadAllBytes(TestData.VpdqFile("videos/chair-19-sd-bar.mp4"));
         var rng = new Random(3);
         for (int i = bytes.Length / 3; i < bytes.Length * 2 / 3; i += 997) bytes[i] = (byte)rng.Next(256);
         var path = _dir.File("corrupt.mp4");
@@ -86,7 +86,7 @@ public sealed class BadInputTests : IDisposable
         Environment.SetEnvironmentVariable("SAFEGUARD_FFPROBE", "/nonexistent/ffprobe");
         try
         {
-            var r = VpdqHasher.HashFile(TestData.Vpdq("videos/pattern-sd-grey-bar.mp4"));
+            var r = VpdqHasher.HashFile(TestData.VpdqFile("videos/pattern-sd-grey-bar.mp4"));
             Assert.Contains("ffprobe not found", r.Error);
             Assert.Contains("apt-get install ffmpeg", r.Error);
         }

@@ -5,7 +5,7 @@ namespace Safeguard.Video.Tests;
 /// <summary>The containers the issue names: the same scene in each gives the same vPDQ video.</summary>
 public sealed class ContainerTests : IDisposable
 {
-    private readonly TestData.TempDir _dir = new();
+    private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -18,7 +18,7 @@ public sealed class ContainerTests : IDisposable
     [InlineData("webm", new[] { "-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "2M" })]
     public void EachContainerDecodesToTheSameVideo(string extension, string[] codec)
     {
-        string source = TestData.Vpdq("videos/pattern-sd-grey-bar.mp4");
+        string source = TestData.VpdqFile("videos/pattern-sd-grey-bar.mp4");
         string copy = _dir.File($"pattern.{extension}");
         Ffmpeg.Run(["-i", source, "-an", .. codec, copy]);
         Assert.True(VideoFiles.LooksLikeVideo(copy), $"{extension} not recognised as video");
@@ -35,7 +35,7 @@ public sealed class ContainerTests : IDisposable
 /// <summary>Fast sampling of long videos decodes two halves at once; the samples must equal one pass's.</summary>
 public sealed class SplitDecodingTests : IDisposable
 {
-    private readonly TestData.TempDir _dir = new();
+    private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

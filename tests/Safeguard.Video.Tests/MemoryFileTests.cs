@@ -23,7 +23,7 @@ public sealed class MemoryFileTests
     [Fact]
     public void A_video_in_memory_hashes_as_the_same_file_on_disk()
     {
-        var path = TestData.Vpdq("videos/pattern-hd-no-bar.mp4");
+        var path = TestData.VpdqFile("videos/pattern-hd-no-bar.mp4");
         var options = VpdqOptions.Default with { Fast = true, ComputeMd5 = false };
         var fromDisk = new FileHashResult { Path = path };
         VideoFiles.AddVpdq(fromDisk, path, options);

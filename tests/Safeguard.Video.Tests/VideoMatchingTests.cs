@@ -13,12 +13,12 @@ public sealed class TestVideoHashes
 
     public TestVideoHashes()
     {
-        foreach (var name in TestData.Videos)
+        foreach (var name in SampleVideos.Names)
         {
-            var r = VpdqHasher.HashFile(TestData.Vpdq($"videos/{name}.mp4"));
+            var r = VpdqHasher.HashFile(TestData.VpdqFile($"videos/{name}.mp4"));
             if (r.Error is not null) throw new InvalidOperationException($"{name}: {r.Error}");
             ByName[name] = r.Frames;
-            r = VpdqHasher.HashFile(TestData.Vpdq($"videos/{name}.mp4"), new VpdqOptions { EveryFrame = true, ComputeMd5 = false });
+            r = VpdqHasher.HashFile(TestData.VpdqFile($"videos/{name}.mp4"), new VpdqOptions { EveryFrame = true, ComputeMd5 = false });
             if (r.Error is not null) throw new InvalidOperationException($"{name}: {r.Error}");
             EveryFrame[name] = r.Frames;
         }
@@ -36,7 +36,7 @@ public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper
     [Fact]
     public void OneFpsReencodedVideosMatchTheirOriginalsAndDifferentScenesStayApart()
     {
-        var names = TestData.Videos;
+        var names = SampleVideos.Names;
         foreach (var a in names)
         foreach (var b in names)
         {
@@ -54,7 +54,7 @@ public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper
     [Fact]
     public void FastSamplingStaysOnTheOneSecondGridAndMatchesExactHashes()
     {
-        var fast = VpdqHasher.HashFile(TestData.Vpdq("videos/chair-22-sd-grey-bar.mp4"), new VpdqOptions { Fast = true, ComputeMd5 = false });
+        var fast = VpdqHasher.HashFile(TestData.VpdqFile("videos/chair-22-sd-grey-bar.mp4"), new VpdqOptions { Fast = true, ComputeMd5 = false });
         Assert.Null(fast.Error);
         var exact = hashes.ByName["chair-22-sd-grey-bar"];
         Assert.Equal(exact.Count, fast.Frames.Count);
@@ -69,9 +69,9 @@ public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper
         // pattern-sd-grey-bar is pattern-hd-no-bar in grey with black side bars: even Meta's own
         // hashes do not match them; cropping the bars before hashing does.
         var options = new VpdqOptions { Unletterbox = true, ComputeMd5 = false };
-        var hd = VpdqHasher.HashFile(TestData.Vpdq("videos/pattern-hd-no-bar.mp4"), options);
-        var sd = VpdqHasher.HashFile(TestData.Vpdq("videos/pattern-sd-grey-bar.mp4"), options);
-        var chair = VpdqHasher.HashFile(TestData.Vpdq("videos/chair-22-sd-grey-bar.mp4"), options);
+        var hd = VpdqHasher.HashFile(TestData.VpdqFile("videos/pattern-hd-no-bar.mp4"), options);
+        var sd = VpdqHasher.HashFile(TestData.VpdqFile("videos/pattern-sd-grey-bar.mp4"), options);
+        var chair = VpdqHasher.HashFile(TestData.VpdqFile("videos/chair-22-sd-grey-bar.mp4"), options);
         var cmp = VpdqMatcher.Compare(hd.Frames, sd.Frames);
         output.WriteLine($"unletterboxed pattern-hd vs pattern-sd: {cmp}");
         Assert.True(cmp.IsMatch(80, 80), cmp.ToString());
@@ -82,14 +82,14 @@ public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper
     public void EveryFrameDecisionsAgreeWithMetasHashes()
     {
         // chair-19/20/22 are trims of one clip: with every frame hashed they match (Meta's hashes say so too).
-        var names = TestData.Videos;
+        var names = SampleVideos.Names;
         foreach (var a in names)
         foreach (var b in names)
         {
             if (a == b) continue;
             var cmp = VpdqMatcher.Compare(hashes.EveryFrame[a], hashes.EveryFrame[b]);
-            var meta = VpdqMatcher.Compare(VpdqText.ReadRowsFile(TestData.Vpdq($"sample-hashes/{a}.txt")),
-                VpdqText.ReadRowsFile(TestData.Vpdq($"sample-hashes/{b}.txt")));
+            var meta = VpdqMatcher.Compare(VpdqText.ReadRowsFile(TestData.VpdqFile($"sample-hashes/{a}.txt")),
+                VpdqText.ReadRowsFile(TestData.VpdqFile($"sample-hashes/{b}.txt")));
             output.WriteLine($"every frame {a} vs {b}: {cmp.QueryMatchPercent:F1}%, {cmp.ComparedMatchPercent:F1}% (Meta: {meta.QueryMatchPercent:F1}%, {meta.ComparedMatchPercent:F1}%)");
             Assert.Equal(meta.IsMatch(80, 80), cmp.IsMatch(80, 80));
             if (Scene(a) != Scene(b)) Assert.False(cmp.IsMatch(80, 80));
@@ -109,7 +109,7 @@ public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper
     public void OneFpsSamplesAreTheEveryFrameRowsAtEachSecond()
     {
         // vPDQ's step: int(1 s x fps) frames; the rows must be those frames of Meta's every-frame file.
-        var expected = VpdqText.ReadRowsFile(TestData.Vpdq("sample-hashes/pattern-hd-no-bar.txt"));
+        var expected = VpdqText.ReadRowsFile(TestData.VpdqFile("sample-hashes/pattern-hd-no-bar.txt"));
         var ours = hashes.ByName["pattern-hd-no-bar"];
         int step = VpdqHasher.FrameStep(1.0, 30);
         Assert.Equal((expected.Count + step - 1) / step, ours.Count);
@@ -126,13 +126,13 @@ public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper
     public void IndexFindsTheSameVideosAsPairwiseComparison()
     {
         var index = new VpdqIndex();
-        for (int i = 0; i < TestData.Videos.Length; i++) index.Add(i, hashes.ByName[TestData.Videos[i]]);
-        for (int i = 0; i < TestData.Videos.Length; i++)
+        for (int i = 0; i < SampleVideos.Names.Length; i++) index.Add(i, hashes.ByName[SampleVideos.Names[i]]);
+        for (int i = 0; i < SampleVideos.Names.Length; i++)
         {
-            var q = hashes.ByName[TestData.Videos[i]];
+            var q = hashes.ByName[SampleVideos.Names[i]];
             var found = index.Search(q, 80, 80).Select(m => m.Id).Order().ToList();
-            var brute = Enumerable.Range(0, TestData.Videos.Length)
-                .Where(j => VpdqMatcher.Compare(q, hashes.ByName[TestData.Videos[j]]).IsMatch(80, 80)).ToList();
+            var brute = Enumerable.Range(0, SampleVideos.Names.Length)
+                .Where(j => VpdqMatcher.Compare(q, hashes.ByName[SampleVideos.Names[j]]).IsMatch(80, 80)).ToList();
             Assert.Equal(brute, found);
             Assert.Contains(i, found);
         }
@@ -142,7 +142,7 @@ public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper
     public void FrameLevelMatchReportsTheTimestampsOfTheBankedFrame()
     {
         // A bank holding one frame of the doorknob video (from Meta's file, not from our hasher).
-        var reference = VpdqText.ReadRowsFile(TestData.Vpdq("sample-hashes/doorknob-hd-no-bar.txt"));
+        var reference = VpdqText.ReadRowsFile(TestData.VpdqFile("sample-hashes/doorknob-hd-no-bar.txt"));
         var banked = reference.Where(f => f.FrameNumber % 30 == 0).MaxBy(f => f.Quality);
         var pdq = PdqIndex.Build([banked.Hash], [7]);
         var matches = VpdqIndex.MatchFrames(hashes.ByName["doorknob-hd-no-bar"], pdq);

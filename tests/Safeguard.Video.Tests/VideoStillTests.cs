@@ -8,12 +8,12 @@ namespace Safeguard.Video.Tests;
 public sealed class VideoStillTests
 {
     private static Hash256 MetaFrameHash(string video, int frame) => Hash256.Parse(
-        File.ReadLines(TestData.Vpdq($"sample-hashes/{video}.txt")).First(l => l.StartsWith(frame + ",", StringComparison.Ordinal)).Split(',')[2]);
+        File.ReadLines(TestData.VpdqFile($"sample-hashes/{video}.txt")).First(l => l.StartsWith(frame + ",", StringComparison.Ordinal)).Split(',')[2]);
 
     [Fact]
     public void Frame_at_a_time_is_the_frame_meta_hashed_at_that_time()
     {
-        var still = VideoStill.ReadAt(TestData.Vpdq("videos/chair-19-sd-bar.mp4"), 8.0, TimeSpan.FromSeconds(30));
+        var still = VideoStill.ReadAt(TestData.VpdqFile("videos/chair-19-sd-bar.mp4"), 8.0, TimeSpan.FromSeconds(30));
         using var hasher = new PdqHasher();
         var hash = hasher.Hash(new PixelView(still.Rgba, still.Width, still.Height, still.Width * 4, PixelLayout.Rgba8888), PdqSizing.FullResolution).Hash;
         // Frame 240 is 8.000 s at 30 fps; the frames a second either side are far from it, so this tells them apart.
@@ -30,7 +30,7 @@ public sealed class VideoStillTests
     [Fact]
     public void Time_past_the_end_or_a_truncated_file_is_a_video_error()
     {
-        var path = TestData.Vpdq("videos/chair-19-sd-bar.mp4");
+        var path = TestData.VpdqFile("videos/chair-19-sd-bar.mp4");
         var ex = Assert.Throws<VideoException>(() => VideoStill.ReadAt(path, 500, TimeSpan.FromSeconds(30)));
         Assert.Contains("no frame at 500", ex.Message);
 

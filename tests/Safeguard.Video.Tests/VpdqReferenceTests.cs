@@ -11,9 +11,9 @@ public sealed class VpdqReferenceTests(TestVideoHashes hashes, ITestOutputHelper
     public void EveryFrameHashesAreCloseToMetasSampleHashes()
     {
         var all = new List<int>();
-        foreach (var name in TestData.Videos)
+        foreach (var name in SampleVideos.Names)
         {
-            var expected = VpdqText.ReadRowsFile(TestData.Vpdq($"sample-hashes/{name}.txt"));
+            var expected = VpdqText.ReadRowsFile(TestData.VpdqFile($"sample-hashes/{name}.txt"));
             var frames = hashes.EveryFrame[name];
             Assert.Equal(expected.Count, frames.Count);
             var distances = new List<int>();

@@ -16,7 +16,7 @@ namespace Safeguard.Video.Tests;
 /// </summary>
 public sealed class WatchTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TestData.TempDir _dir = new();
+    private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
@@ -30,14 +30,6 @@ public sealed class WatchTests(ITestOutputHelper output) : IDisposable
     private const int BankedIndex = 2;
     private const double SegmentSeconds = 2.5;
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     private string MakeClip() => MakeClip(SegmentSeconds, "clip.ts");
 
@@ -45,7 +37,7 @@ public sealed class WatchTests(ITestOutputHelper output) : IDisposable
     {
         // Each photo for SegmentSeconds at 640x480, 25 fps, H.264 with a keyframe every second.
         var args = new List<string>();
-        foreach (var p in Photos) args.AddRange(["-loop", "1", "-framerate", "25", "-t", segmentSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", TestData.Pdq(p)]);
+        foreach (var p in Photos) args.AddRange(["-loop", "1", "-framerate", "25", "-t", segmentSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", TestData.PdqFile(p)]);
         var chains = string.Join(';', Photos.Select((_, i) => $"[{i}:v]scale=640:480,setsar=1,format=yuv420p[v{i}]"));
         var concat = string.Concat(Photos.Select((_, i) => $"[v{i}]")) + $"concat=n={Photos.Length}:v=1:a=0[out]";
         string clip = _dir.File(name);
@@ -56,7 +48,7 @@ public sealed class WatchTests(ITestOutputHelper output) : IDisposable
 
     private static PdqIndex BankOf(string photo)
     {
-        var r = new FileHasher(new FileHashOptions { Signals = HashSignals.Pdq, Sizing = PdqSizing.FullResolution }).HashFile(TestData.Pdq(photo));
+        var r = new FileHasher(new FileHashOptions { Signals = HashSignals.Pdq, Sizing = PdqSizing.FullResolution }).HashFile(TestData.PdqFile(photo));
         return PdqIndex.Build([r.Pdq!.Value.Hash], [42]);
     }
 
@@ -65,7 +57,7 @@ public sealed class WatchTests(ITestOutputHelper output) : IDisposable
     public async Task AlertsWithinTwoSecondsOfTheBankedFrameAppearingInALiveStream()
     {
         string clip = MakeClip();
-        int port = FreePort();
+        int port = FreePort.Next();
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var a in new[] { "-hide_banner", "-loglevel", "error", "-re", "-i", clip, "-c", "copy", "-f", "mpegts", $"tcp://127.0.0.1:{port}?listen=1" })
             psi.ArgumentList.Add(a);
