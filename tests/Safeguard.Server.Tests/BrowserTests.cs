@@ -31,6 +31,17 @@ public sealed class BrowserTests
         return max;
         """;
 
+    /// <summary>Opens the UI and signs in with a reviewer key; the wait is for the steps after.</summary>
+    private static WebDriverWait SignIn(IWebDriver driver, string baseUrl, string reviewerKey)
+    {
+        var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
+        driver.Navigate().GoToUrl(baseUrl + "/ui/");
+        wait.Until(d => d.FindElement(By.Id("signin-panel")).Displayed);
+        driver.FindElement(By.Id("key")).SendKeys(reviewerKey);
+        driver.FindElement(By.Id("signin")).Click();
+        return wait;
+    }
+
     /// <summary>Whether Debian's chromium and chromedriver are there; their absence fails under CI.</summary>
     private static bool BrowserInstalled()
     {
@@ -55,11 +66,7 @@ public sealed class BrowserTests
         using var driver = StartBrowser(profile);
         try
         {
-            var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
-            driver.Navigate().GoToUrl(h.BaseUrl + "/ui/");
-            wait.Until(d => d.FindElement(By.Id("signin-panel")).Displayed);
-            driver.FindElement(By.Id("key")).SendKeys(reviewerKey);
-            driver.FindElement(By.Id("signin")).Click();
+            var wait = SignIn(driver, h.BaseUrl, reviewerKey);
             var entry = wait.Until(d => d.FindElements(By.CssSelector($"li.queue-item[data-id='{item}']")).FirstOrDefault(e => e.Displayed));
             Assert.Contains("<img src=x onerror=alert(1)>", entry!.Text); // shown as text, not markup
             Assert.Empty(driver.FindElements(By.CssSelector("img[src='x']")));
@@ -123,11 +130,7 @@ public sealed class BrowserTests
         using var driver = StartBrowser(profile);
         try
         {
-            var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
-            driver.Navigate().GoToUrl(h.BaseUrl + "/ui/");
-            wait.Until(d => d.FindElement(By.Id("signin-panel")).Displayed);
-            driver.FindElement(By.Id("key")).SendKeys(reviewerKey);
-            driver.FindElement(By.Id("signin")).Click();
+            var wait = SignIn(driver, h.BaseUrl, reviewerKey);
             wait.Until(d => d.FindElements(By.CssSelector($"li.queue-item[data-id='{item}']")).FirstOrDefault(e => e.Displayed))!.Click();
             wait.Until(d => d.FindElement(By.Id("item-title")).Text.Contains($"#{item}"));
             var js = (IJavaScriptExecutor)driver;
