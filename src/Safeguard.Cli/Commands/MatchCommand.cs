@@ -49,7 +49,7 @@ public static class MatchCommand
     public static MatchSettings ReadSettings(ParseResult parse, Option<int> threshold, Option<int> minQuality, bool dihedral)
     {
         int t = parse.GetValue(threshold), q = parse.GetValue(minQuality);
-        if (t is < 0 or > 63) throw new UsageException($"--threshold must be 0..63, not {t}");
+        if (t is < 0 or > PdqResult.MaxMatchThreshold) throw new UsageException($"--threshold must be 0..{PdqResult.MaxMatchThreshold}, not {t}");
         if (q is < 0 or > 100) throw new UsageException($"--min-quality must be 0..100, not {q}");
         return new MatchSettings(t, q, dihedral);
     }

@@ -5,6 +5,8 @@ public readonly record struct PdqResult(Hash256 Hash, int Quality)
 {
     public const int MinimumUsefulQuality = 50;
     public const int DefaultMatchThreshold = 31;
+    /// <summary>The largest match threshold accepted anywhere: at 64 bits and more, unrelated images match.</summary>
+    public const int MaxMatchThreshold = 63;
 }
 
 /// <summary>The eight dihedral transforms, in the reference's order.</summary>

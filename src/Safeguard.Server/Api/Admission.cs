@@ -39,9 +39,6 @@ public sealed class Admission
     /// <summary>URL fetches at once: the configured number, but never more than half the workers.</summary>
     public static int FetchSlots(ServerOptions o) => Math.Max(1, Math.Min(o.MaxConcurrentUrlFetches, o.MaxConcurrentRequests / 2));
 
-    /// <summary>Requests of this key now in progress (running or waiting).</summary>
-    public int InProgress(long keyId) => _perKey.TryGetValue(keyId, out var n) ? Volatile.Read(ref n.Value) : 0;
-
     /// <summary>A place among all requests in the server; not acquired when it is full.</summary>
     public RateLimitLease EnterServer() => _inServer.AttemptAcquire();
 
