@@ -1,3 +1,5 @@
+using Safeguard.Signals;
+
 namespace Safeguard.Banks;
 
 /// <summary>A hash to put into a bank, as read from a list or typed by a user.</summary>
@@ -30,7 +32,7 @@ public sealed record BankEntry
     /// <summary>The change sequence of the last write to this entry (see <see cref="IBankStore.GetChangesAsync"/>).</summary>
     public long ChangeSeq { get; init; }
 
-    public EntryRecord ToRecord() => new(SignalTypes.TryGet(SignalType, out var t) ? t : new SignalType(SignalType, Value.Length), Value)
+    public EntryRecord ToRecord() => new(SignalTypes.ForStored(SignalType, Value.Length), Value)
     {
         ContentId = ContentId, Category = Category, Grade = Grade, Tags = Tags,
     };

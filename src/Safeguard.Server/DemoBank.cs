@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Safeguard.Banks;
 using Safeguard.Hashing.Files;
+using Safeguard.Signals;
 
 namespace Safeguard.Server;
 

@@ -1,3 +1,4 @@
+using Safeguard.Hashing.Pdq;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Imaging;
 using Safeguard.Video.Vpdq;
@@ -76,7 +77,22 @@ public static class VideoFiles
         result.Error = null;
         result.Width = video.Info!.Width;
         result.Height = video.Info.Height;
-        result.Vpdq = VpdqText.FormatCompact(video.Frames);
+        result.VideoFrames = WithoutRepeats(video.Frames);
         result.VpdqFrames = video.Frames.Count;
+    }
+
+    /// <summary>The frames with each one equal to the frame before it left out (vPDQ de-duplicates anyway), renumbered in order.</summary>
+    public static List<VpdqFrame> WithoutRepeats(IReadOnlyList<VpdqFrame> frames)
+    {
+        var kept = new List<VpdqFrame>(frames.Count);
+        Hash256? previous = null;
+        foreach (var f in frames)
+        {
+            if (previous == f.Hash) continue;
+            previous = f.Hash;
+            // Timestamps to the millisecond, as the compact text form writes them: every entry point then reports the same times.
+            kept.Add(f with { FrameNumber = kept.Count, Timestamp = Math.Round(f.Timestamp, 3) });
+        }
+        return kept;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Safeguard.Banks.Storage;
+using Safeguard.Signals;
 
 namespace Safeguard.Banks.Tests;
 

@@ -1,5 +1,6 @@
 using Safeguard.Banks.Formats;
 using Safeguard.Banks.Storage;
+using Safeguard.Signals;
 
 namespace Safeguard.Banks.Tests;
 
@@ -198,22 +199,22 @@ public abstract partial class BankStoreContract : IAsyncLifetime
         // b differs from a in its last frame only: a prefix or a truncated key would confuse them.
         string b = a[..a.LastIndexOf(';')] + ";" + TestData.Hex(rng, 64) + ",100,699.000";
         string c = LongVpdq(rng, 150);
-        var records = new[] { a, b, c }.Select(v => new EntryRecord(VideoSignalTypes.Vpdq, v) { ContentId = "v" + v.Length % 97 }).ToList();
+        var records = new[] { a, b, c }.Select(v => new EntryRecord(SignalTypes.Vpdq, v) { ContentId = "v" + v.Length % 97 }).ToList();
 
         var first = await Store.ImportAsync("videos", records.Append(records[0]));
         Assert.Equal(3, first.Added);
         Assert.Equal(0, (await Store.ImportAsync("videos", records)).Added);
         Assert.Equal(new[] { a, b, c }.Order(), (await AllAsync("videos")).Select(e => e.Value).Order());
-        Assert.Equal(b, Assert.Single(await Store.FindAsync(VideoSignalTypes.Vpdq, b)).Value);
+        Assert.Equal(b, Assert.Single(await Store.FindAsync(SignalTypes.Vpdq, b)).Value);
 
-        Assert.Equal(1, await Store.SetDisabledAsync("videos", [(VideoSignalTypes.Vpdq, a)], true, "duplicate upload"));
-        Assert.True(Assert.Single(await Store.FindAsync(VideoSignalTypes.Vpdq, a)).Disabled);
-        Assert.False(Assert.Single(await Store.FindAsync(VideoSignalTypes.Vpdq, b)).Disabled);
+        Assert.Equal(1, await Store.SetDisabledAsync("videos", [(SignalTypes.Vpdq, a)], true, "duplicate upload"));
+        Assert.True(Assert.Single(await Store.FindAsync(SignalTypes.Vpdq, a)).Disabled);
+        Assert.False(Assert.Single(await Store.FindAsync(SignalTypes.Vpdq, b)).Disabled);
 
         var replaced = await Store.ImportAsync("videos", records.Skip(1).Take(1), new ImportOptions { Replace = true });
         Assert.Equal(1, replaced.Disabled); // c left the list; a was already disabled by hand
-        Assert.Equal(1, await Store.RemoveEntriesAsync("videos", [(VideoSignalTypes.Vpdq, c)]));
-        Assert.Empty(await Store.FindAsync(VideoSignalTypes.Vpdq, c));
+        Assert.Equal(1, await Store.RemoveEntriesAsync("videos", [(SignalTypes.Vpdq, c)]));
+        Assert.Empty(await Store.FindAsync(SignalTypes.Vpdq, c));
         var removal = Assert.Single(await Store.GetChangesAsync(0), x => x.Removed);
         Assert.Equal(c, removal.Value);
     }
@@ -222,7 +223,7 @@ public abstract partial class BankStoreContract : IAsyncLifetime
     public async Task Entries_can_be_listed_by_signal_type()
     {
         await Store.CreateBankAsync("mixed");
-        var records = TestData.Many(21).Concat([new EntryRecord(VideoSignalTypes.Vpdq, LongVpdq(new Random(4), 3))]).ToList();
+        var records = TestData.Many(21).Concat([new EntryRecord(SignalTypes.Vpdq, LongVpdq(new Random(4), 3))]).ToList();
         await Store.ImportAsync("mixed", records);
         await Store.SetDisabledAsync("mixed", Keys(records[1]), true, "x"); // an md5 entry
         foreach (var type in new[] { "pdq", "md5", "vpdq" })

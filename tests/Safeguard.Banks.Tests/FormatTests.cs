@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Safeguard.Banks.Formats;
+using Safeguard.Signals;
 
 namespace Safeguard.Banks.Tests;
 
@@ -326,9 +327,9 @@ public sealed class FormatTests
         Assert.Null(SignalTypes.Sha1.TryNormalize(Md5, out var error));
         Assert.Contains("40", error);
         Assert.True(SignalTypes.TryGet("SHA-256", out var t) && t == SignalTypes.Sha256);
-        Assert.False(SignalTypes.TryGet("whirlpool", out _)); // vpdq and video_md5 are registered now (VideoSignalTypes)
+        Assert.False(SignalTypes.TryGet("whirlpool", out _)); // vpdq and video_md5 are built in
         // The set is open: a later signal type is registered, then read like the others.
-        SignalTypes.Register(new SignalType("test_sig16", 16));
+        SignalTypes.Register(new Safeguard.Signals.Exact.OtherDigestSignal("test_sig16", 8));
         var (records, problems) = ReadText(BankFormat.Plain, "test_sig16 0123456789ABCDEF\n");
         Assert.Empty(problems);
         Assert.Equal("0123456789abcdef", Assert.Single(records).Value);

@@ -1,4 +1,5 @@
 using Safeguard.Banks;
+using Safeguard.Signals;
 
 namespace Safeguard.Banks.Tests;
 
@@ -11,12 +12,12 @@ internal static class TestData
         return string.Create(length, rng, static (span, r) => { for (int i = 0; i < span.Length; i++) span[i] = digits[r.Next(16)]; });
     }
 
-    public static EntryRecord Random(Random rng, SignalType type) => new(type, Hex(rng, type.HexLength));
+    public static EntryRecord Random(Random rng, SignalType type) => new(type, Hex(rng, SignalTypes.HexLength(type)));
 
     public static List<EntryRecord> Many(int count, int seed = 1)
     {
         var rng = new Random(seed);
-        var types = new[] { SignalTypes.Pdq, SignalTypes.Md5, SignalTypes.Sha1, SignalTypes.Sha256 };
+        var types = new SignalType[] { SignalTypes.Pdq, SignalTypes.Md5, SignalTypes.Sha1, SignalTypes.Sha256 };
         var list = new List<EntryRecord>(count);
         for (int i = 0; i < count; i++)
         {

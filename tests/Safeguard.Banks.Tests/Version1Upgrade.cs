@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Safeguard.Banks.Storage;
+using Safeguard.Signals;
 
 namespace Safeguard.Banks.Tests;
 
@@ -52,7 +53,7 @@ internal static class Version1Upgrade
         for (int i = 0; i < 3; i++)
         {
             var value = string.Join(";", Enumerable.Range(0, longVpdqFrames).Select(f => $"{TestData.Hex(rng, 64)},100,{f + i:0.000}"));
-            list.Add(new EntryRecord(VideoSignalTypes.Vpdq, value) { ContentId = "video" + i });
+            list.Add(new EntryRecord(SignalTypes.Vpdq, value) { ContentId = "video" + i });
         }
         return list;
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Safeguard.Banks.Formats;
 using Safeguard.Banks.Storage;
+using Safeguard.Signals;
 
 namespace Safeguard.Banks.Tests;
 
@@ -19,11 +20,11 @@ public sealed class VideoSignalTests
     [Fact]
     public void Vpdq_values_are_checked_and_canonicalised()
     {
-        Assert.Equal(VpdqCanonical, VideoSignalTypes.Vpdq.TryNormalize(Vpdq, out var error));
+        Assert.Equal(VpdqCanonical, SignalTypes.Vpdq.TryNormalize(Vpdq, out var error));
         Assert.Null(error);
         foreach (var bad in new[] { "", $"{H1},100", $"{H1},101,0", $"{H1[..63]},50,0", $"{H1},50,-1", $"{H1},50,0;", "x,y,z" })
         {
-            Assert.Null(VideoSignalTypes.Vpdq.TryNormalize(bad, out error));
+            Assert.Null(SignalTypes.Vpdq.TryNormalize(bad, out error));
             Assert.NotNull(error);
         }
         Assert.True(SignalTypes.TryGet("vpdq", out _));
@@ -38,8 +39,8 @@ public sealed class VideoSignalTests
     {
         var records = new List<EntryRecord>
         {
-            new(VideoSignalTypes.Vpdq, VpdqCanonical) { ContentId = "clip-1" },
-            new(VideoSignalTypes.VideoMd5, VideoMd5) { ContentId = "clip-1" },
+            new(SignalTypes.Vpdq, VpdqCanonical) { ContentId = "clip-1" },
+            new(SignalTypes.VideoMd5, VideoMd5) { ContentId = "clip-1" },
         };
         var stream = new MemoryStream();
         BankFormats.Write(format, stream, records);
@@ -55,7 +56,7 @@ public sealed class VideoSignalTests
     public void Vics_carries_video_signals_as_alternative_hashes()
     {
         var stream = new MemoryStream();
-        BankFormats.Write(BankFormat.Vics, stream, [new EntryRecord(VideoSignalTypes.Vpdq, VpdqCanonical) { ContentId = "7" }, new EntryRecord(VideoSignalTypes.VideoMd5, VideoMd5) { ContentId = "7" }]);
+        BankFormats.Write(BankFormat.Vics, stream, [new EntryRecord(SignalTypes.Vpdq, VpdqCanonical) { ContentId = "7" }, new EntryRecord(SignalTypes.VideoMd5, VideoMd5) { ContentId = "7" }]);
         var text = Encoding.UTF8.GetString(stream.ToArray());
         Assert.Contains("\"HashName\":\"VPDQ\"", text.Replace(" ", ""));
         Assert.Contains("\"HashName\":\"VIDEO_MD5\"", text.Replace(" ", ""));
@@ -83,10 +84,10 @@ public sealed class VideoSignalTests
         {
             await using var store = await SqliteBankStore.OpenAsync(Path.Combine(dir, "b.db"));
             await store.CreateBankAsync("videos");
-            var result = await store.ImportAsync("videos", [new(VideoSignalTypes.Vpdq, VpdqCanonical), new(VideoSignalTypes.VideoMd5, VideoMd5)]);
+            var result = await store.ImportAsync("videos", [new(SignalTypes.Vpdq, VpdqCanonical), new(SignalTypes.VideoMd5, VideoMd5)]);
             Assert.Equal(2, result.Added);
-            Assert.Single(await store.FindAsync(VideoSignalTypes.VideoMd5, VideoMd5));
-            Assert.Single(await store.FindAsync(VideoSignalTypes.Vpdq, VpdqCanonical));
+            Assert.Single(await store.FindAsync(SignalTypes.VideoMd5, VideoMd5));
+            Assert.Single(await store.FindAsync(SignalTypes.Vpdq, VpdqCanonical));
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Safeguard.Banks;
 using Safeguard.Banks.Formats;
+using Safeguard.Signals;
 
 namespace Safeguard.Cli.Tests;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using Safeguard.Banks;
 using static Safeguard.Server.Tests.ServerHarness;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Tests;
 

@@ -7,6 +7,7 @@ using Safeguard.Banks;
 using Safeguard.Banks.Formats;
 using Safeguard.Hashing.Pdq;
 using static Safeguard.Server.Tests.ServerHarness;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Tests;
 

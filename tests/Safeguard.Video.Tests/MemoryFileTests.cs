@@ -31,8 +31,8 @@ public sealed class MemoryFileTests
         VideoFiles.AddVpdq(inMemory, File.ReadAllBytes(path), options);
         Assert.Null(fromDisk.Error);
         Assert.Null(inMemory.Error);
-        Assert.NotNull(fromDisk.Vpdq);
-        Assert.Equal(fromDisk.Vpdq, inMemory.Vpdq);
+        Assert.NotNull(fromDisk.VideoFrames);
+        Assert.Equal(fromDisk.VideoFrames, inMemory.VideoFrames!);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Formats.Tar;
 using System.IO.Compression;
-using Safeguard.Cli.Scanning;
+using Safeguard.Engine.Scanning;
 
 namespace Safeguard.Fuzz.Targets;
 

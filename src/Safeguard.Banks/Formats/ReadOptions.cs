@@ -1,3 +1,5 @@
+using Safeguard.Signals;
+
 namespace Safeguard.Banks.Formats;
 
 /// <summary>How to read a hash list, and where to report lines that are skipped.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Safeguard.Signals;
 
 namespace Safeguard.Banks.Formats;
 

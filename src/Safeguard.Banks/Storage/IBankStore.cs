@@ -1,3 +1,5 @@
+using Safeguard.Signals;
+
 namespace Safeguard.Banks.Storage;
 
 /// <summary>

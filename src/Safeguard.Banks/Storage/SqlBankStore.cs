@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using Safeguard.Signals;
 
 namespace Safeguard.Banks.Storage;
 

@@ -4,6 +4,7 @@ using Safeguard.Banks;
 using Safeguard.Banks.Formats;
 using Safeguard.Banks.Storage;
 using static Safeguard.Cli.Commands.BankCommandSupport;
+using Safeguard.Signals;
 
 namespace Safeguard.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Safeguard.Banks;
 using Safeguard.Banks.Formats;
 using static Safeguard.Cli.Commands.BankCommandSupport;
+using Safeguard.Signals;
 
 namespace Safeguard.Cli.Commands;
 
@@ -42,8 +43,8 @@ internal static class BankImportCommand
             var options = new ReadOptions
             {
                 SourceName = sourceName,
-                DefaultType = forced is { HexLength: 64 } ? null : forced,
-                For64HexDigits = forced is { HexLength: 64 } ? forced : SignalTypes.Pdq,
+                DefaultType = forced is not null && SignalTypes.HexLength(forced) == 64 ? null : forced,
+                For64HexDigits = forced is not null && SignalTypes.HexLength(forced) == 64 ? forced : SignalTypes.Pdq,
                 OnProblem = printer.Report,
             };
             var records = BankFormats.Read(fmt, BankFormats.WithHead(head, got, input), options);

@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Safeguard.Banks;
-using Safeguard.Banks.Matching;
+using Safeguard.Engine.Index;
+using Safeguard.Engine.Matching;
 using Safeguard.Banks.Storage;
-using Safeguard.Cli.Scanning;
+using Safeguard.Engine.Scanning;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Hashing.Pipeline;
+using Safeguard.Signals;
 
 namespace Safeguard.Cli.Commands;
 
@@ -46,7 +48,7 @@ public static class BenchScanCommand
         {
             var index = BuildBank(Path.Combine(work, "bank.db"), bankSize).GetAwaiter().GetResult();
             var options = new FileHashOptions();
-            var settings = new MatchSettings(PdqResult.DefaultMatchThreshold, PdqResult.MinimumUsefulQuality, false);
+            var matcher = new Matcher(index, new MatchPolicy());
             double hashBest = double.MaxValue, scanBest = double.MaxValue;
             RunHash(files, options); // warm-up: JIT, page cache
             for (int r = 0; r < rounds; r++)
@@ -55,7 +57,7 @@ public static class BenchScanCommand
                 var outDir = Path.Combine(work, $"out-{r}");
                 Directory.CreateDirectory(outDir);
                 var sw = Stopwatch.StartNew();
-                new Scanner(index, settings, options, ArchiveLimits.Default).Run([dir], outDir, "bench", false, "bench", null, TextWriter.Null);
+                new Scanner(matcher, options, ArchiveLimits.Default).Run([dir], outDir, "bench", false, "bench", null, TextWriter.Null);
                 scanBest = Math.Min(scanBest, sw.Elapsed.TotalSeconds);
             }
             o.WriteLine();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Safeguard.Cli.Output;
+using Safeguard.Engine.Media;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Imaging;
 using Safeguard.Hashing.Pdq;
@@ -32,10 +33,15 @@ public static class HashCommand
         {
             Description = "Worker threads (default: one per core).",
         };
+        var videoSampling = new Option<VideoSampling>("--video-sampling")
+        {
+            Description = "How videos are sampled for vPDQ: reference (Meta's vPDQ, 1 frame per second) or fast (as match, scan and the service sample them).",
+            DefaultValueFactory = _ => VideoSampling.Reference,
+        };
 
         var command = new Command("hash", "Hash images: PDQ (bit-exact with Meta's reference) and MD5/SHA-1/SHA-256 of the bytes.")
         {
-            paths, signals, format, threads,
+            paths, signals, format, threads, videoSampling,
         };
         options.AddTo(command);
         command.SetAction(parse =>
@@ -44,7 +50,8 @@ public static class HashCommand
             try { chosen = HashSignalNames.Parse(parse.GetValue(signals)!); }
             catch (FormatException ex) { throw new UsageException($"--signals: {ex.Message}"); }
             var hashOptions = options.Read(parse) with { Signals = chosen };
-            return Run(parse.GetValue(paths)!, hashOptions, parse.GetValue(format), parse.GetValue(threads));
+            var video = parse.GetValue(videoSampling) == VideoSampling.Fast ? MediaHasher.FastVideo : VideoOptions;
+            return Run(parse.GetValue(paths)!, hashOptions, parse.GetValue(format), parse.GetValue(threads), video);
         });
         return command;
     }
@@ -52,7 +59,9 @@ public static class HashCommand
     /// <summary>How 'hash' samples videos: vPDQ's default, one frame per second.</summary>
     public static Safeguard.Video.Vpdq.VpdqOptions VideoOptions { get; set; } = Safeguard.Video.Vpdq.VpdqOptions.Default;
 
-    public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads)
+    public enum VideoSampling { Reference, Fast }
+
+    public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads, Safeguard.Video.Vpdq.VpdqOptions? video = null)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         var writer = new HashResultWriter(stdout, format, options.Signals, options.Dihedral);
@@ -60,10 +69,8 @@ public static class HashCommand
         int failed = 0;
         OrderedParallel.Run(
             InputWalker.Expand(paths),
-            () => new FileHasher(options),
-            (hasher, item) => (item, item.IsFile
-                ? (options.Signals.HasFlag(HashSignals.Pdq) ? Safeguard.Video.VideoFiles.HashFileOrVideo(hasher, item.Path, VideoOptions) : hasher.HashFile(item.Path))
-                : new FileHashResult { Path = item.Path, Error = item.Error }),
+            () => new MediaHasher(options) { RequireImage = true, VideoOptions = video ?? VideoOptions },
+            (hasher, item) => (item, item.IsFile ? hasher.HashFile(item.Path, item.Path) : new FileHashResult { Path = item.Path, Error = item.Error }),
             done =>
             {
                 var (item, result) = done;

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
-using Safeguard.Banks;
-using Safeguard.Banks.Matching;
 using Safeguard.Cli.Output;
-using Safeguard.Cli.Scanning;
+using Safeguard.Engine.Index;
+using Safeguard.Engine.Matching;
+using Safeguard.Engine.Media;
 using Safeguard.Hashing.Files;
-using Safeguard.Hashing.Pdq;
 using Safeguard.Hashing.Pipeline;
+using Safeguard.Signals;
+using Safeguard.Signals.Exact;
 
 namespace Safeguard.Cli.Commands;
 
@@ -21,37 +22,30 @@ public static class MatchCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var banks = new Option<string[]>("--bank") { Description = "Bank(s) to match against (repeat the option); default: all banks.", AllowMultipleArgumentsPerToken = true };
-        var threshold = new Option<int>("--threshold") { Description = "PDQ match at Hamming distance <= T (0..63).", DefaultValueFactory = _ => PdqResult.DefaultMatchThreshold };
-        var minQuality = new Option<int>("--min-quality") { Description = "PDQ hashes of lower quality (0..100) are not matched.", DefaultValueFactory = _ => PdqResult.MinimumUsefulQuality };
+        var rules = new MatchPolicyOptions();
         var format = new Option<OutputFormat>("--format") { Description = "Output format: csv (with a header row) or jsonl.", DefaultValueFactory = _ => OutputFormat.Csv };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core)." };
         var options = new ImageHashingOptions();
         var command = new Command("match", "Match files (hashed like 'hash') or given hashes against hash banks; one output row per match.")
         {
-            inputs, banks, threshold, minQuality, format, threads,
+            inputs, banks,
         };
+        rules.AddTo(command);
+        command.Add(format);
+        command.Add(threads);
         options.AddTo(command);
         command.SetAction(parse =>
         {
-            var settings = ReadSettings(parse, threshold, minQuality, parse.GetValue(options.Dihedral));
+            var policy = rules.Read(parse, parse.GetValue(options.Dihedral));
             var hashOptions = options.Read(parse);
             var queries = Classify(parse.GetValue(inputs)!);
             return BankCommandSupport.Run(parse, async store =>
             {
                 var index = await BankIndex.LoadAsync(store, parse.GetValue(banks));
-                settings = settings with { Videos = await Video.VideoBanks.LoadAsync(store, parse.GetValue(banks) ?? [], includePdqAndMd5: false) };
-                return Run(index, queries, hashOptions, settings, parse.GetValue(format), parse.GetValue(threads));
+                return Run(new Matcher(index, policy), queries, hashOptions, parse.GetValue(format), parse.GetValue(threads));
             });
         });
         return command;
-    }
-
-    public static MatchSettings ReadSettings(ParseResult parse, Option<int> threshold, Option<int> minQuality, bool dihedral)
-    {
-        int t = parse.GetValue(threshold), q = parse.GetValue(minQuality);
-        if (t is < 0 or > PdqResult.MaxMatchThreshold) throw new UsageException($"--threshold must be 0..{PdqResult.MaxMatchThreshold}, not {t}");
-        if (q is < 0 or > 100) throw new UsageException($"--min-quality must be 0..100, not {q}");
-        return new MatchSettings(t, q, dihedral);
     }
 
     /// <summary>A command-line input: a hash to match as given, or a path to hash.</summary>
@@ -93,36 +87,24 @@ public static class MatchCommand
         return true;
     }
 
-    private sealed record Outcome(string Path, FileHashResult? File, Query? Hash, List<BankMatch> Matches, bool LowQuality, string? Note = null);
+    private sealed record Outcome(string Path, FileHashResult? File, Query? Hash, List<Match> Matches, bool LowQuality, string? Note = null);
 
-    private sealed class Worker(FileHashOptions options) : IDisposable
-    {
-        public readonly EvidenceHasher Hasher = new(options, cache: null);
-        public void Dispose() => Hasher.Dispose();
-    }
-
-    public static int Run(BankIndex index, List<Query> queries, FileHashOptions options, MatchSettings settings, OutputFormat format, int threads)
+    public static int Run(Matcher matcher, List<Query> queries, FileHashOptions options, OutputFormat format, int threads)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
         if (format == OutputFormat.Csv) stdout.Write("path,query,signal_type,bank,content_id,category,grade,distance,dihedral,frame_seconds\n");
         int failed = 0;
         OrderedParallel.Run(
             Expand(queries),
-            () => new Worker(options),
-            (w, q) =>
+            () => new MediaHasher(options),
+            (hasher, q) =>
             {
-                var matches = new List<BankMatch>();
-                if (q.Type is not null)
-                {
-                    if (q.Type.Name == "pdq") index.MatchPdq(Hash256.Parse(q.Value), settings.Threshold, matches);
-                    else index.MatchExact(q.Type.Name, Convert.FromHexString(q.Value!), matches);
-                    return new Outcome("", null, q, matches, false);
-                }
-                if (q.Error is not null) return new Outcome(q.Path!, new FileHashResult { Path = q.Path!, Error = q.Error }, null, matches, false);
-                if (q.Note is not null) return new Outcome(q.Path!, null, null, matches, false, q.Note);
-                var r = w.Hasher.HashFile(q.Path!, q.Path!);
-                bool ok = settings.Match(index, r, matches);
-                return new Outcome(q.Path!, r, null, matches, !ok);
+                if (q.Type is not null) return new Outcome("", null, q, matcher.MatchValue(q.Type, q.Value!), false);
+                if (q.Error is not null) return new Outcome(q.Path!, new FileHashResult { Path = q.Path!, Error = q.Error }, null, [], false);
+                if (q.Note is not null) return new Outcome(q.Path!, null, null, [], false, q.Note);
+                var r = hasher.HashFile(q.Path!, q.Path!);
+                var matches = matcher.Match(r, out bool lowQuality);
+                return new Outcome(q.Path!, r, null, matches, lowQuality);
             },
             o =>
             {
@@ -140,7 +122,7 @@ public static class MatchCommand
                 if (o.LowQuality)
                 {
                     stdout.Flush();
-                    Console.Error.WriteLine($"safeguard: {o.Path}: PDQ quality {o.File!.Pdq!.Value.Quality} is below --min-quality {settings.MinQuality}; PDQ skipped (exact hashes still matched)");
+                    Console.Error.WriteLine($"safeguard: {o.Path}: PDQ quality {o.File!.Pdq!.Value.Quality} is below --min-quality {matcher.Policy.MinQuality}; PDQ skipped (exact hashes still matched)");
                 }
                 foreach (var m in o.Matches) Write(stdout, format, o, m);
             },
@@ -160,36 +142,29 @@ public static class MatchCommand
         }
     }
 
-    private static string QueryHex(Outcome o, BankMatch m)
+    /// <summary>The query hash that matched: the given hash, the variant or frame for PDQ, the file's digest for an exact type.</summary>
+    private static string QueryHex(Outcome o, Match m)
     {
         if (o.Hash is { } h) return h.Value!;
-        var r = o.File!;
-        return m.SignalType switch
-        {
-            "pdq" when r.IsVideo => m.FrameHash?.ToString() ?? "", // the video's frame that matched
-            "pdq" => m.Transform is { } t && r.DihedralHashes is { } d ? d[(int)t].ToString() : r.Pdq!.Value.Hash.ToString(),
-            "video_md5" => FileHashResult.Hex(r.Md5),
-            "md5" => FileHashResult.Hex(r.Md5),
-            "sha1" => FileHashResult.Hex(r.Sha1),
-            "sha256" => FileHashResult.Hex(r.Sha256),
-            _ => "",
-        };
+        if (m.Signal == SignalTypes.Vpdq) return "";
+        string? video = null;
+        return Matcher.QueryOf(m, o.File!, ref video).Value;
     }
 
-    private static void Write(TextWriter w, OutputFormat format, Outcome o, BankMatch m)
+    private static void Write(TextWriter w, OutputFormat format, Outcome o, Match m)
     {
-        string query = QueryHex(o, m), transform = MatchSettings.TransformName(m.Transform);
+        string query = QueryHex(o, m), transform = m.TransformName;
         double? seconds = m.FrameSeconds is { } at ? Math.Round(at, 3) : null;
         if (format == OutputFormat.Csv)
         {
-            w.Write($"{Csv.Field(o.Path)},{query},{m.SignalType},{Csv.Field(m.Bank)},{Csv.Field(m.ContentId)},{m.Category},{m.Grade},{m.Distance},{transform}," +
+            w.Write($"{Csv.Field(o.Path)},{query},{m.Signal.Name},{Csv.Field(m.Entry.Bank)},{Csv.Field(m.Entry.ContentId)},{m.Entry.Category},{m.Entry.Grade},{m.Distance},{transform}," +
                     $"{seconds?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}\n");
             return;
         }
         var obj = new Dictionary<string, object?>
         {
-            ["path"] = o.Path.Length == 0 ? null : o.Path, ["query"] = query, ["signal_type"] = m.SignalType, ["bank"] = m.Bank,
-            ["content_id"] = m.ContentId, ["category"] = m.Category, ["grade"] = m.Grade, ["distance"] = m.Distance,
+            ["path"] = o.Path.Length == 0 ? null : o.Path, ["query"] = query, ["signal_type"] = m.Signal.Name, ["bank"] = m.Entry.Bank,
+            ["content_id"] = m.Entry.ContentId, ["category"] = m.Entry.Category, ["grade"] = m.Entry.Grade, ["distance"] = m.Distance,
             ["dihedral"] = transform.Length == 0 ? null : transform,
             ["frame_seconds"] = seconds,
             ["frame_times"] = m.FrameTimes?.Select(t => Math.Round(t, 3)).ToArray(),

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Safeguard.Banks.Matching;
-using Safeguard.Cli.Scanning;
+using Safeguard.Engine.Index;
+using Safeguard.Engine.Matching;
+using Safeguard.Engine.Scanning;
 using Safeguard.Hashing.Files;
-using Safeguard.Hashing.Pdq;
 using Spectre.Console;
 
 namespace Safeguard.Cli.Commands;
@@ -18,8 +18,7 @@ public static class ScanCommand
         var banks = new Option<string[]>("--bank") { Description = "Bank(s) to match against (repeat the option); default: all banks.", AllowMultipleArgumentsPerToken = true };
         var outDir = new Option<string>("--out") { Description = "Output folder (created; must not be inside an input).", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted scan in --out without hashing its finished files again." };
-        var threshold = new Option<int>("--threshold") { Description = "PDQ match at Hamming distance <= T (0..63).", DefaultValueFactory = _ => PdqResult.DefaultMatchThreshold };
-        var minQuality = new Option<int>("--min-quality") { Description = "PDQ hashes of lower quality (0..100) are not matched.", DefaultValueFactory = _ => PdqResult.MinimumUsefulQuality };
+        var rules = new MatchPolicyOptions();
         var caseName = new Option<string>("--case-name") { Description = "CaseName in case.vics.json.", DefaultValueFactory = _ => "safeguard scan" };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core)." };
         var follow = new Option<bool>("--follow-symlinks")
@@ -29,12 +28,16 @@ public static class ScanCommand
         var options = new ImageHashingOptions();
         var command = new Command("scan", "Forensic triage: hash every file in folders and archives, match against the banks, write files.jsonl/csv, summary.json and a VICS case.")
         {
-            paths, banks, outDir, resume, threshold, minQuality, caseName, threads, follow,
+            paths, banks, outDir, resume,
         };
+        rules.AddTo(command);
+        command.Add(caseName);
+        command.Add(threads);
+        command.Add(follow);
         options.AddTo(command);
         command.SetAction(parse =>
         {
-            var settings = MatchCommand.ReadSettings(parse, threshold, minQuality, parse.GetValue(options.Dihedral));
+            var policy = rules.Read(parse, parse.GetValue(options.Dihedral));
             var hashOptions = options.Read(parse);
             var inputs = parse.GetValue(paths)!;
             var dir = parse.GetValue(outDir)!;
@@ -43,15 +46,14 @@ public static class ScanCommand
             {
                 var bankNames = parse.GetValue(banks) ?? [];
                 var index = await BankIndex.LoadAsync(store, bankNames);
-                settings = settings with { Videos = await Video.VideoBanks.LoadAsync(store, bankNames, includePdqAndMd5: false) };
                 Directory.CreateDirectory(dir);
                 string fingerprint = JsonSerializer.Serialize(new
                 {
                     scan = 1, follow_symlinks = parse.GetValue(follow), inputs = inputs.Select(Path.GetFullPath).ToArray(), banks = bankNames.Order(StringComparer.Ordinal).ToArray(),
-                    bank_seq = index.AppliedChangeSeq, settings.Threshold, settings.MinQuality, settings.Dihedral,
+                    bank_seq = index.AppliedChangeSeq, policy.Threshold, policy.MinQuality, policy.Dihedral,
                     hashOptions.Unletterbox, sizing = hashOptions.Sizing.ToString(), hashOptions.Decode.MaxPixels, exif = hashOptions.Decode.ApplyExifOrientation,
                 });
-                var scanner = new Scanner(index, settings, hashOptions with { Signals = HashSignals.All }, ArchiveLimits.Default)
+                var scanner = new Scanner(new Matcher(index, policy), hashOptions with { Signals = HashSignals.All }, ArchiveLimits.Default)
                 {
                     Threads = parse.GetValue(threads), Symlinks = parse.GetValue(follow) ? SymlinkPolicy.WithinInputs : SymlinkPolicy.Record,
                 };

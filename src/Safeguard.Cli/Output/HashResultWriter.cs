@@ -1,3 +1,4 @@
+using Safeguard.Signals;
 using System.Text.Json;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
@@ -84,7 +85,7 @@ public sealed class HashResultWriter
         if (r.IsVideo)
         {
             _json.WriteString("kind", "video");
-            if (r.Vpdq is not null) { _json.WriteString("vpdq", r.Vpdq); _json.WriteNumber("vpdq_frames", r.VpdqFrames); }
+            if (r.VideoFrames is { } frames) { _json.WriteString("vpdq", SignalTypes.Vpdq.Format(frames)); _json.WriteNumber("vpdq_frames", r.VpdqFrames); }
             _json.WriteNumber("width", r.Width);
             _json.WriteNumber("height", r.Height);
         }

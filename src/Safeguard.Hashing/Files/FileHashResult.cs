@@ -15,10 +15,11 @@ public sealed class FileHashResult
     public byte[]? Sha256 { get; set; }
     public int Width { get; set; }
     public int Height { get; set; }
-    /// <summary>A video (hashed by Safeguard.Video): <see cref="Vpdq"/> instead of <see cref="Pdq"/>.</summary>
+    /// <summary>A video (hashed by Safeguard.Video): <see cref="VideoFrames"/> instead of <see cref="Pdq"/>.</summary>
     public bool IsVideo { get; set; }
-    /// <summary>The video's vPDQ in compact form (pdq,quality,timestamp;...), see docs/video.md.</summary>
-    public string? Vpdq { get; set; }
+    /// <summary>The video's vPDQ: its sampled frames' hashes, a frame equal to the one before left out.</summary>
+    public IReadOnlyList<VpdqFrame>? VideoFrames { get; set; }
+    /// <summary>How many frames were sampled and hashed (repeats included).</summary>
     public int VpdqFrames { get; set; }
     /// <summary>Set when the file failed; exact hashes may still be present (e.g. an undecodable image).</summary>
     public string? Error { get; set; }

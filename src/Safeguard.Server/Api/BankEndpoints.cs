@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Safeguard.Banks;
 using Safeguard.Banks.Formats;
 using Safeguard.Server.Auth;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Api;
 
@@ -122,7 +123,7 @@ public static class BankEndpoints
                 var options = new ReadOptions
                 {
                     SourceName = Http.SafeName(source ?? "upload"), DefaultType = defaultType,
-                    For64HexDigits = defaultType?.HexLength == 64 ? defaultType : SignalTypes.Pdq,
+                    For64HexDigits = defaultType is not null && SignalTypes.HexLength(defaultType) == 64 ? defaultType : SignalTypes.Pdq,
                     OnProblem = p => { problemCount++; if (problems.Count < 100) problems.Add(p.ToString()!); },
                 };
                 spool.Position = 0;

@@ -9,6 +9,7 @@ using Safeguard.Server.Auth;
 using Safeguard.Server.Index;
 using Safeguard.Server.Media;
 using Safeguard.Server.Review;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Api;
 

@@ -4,6 +4,7 @@ using Safeguard.Banks;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Server.Auth;
 using Safeguard.Server.Index;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Api;
 

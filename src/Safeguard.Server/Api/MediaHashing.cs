@@ -1,8 +1,9 @@
+using Safeguard.Hashing.Pdq;
 using Safeguard.Hashing.Files;
 using Safeguard.Server.Index;
 using Safeguard.Server.Media;
 using Safeguard.Server.Review;
-using Safeguard.Video.Vpdq;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Api;
 
@@ -19,12 +20,11 @@ internal static class MediaHashing
     {
         if (!VideoHasher.LooksLikeVideo(bytes)) return new HashedMedia(await CoreEndpoints.HashImageAsync(s, bytes, name, ct), null);
         var r = await s.VideoHasher.HashAsync(bytes, name, ct);
-        if (!VpdqText.TryParseCompact(r.Vpdq, out var frames, out var error))
-            throw new InvalidOperationException($"own vPDQ did not parse: {error}");
+        var frames = r.VideoFrames!;
         var md5 = FileHashResult.Hex(r.Md5);
         var hashes = new FileHashes(name, r.Size, md5, FileHashResult.Hex(r.Sha1), FileHashResult.Hex(r.Sha256), null, null, r.Width, r.Height)
         {
-            VideoMd5 = md5, Vpdq = r.Vpdq, VpdqFrames = r.VpdqFrames,
+            VideoMd5 = md5, Vpdq = SignalTypes.Vpdq.Format(frames), VpdqFrames = r.VpdqFrames,
         };
         return new HashedMedia(hashes, frames);
     }

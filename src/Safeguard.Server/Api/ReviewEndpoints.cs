@@ -5,6 +5,7 @@ using Safeguard.Server.Auth;
 using Safeguard.Server.Media;
 using Safeguard.Server.Reports;
 using Safeguard.Server.Review;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Api;
 

@@ -1,5 +1,6 @@
 using Safeguard.Banks;
 using Safeguard.Hashing.Pdq;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Api;
 

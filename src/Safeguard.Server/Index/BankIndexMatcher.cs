@@ -1,6 +1,9 @@
-using Safeguard.Banks.Matching;
+using Safeguard.Engine.Index;
+using Safeguard.Engine.Matching;
+using Safeguard.Signals.Exact;
 using Safeguard.Banks.Storage;
 using Safeguard.Hashing.Pdq;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Index;
 
@@ -15,7 +18,7 @@ public sealed class BankIndexMatcher(IBankStore store) : IMatcher
     private DateTimeOffset? _lastRefresh;
     private string? _lastError;
 
-    [ThreadStatic] private static List<BankMatch>? t_matches;
+    [ThreadStatic] private static List<Match>? t_matches;
 
     public void MatchPdq(in Hash256 query, int threshold, List<MatchHit> results)
     {
@@ -31,14 +34,14 @@ public sealed class BankIndexMatcher(IBankStore store) : IMatcher
         if (Volatile.Read(ref _index) is not { } index) return;
         var raw = t_matches ??= [];
         raw.Clear();
-        index.MatchExact(signalType, value, raw);
+        if (SignalTypes.TryGet(signalType, out var t) && t is DigestSignal d) index.MatchExact(d.Algorithm, value, raw);
         Convert(raw, results);
     }
 
-    private static void Convert(List<BankMatch> raw, List<MatchHit> results)
+    private static void Convert(List<Match> raw, List<MatchHit> results)
     {
         foreach (var m in raw)
-            results.Add(new MatchHit(new EntryMeta(m.EntryId, m.Bank, m.SignalType, m.Value, m.ContentId, m.Category, m.Grade), m.Distance));
+            results.Add(new MatchHit(new EntryMeta(m.Entry.Id, m.Entry.Bank, m.Entry.Type.Name, m.Entry.Value, m.Entry.ContentId, m.Entry.Category, m.Entry.Grade), m.Distance));
     }
 
     public IndexStatus Status

@@ -1,4 +1,5 @@
 using Safeguard.Hashing.Pdq;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Index;
 

@@ -3,6 +3,7 @@ using Safeguard.Banks.Storage;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Server.Review;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Index;
 

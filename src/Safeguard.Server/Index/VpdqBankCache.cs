@@ -1,5 +1,7 @@
+using Safeguard.Hashing.Pdq;
 using Safeguard.Banks.Storage;
 using Safeguard.Video.Vpdq;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Index;
 

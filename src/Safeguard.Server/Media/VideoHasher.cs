@@ -1,3 +1,4 @@
+using Safeguard.Hashing.Pdq;
 using Safeguard.Hashing.Files;
 using Safeguard.Server.Api;
 using Safeguard.Video;
@@ -36,7 +37,7 @@ public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan 
                 VideoFiles.AddVpdq(r, bytes, Options, limit.Token);
                 return r;
             }, limit.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
-            if (result.Vpdq is null || result.VpdqFrames == 0)
+            if (result.VideoFrames is null || result.VpdqFrames == 0)
                 throw new ApiException(422, $"'{name}' looks like a video but could not be decoded ({WithoutMemoryPath(result.Error ?? "no frames", name)}); nothing was stored");
             return result;
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Server.Review;
 using Safeguard.Video.Vpdq;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Media;
 

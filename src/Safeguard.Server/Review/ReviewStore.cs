@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Safeguard.Server.Audit;
 using Safeguard.Server.Data;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Review;
 

@@ -12,12 +12,16 @@ namespace Safeguard.Video.Streams;
 /// <summary>
 /// Watches a file, standard input or a stream URL: FFmpeg decodes in real time and passes on
 /// frames at the sample rate plus scene changes; each is hashed at native resolution and searched
-/// in a <see cref="PdqIndex"/>. Matches become alerts within the decode delay plus one sample
+/// by an <see cref="IFrameMatcher"/> (the engine's matcher, or one <see cref="PdqIndex"/>). Matches become alerts within the decode delay plus one sample
 /// interval. A dropped or stalled stream is reopened with exponential back-off. Nothing is stored
 /// except alert frames, and only when a folder is configured.
 /// </summary>
-public sealed class StreamWatcher(string source, PdqIndex index, WatchOptions options, Action<WatchAlert> onAlert, Action<WatchStatus>? onStatus = null)
+public sealed class StreamWatcher(string source, IFrameMatcher matcher, WatchOptions options, Action<WatchAlert> onAlert, Action<WatchStatus>? onStatus = null)
 {
+    /// <summary>Matches frames against one index at the options' distance and minimum quality.</summary>
+    public StreamWatcher(string source, PdqIndex index, WatchOptions options, Action<WatchAlert> onAlert, Action<WatchStatus>? onStatus = null)
+        : this(source, new PdqIndexFrameMatcher(index, options.Distance, options.MinQuality), options, onAlert, onStatus) { }
+
     private long _framesHashed;
     private int _reconnects;
     private double _lastStreamTime, _lastLag;
@@ -105,10 +109,10 @@ public sealed class StreamWatcher(string source, PdqIndex index, WatchOptions op
                 double lag = Math.Max(0, Stopwatch.GetElapsedTime(connectedAt).TotalSeconds - streamTime);
                 _lastStreamTime = streamTime;
                 _lastLag = lag;
-                if (pdq.Quality >= options.MinQuality)
+                hits.Clear();
+                matcher.Match(pdq.Hash, pdq.Quality, hits);
+                if (hits.Count > 0)
                 {
-                    hits.Clear();
-                    index.Search(pdq.Hash, options.Distance, hits);
                     foreach (var m in hits)
                     {
                         if (lastAlert.TryGetValue(m.Id, out double t) && streamTime - t < options.AlertCooldown.TotalSeconds) continue;
@@ -151,5 +155,20 @@ public sealed class StreamWatcher(string source, PdqIndex index, WatchOptions op
         using var fs = File.Create(path);
         data.SaveTo(fs);
         return path;
+    }
+}
+
+/// <summary>What a watched frame is matched against: appends (target id, distance) for each hit.</summary>
+public interface IFrameMatcher
+{
+    void Match(in Hash256 frame, int quality, List<PdqMatch> hits);
+}
+
+/// <summary>One PDQ index searched at a fixed distance, frames below a quality skipped.</summary>
+public sealed class PdqIndexFrameMatcher(PdqIndex index, int distance, int minQuality) : IFrameMatcher
+{
+    public void Match(in Hash256 frame, int quality, List<PdqMatch> hits)
+    {
+        if (quality >= minQuality) index.Search(frame, distance, hits);
     }
 }

@@ -1,3 +1,4 @@
+using Safeguard.Hashing.Pdq;
 using Safeguard.Video.Ffmpeg;
 
 namespace Safeguard.Video.Vpdq;

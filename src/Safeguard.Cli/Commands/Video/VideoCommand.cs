@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using Safeguard.Banks.Storage;
+using Safeguard.Engine.Index;
+using Safeguard.Engine.Matching;
+using Safeguard.Signals;
 using Safeguard.Hashing.Files;
 using Safeguard.Video.Vpdq;
 
@@ -100,9 +102,9 @@ public static class VideoCommand
     {
         var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Video files or directories." };
         var banks = new Option<string[]>("--bank") { Description = "Banks to match against (default: all).", AllowMultipleArgumentsPerToken = true };
-        var queryPct = new Option<double>("--query-percent") { Description = "Share of the query's distinct frames that must match (vPDQ rule).", DefaultValueFactory = _ => VpdqMatcher.DefaultQueryMatchPercent };
-        var comparedPct = new Option<double>("--compared-percent") { Description = "Share of the banked video's distinct frames that must match.", DefaultValueFactory = _ => VpdqMatcher.DefaultComparedMatchPercent };
-        var threshold = new Option<int>("--threshold") { Description = "PDQ distance at which two frames match.", DefaultValueFactory = _ => 31 };
+        var queryPct = new Option<double>("--query-percent") { Description = "Share of the query's distinct frames that must match (vPDQ rule).", DefaultValueFactory = _ => SignalTypes.Vpdq.DefaultQueryMatchPercent };
+        var comparedPct = new Option<double>("--compared-percent") { Description = "Share of the banked video's distinct frames that must match.", DefaultValueFactory = _ => SignalTypes.Vpdq.DefaultComparedMatchPercent };
+        var threshold = new Option<int>("--threshold") { Description = $"PDQ distance at which two frames match (0..{SignalTypes.Pdq.MaxThreshold}).", DefaultValueFactory = _ => SignalTypes.Pdq.DefaultThreshold };
         var sampling = new SamplingOptions();
         var command = new Command("match", "Match videos against banks: video_md5 exact hits, the vPDQ video rule, and frames matching PDQ entries (with timestamps). One JSON line per video.")
         {
@@ -111,21 +113,22 @@ public static class VideoCommand
         sampling.AddTo(command);
         command.SetAction(p =>
         {
-            double q = p.GetValue(queryPct), c = p.GetValue(comparedPct);
-            int t = p.GetValue(threshold);
-            if (q is < 0 or > 100 || c is < 0 or > 100) throw new UsageException("percentages must be 0..100");
-            if (t is < 0 or > 256) throw new UsageException("--threshold must be 0..256");
+            var policy = new MatchPolicy
+            {
+                Threshold = p.GetValue(threshold), VideoQueryPercent = p.GetValue(queryPct), VideoComparedPercent = p.GetValue(comparedPct),
+            };
+            if (policy.Validate() is { } problem) throw new UsageException(problem);
             var options = sampling.Read(p);
             return BankCommandSupport.Run(p, async store =>
             {
-                var loaded = await VideoBanks.LoadAsync(store, p.GetValue(banks) ?? []);
-                return RunMatch(p.GetValue(files)!, loaded, options, q, c, t);
+                var index = await BankIndex.LoadAsync(store, p.GetValue(banks));
+                return RunMatch(p.GetValue(files)!, new Matcher(index, policy), options);
             });
         });
         return command;
     }
 
-    private static int RunMatch(string[] inputs, VideoBanks banks, VpdqOptions options, double queryPct, double comparedPct, int threshold)
+    private static int RunMatch(string[] inputs, Matcher matcher, VpdqOptions options)
     {
         int failed = 0;
         foreach (var item in InputWalker.Expand(inputs))
@@ -134,35 +137,31 @@ public static class VideoCommand
             if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
             var r = VpdqHasher.HashFile(item.Path, options);
             if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
-            Console.Out.WriteLine(JsonSerializer.Serialize(Describe(r, banks, queryPct, comparedPct, threshold)));
+            Console.Out.WriteLine(JsonSerializer.Serialize(Describe(r, matcher)));
         }
         return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
     }
 
-    /// <summary>The match report of one hashed video (also used by scan integrations).</summary>
-    public static object Describe(VideoHashResult r, VideoBanks banks, double queryPct, double comparedPct, int threshold)
+    /// <summary>The match report of one hashed video: exact MD5 hits, banked videos by the vPDQ rule, PDQ entries its frames match.</summary>
+    public static object Describe(VideoHashResult r, Matcher matcher)
     {
-        string md5 = FileHashResult.Hex(r.Md5);
-        var exact = banks.VideoMd5.TryGetValue(md5, out var ids) ? ids.Select(i => Entry(banks, i)).ToList() : [];
-        var videos = banks.Videos.Search(r.Frames, queryPct, comparedPct, threshold)
-            .Select(m => new { entry = Entry(banks, m.Id), query_percent = Math.Round(m.Comparison.QueryMatchPercent, 1), compared_percent = Math.Round(m.Comparison.ComparedMatchPercent, 1) })
+        var media = new FileHashResult { Path = r.Path, Md5 = r.Md5, IsVideo = true, VideoFrames = r.Frames };
+        var matches = matcher.Match(media, out _);
+        var exact = matches.Where(m => m.Signal.Kind == SignalKind.Exact).Select(m => Entry(m.Entry)).ToList();
+        var videos = matches.Where(m => m.Signal == SignalTypes.Vpdq)
+            .Select(m => new { entry = Entry(m.Entry), query_percent = Math.Round(m.QueryMatchPercent ?? 0, 1), compared_percent = Math.Round(m.ComparedMatchPercent ?? 0, 1) })
             .ToList();
-        var frames = VpdqIndex.MatchFrames(r.Frames, banks.Frames, threshold)
-            .Where(m => banks.Entries[m.Id].SignalType == "pdq")
-            .GroupBy(m => m.Id)
-            .Select(g => new { entry = Entry(banks, g.Key), timestamps = g.Select(m => Math.Round(m.Frame.Timestamp, 3)).ToList(), best_distance = g.Min(m => m.Distance) })
+        var frames = matches.Where(m => m.Signal == SignalTypes.Pdq)
+            .Select(m => new { entry = Entry(m.Entry), timestamps = m.FrameTimes!.Select(t => Math.Round(t, 3)).ToList(), best_distance = m.Distance })
             .ToList();
         return new
         {
-            path = r.Path, video_md5 = md5, frames = r.Frames.Count,
+            path = r.Path, video_md5 = FileHashResult.Hex(r.Md5), frames = r.Frames.Count,
             matched = exact.Count > 0 || videos.Count > 0 || frames.Count > 0,
             exact, videos, frame_matches = frames,
         };
     }
 
-    public static object Entry(VideoBanks banks, int id)
-    {
-        var e = banks.Entries[id];
-        return new { bank = e.Bank, signal_type = e.SignalType, content_id = e.ContentId, category = e.Category, grade = e.Grade };
-    }
+    public static object Entry(MatchedEntry e) =>
+        new { bank = e.Bank, signal_type = e.Type.Name, content_id = e.ContentId, category = e.Category, grade = e.Grade };
 }

@@ -2,6 +2,11 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Safeguard.Engine.Index;
+using Safeguard.Engine.Matching;
+using Safeguard.Hashing.Pdq;
+using Safeguard.Matching;
+using Safeguard.Signals;
 using Safeguard.Video;
 using Safeguard.Video.Streams;
 
@@ -16,7 +21,7 @@ public static class WatchCommand
         var banks = new Option<string[]>("--bank") { Description = "Banks to match against (default: all); PDQ entries and vPDQ frames are used.", AllowMultipleArgumentsPerToken = true };
         var rate = new Option<double>("--rate") { Description = "Frames hashed per second of stream.", DefaultValueFactory = _ => 2 };
         var scene = new Option<double>("--scene") { Description = "Also hash frames whose scene-change score exceeds this (0..1; 0 disables).", DefaultValueFactory = _ => 0.3 };
-        var threshold = new Option<int>("--threshold") { Description = "PDQ match distance.", DefaultValueFactory = _ => 31 };
+        var threshold = new Option<int>("--threshold") { Description = $"PDQ match distance (0..{SignalTypes.Pdq.MaxThreshold}).", DefaultValueFactory = _ => SignalTypes.Pdq.DefaultThreshold };
         var webhook = new Option<string?>("--webhook") { Description = "POST each alert's JSON to this URL (5 s timeout; failures are reported, never retried forever)." };
         var saveFrames = new Option<string?>("--save-alert-frames") { Description = "Keep the frames that raised alerts as PNG in this folder (default: store nothing)." };
         var realtime = new Option<bool>("--realtime") { Description = "Read a file at its own frame rate, as if live." };
@@ -48,38 +53,46 @@ public static class WatchCommand
                 if (string.IsNullOrWhiteSpace(serviceKey))
                     throw new UsageException("--service needs an API key with the matcher role in $SAFEGUARD_API_KEY");
             }
+            var policy = new MatchPolicy { Threshold = p.GetValue(threshold) };
+            if (policy.Validate() is { } problem) throw new UsageException($"--{problem}");
             var options = new WatchOptions
             {
-                SampleRate = r, SceneThreshold = s, Distance = p.GetValue(threshold), Realtime = p.GetValue(realtime),
+                SampleRate = r, SceneThreshold = s, Distance = policy.Threshold, MinQuality = policy.MinQuality, Realtime = p.GetValue(realtime),
                 StallTimeout = TimeSpan.FromSeconds(Math.Max(1, p.GetValue(stall))),
                 Reconnect = p.GetValue(noReconnect) ? false : null,
                 AlertFrameDirectory = p.GetValue(saveFrames),
             };
             return BankCommandSupport.Run(p, async store =>
             {
-                var loaded = await VideoBanks.LoadAsync(store, p.GetValue(banks) ?? []);
-                return Run(p.GetValue(source)!, loaded, options, hook, serviceUrl is null ? null : new ReviewReporter(serviceUrl, serviceKey!));
+                var index = await BankIndex.LoadAsync(store, p.GetValue(banks));
+                return Run(p.GetValue(source)!, new Matcher(index, policy), options, hook, serviceUrl is null ? null : new ReviewReporter(serviceUrl, serviceKey!));
             });
         });
         return command;
     }
 
-    private static int Run(string source, VideoBanks banks, WatchOptions options, string? webhook, ReviewReporter? reviews)
+    /// <summary>Frames go through the engine's matcher: PDQ entries and banked videos' frames.</summary>
+    private sealed class EngineFrames(Matcher matcher) : IFrameMatcher
+    {
+        public void Match(in Hash256 frame, int quality, List<PdqMatch> hits) => matcher.MatchFrame(frame, quality, hits);
+    }
+
+    private static int Run(string source, Matcher matcher, WatchOptions options, string? webhook, ReviewReporter? reviews)
     {
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         using var hooks = webhook is null ? null : new WebhookSender(webhook);
         using var reviewSender = reviews;
         var stdout = Console.Out;
-        Console.Error.WriteLine($"safeguard: watching {Redact(source)} against {banks.Frames.Count} frame hashes");
-        var watcher = new StreamWatcher(source, banks.Frames, options,
+        Console.Error.WriteLine($"safeguard: watching {Redact(source)} against {matcher.Index.FrameTargets} frame hashes");
+        var watcher = new StreamWatcher(source, new EngineFrames(matcher), options,
             alert =>
             {
                 var json = JsonSerializer.Serialize(new
                 {
                     type = "alert", source = Redact(alert.Source), detected_at = alert.DetectedAt, stream_time = Math.Round(alert.StreamTime, 3),
                     pdq = alert.Hash.ToString(), quality = alert.Quality, distance = alert.Distance, lag_seconds = Math.Round(alert.LagSeconds, 3),
-                    entry = VideoCommand.Entry(banks, alert.MatchId), saved_frame = alert.SavedFrame,
+                    entry = VideoCommand.Entry(matcher.Index.EntryOf(alert.MatchId)), saved_frame = alert.SavedFrame,
                 });
                 lock (stdout) { stdout.WriteLine(json); stdout.Flush(); }
                 hooks?.Post(json);

@@ -1,4 +1,4 @@
-namespace Safeguard.Cli.Scanning;
+namespace Safeguard.Engine.Scanning;
 
 /// <summary>
 /// What the scanner accepts from an archive before refusing it as hostile. Archives are never

@@ -1,8 +1,13 @@
-using Safeguard.Banks.Matching;
+using Safeguard.Banks;
+using Safeguard.Engine.Index;
+using Safeguard.Engine.Matching;
+using Safeguard.Signals.Exact;
+using TestData = Safeguard.Banks.Tests.TestData;
 using Safeguard.Banks.Storage;
 using Safeguard.Hashing.Pdq;
+using Safeguard.Signals;
 
-namespace Safeguard.Banks.Tests;
+namespace Safeguard.Engine.Tests;
 
 /// <summary>
 /// <see cref="BankIndex"/> against brute force over the store's enabled entries, at load and
@@ -71,7 +76,7 @@ public abstract class BankIndexContract : IAsyncLifetime
         var pdq = entries.Where(e => e.SignalType == "pdq").ToList();
         var queries = pdq.Take(40).Select(e => Flip(e.Value, rng, rng.Next(0, 36)))
             .Concat(Enumerable.Range(0, 10).Select(_ => TestData.Hex(rng, 64))).ToList();
-        var results = new List<BankMatch>();
+        var results = new List<Match>();
         foreach (var q in queries)
         {
             var query = Hash256.Parse(q);
@@ -81,7 +86,7 @@ public abstract class BankIndexContract : IAsyncLifetime
                 index.MatchPdq(query, threshold, results);
                 var expected = pdq.Select(e => (e, d: Hash256.Parse(e.Value).DistanceTo(query))).Where(x => x.d <= threshold)
                     .Select(x => $"{x.e.Id}|{x.e.Bank}|{x.e.ContentId}|{x.e.Category}|{x.e.Grade}|pdq|{x.d}").Order().ToList();
-                Assert.Equal(expected, results.Select(m => $"{m.EntryId}|{m.Bank}|{m.ContentId}|{m.Category}|{m.Grade}|{m.SignalType}|{m.Distance}").Order().ToList());
+                Assert.Equal(expected, results.Select(m => $"{m.Entry.Id}|{m.Entry.Bank}|{m.Entry.ContentId}|{m.Entry.Category}|{m.Entry.Grade}|{m.Signal.Name}|{m.Distance}").Order().ToList());
             }
         }
         foreach (var type in new[] { "md5", "sha1", "sha256" })
@@ -90,14 +95,14 @@ public abstract class BankIndexContract : IAsyncLifetime
             foreach (var e in ofType.Take(20))
             {
                 results.Clear();
-                index.MatchExact(type, Convert.FromHexString(e.Value), results);
+                index.MatchExact(((DigestSignal)SignalTypes.Get(type)).Algorithm, Convert.FromHexString(e.Value), results);
                 var expected = ofType.Where(x => x.Value == e.Value).Select(x => $"{x.Id}|{x.Bank}|{x.ContentId}|{x.Category}").Order().ToList();
-                Assert.Equal(expected, results.Select(m => $"{m.EntryId}|{m.Bank}|{m.ContentId}|{m.Category}").Order().ToList());
+                Assert.Equal(expected, results.Select(m => $"{m.Entry.Id}|{m.Entry.Bank}|{m.Entry.ContentId}|{m.Entry.Category}").Order().ToList());
                 Assert.All(results, m => Assert.Equal(0, m.Distance));
             }
         }
         results.Clear();
-        index.MatchExact("md5", new byte[16], results);
+        index.MatchExact(DigestAlgorithm.Md5, new byte[16], results);
         Assert.Empty(results);
     }
 
@@ -156,13 +161,13 @@ public abstract class BankIndexContract : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
         {
-            var results = new List<BankMatch>();
+            var results = new List<Match>();
             long n = 0;
             do
             {
                 results.Clear();
                 index.MatchPdq(probe, 31, results);
-                Assert.All(results, m => Assert.Equal("live", m.Bank));
+                Assert.All(results, m => Assert.Equal("live", m.Entry.Bank));
                 n++;
             } while (!stop.IsCancellationRequested);
             return n;

@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using Safeguard.Banks.Matching;
+using Safeguard.Engine.Matching;
+using Safeguard.Engine.Media;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Hashing.Pipeline;
 
-namespace Safeguard.Cli.Scanning;
+namespace Safeguard.Engine.Scanning;
 
 /// <summary>Progress as the scan emits results (called on the emitting thread).</summary>
 public interface IScanProgress
@@ -18,7 +19,7 @@ public interface IScanProgress
 /// Forensic triage: walks the inputs and their archives, hashes everything on all cores (each
 /// distinct image's PDQ once), matches against the banks and writes the outputs in scan order.
 /// </summary>
-public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOptions hashOptions, ArchiveLimits limits)
+public sealed class Scanner(Matcher matcher, FileHashOptions hashOptions, ArchiveLimits limits)
 {
     public int Threads { get; init; }
     /// <summary>Links found in the evidence: recorded (default) or, with --follow-symlinks, followed within the inputs.</summary>
@@ -26,8 +27,8 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
 
     private sealed class Worker(FileHashOptions options, PdqCache cache) : IDisposable
     {
-        public readonly EvidenceHasher Hasher = new(options, cache);
-        public readonly List<BankMatch> Matches = [];
+        public readonly MediaHasher Hasher = new(options, cache);
+        public readonly List<Match> Matches = [];
         public void Dispose() => Hasher.Dispose();
     }
 
@@ -112,21 +113,19 @@ public sealed class Scanner(BankIndex index, MatchSettings settings, FileHashOpt
                 return new ScanRecord { Path = item.Path, Type = item.LinkType, LinkTarget = item.LinkTarget, LinkNote = item.LinkNote, Error = item.Error };
             FileHashResult r;
             if (item.Done is not null) r = item.Done;
-            else if (item.Data is not null) { r = new FileHashResult { Path = item.Path }; w.Hasher.HashMember(item.Data.AsSpan(0, item.Length), r); }
+            else if (item.Data is not null) { r = new FileHashResult { Path = item.Path }; w.Hasher.HashMedia(item.Data.AsSpan(0, item.Length), r); }
             else if (item.FilePath is not null) r = w.Hasher.HashFile(item.FilePath, item.Path);
             else r = new FileHashResult { Path = item.Path };
             string? error = item.Error is null ? r.Error : r.Error is null ? item.Error : item.Error + "; " + r.Error;
 
             w.Matches.Clear();
-            bool qualityOk = settings.Match(index, r, w.Matches);
+            bool qualityOk = matcher.Match(r, w.Matches);
             return new ScanRecord
             {
                 Path = item.Path, Size = r.Size, Archive = item.IsArchive,
                 Md5 = Hex(r.Md5), Sha1 = Hex(r.Sha1), Sha256 = Hex(r.Sha256),
                 Pdq = r.Pdq?.Hash.ToString(), Quality = r.Pdq?.Quality, LowQuality = !qualityOk,
-                Matches = [.. w.Matches.Select(m => new ScanMatch(m.Bank, m.ContentId, m.Category, m.Grade, m.SignalType, m.Distance,
-                    m.Transform is { } t ? MatchSettings.TransformName(t) : null, m.FrameSeconds is { } s ? Math.Round(s, 3) : null,
-                    m.FrameTimes?.Select(x => Math.Round(x, 3)).ToArray()))],
+                Matches = [.. w.Matches.Select(ScanMatch.From)],
                 Error = error,
             };
         }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Safeguard.Engine.Matching;
 
-namespace Safeguard.Cli.Scanning;
+namespace Safeguard.Engine.Scanning;
 
 /// <summary>One line of files.jsonl (and of the resume journal): a file or archive member and what matched.</summary>
 public sealed record ScanRecord
@@ -57,4 +58,9 @@ public sealed record ScanRecord
 /// <param name="FrameSeconds">For a frame of a video: when the nearest matching frame appears.</param>
 /// <param name="FrameTimes">For a frame of a video: when every matching sampled frame appears.</param>
 public sealed record ScanMatch(string Bank, string? ContentId, int? Category, string? Grade, string SignalType, int Distance, string? Dihedral,
-    double? FrameSeconds = null, double[]? FrameTimes = null);
+    double? FrameSeconds = null, double[]? FrameTimes = null)
+{
+    public static ScanMatch From(Match m) => new(m.Entry.Bank, m.Entry.ContentId, m.Entry.Category, m.Entry.Grade, m.Signal.Name, m.Distance,
+        m.Transform is null ? null : m.TransformName, m.FrameSeconds is { } s ? Math.Round(s, 3) : null,
+        m.FrameTimes?.Select(x => Math.Round(x, 3)).ToArray());
+}

@@ -1,12 +1,18 @@
+using Safeguard.Banks;
 using Safeguard.Banks.Storage;
+using Safeguard.Engine.Matching;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Matching;
+using Safeguard.Signals;
+using Safeguard.Signals.Exact;
+using Safeguard.Video.Vpdq;
 
-namespace Safeguard.Banks.Matching;
+namespace Safeguard.Engine.Index;
 
 /// <summary>
 /// The enabled entries of some banks (or all) in memory, ready to match: one <see cref="PdqIndex"/>
-/// and one <see cref="ExactIndex"/> per exact type (md5, sha1, sha256). Built from the store by
+/// and one <see cref="ExactIndex"/> per digest (MD5 holds md5 and video_md5 entries, SHA-1, SHA-256),
+/// and the vPDQ videos with their distinct frames. Built from the store by
 /// <see cref="LoadAsync"/>, then kept current by <see cref="RefreshAsync"/>, which applies the
 /// store's change feed (adds, removals, disables, re-enables, metadata updates) to the live
 /// indexes in place.
@@ -16,11 +22,20 @@ namespace Safeguard.Banks.Matching;
 public sealed class BankIndex
 {
     /// <summary>An indexed entry. Immutable: a metadata update swaps the whole object.</summary>
-    private sealed record Slot(long EntryId, string Bank, string SignalType, string Value, string? ContentId, int? Category, string? Grade, Hash256 Pdq);
+    private sealed record Slot(MatchedEntry Entry, Hash256 Pdq, IReadOnlyList<VpdqFrame>? Frames)
+    {
+        public long EntryId => Entry.Id;
+        public SignalType Type => Entry.Type;
+    }
 
     private readonly IBankStore _store;
     private readonly HashSet<string>? _banks;
     private readonly PdqIndex _pdq = new();
+    // vPDQ entries: their distinct frames (for frame-by-frame matching of live streams), and the
+    // video index for the whole-video rule, rebuilt on the next video search after a change.
+    private readonly PdqIndex _videoFrames = new();
+    private readonly HashSet<int> _videoSlots = [];
+    private (VpdqIndex Index, int[] Slots)? _videos;
     private readonly ExactIndex _md5 = new(16), _sha1 = new(20), _sha256 = new(32);
     private readonly SemaphoreSlim _writer = new(1, 1);
     // Slot ids are never reused, so a reader holding an id from a search always finds its own entry.
@@ -70,8 +85,8 @@ public sealed class BankIndex
                 {
                     int id = index.AddSlot(e, out var slot);
                     if (id < 0) continue;
-                    if (slot.SignalType == "pdq") { pdqHashes.Add(slot.Pdq); pdqIds.Add(id); }
-                    else index.ExactFor(slot.SignalType)!.Add(Convert.FromHexString(slot.Value), id);
+                    if (slot.Type == SignalTypes.Pdq) { pdqHashes.Add(slot.Pdq); pdqIds.Add(id); }
+                    else index.Insert(id, slot);
                 }
             index._pdq.AddRange(pdqHashes.ToArray(), pdqIds.ToArray());
             index._appliedSeq = since;
@@ -124,25 +139,25 @@ public sealed class BankIndex
     }
 
     /// <summary>
-    /// Entries within <paramref name="threshold"/> (0..256, inclusive) of <paramref name="query"/>,
+    /// PDQ entries within <paramref name="threshold"/> (0..256, inclusive) of <paramref name="query"/>,
     /// appended to <paramref name="results"/>, nearest first.
     /// </summary>
-    public void MatchPdq(in Hash256 query, int threshold, List<BankMatch> results)
+    public void MatchPdq(in Hash256 query, int threshold, List<Match> results)
     {
         var scratch = t_pdqScratch ??= new List<PdqMatch>();
         scratch.Clear();
         _pdq.Search(query, threshold, scratch);
         var slots = Volatile.Read(ref _slots);
         foreach (var m in scratch)
-            if (slots[m.Id] is { } s) results.Add(ToMatch(s, m.Distance, null));
+            if (slots[m.Id] is { } s) results.Add(new Match(s.Entry, m.Distance) { QueryPdq = query });
     }
 
     /// <summary>
-    /// Like <see cref="MatchPdq(in Hash256, int, List{BankMatch})"/> over several variants of the
+    /// Like <see cref="MatchPdq(in Hash256, int, List{Match})"/> over several variants of the
     /// query (the 8 dihedral hashes, in <see cref="Dihedral"/> order): each entry once, at its best
-    /// distance, with <see cref="BankMatch.Transform"/> naming the nearest variant.
+    /// distance, with <see cref="Match.Transform"/> naming the nearest variant.
     /// </summary>
-    public void MatchPdq(ReadOnlySpan<Hash256> variants, int threshold, List<BankMatch> results)
+    public void MatchPdq(ReadOnlySpan<Hash256> variants, int threshold, List<Match> results)
     {
         var scratch = t_pdqScratch ??= new List<PdqMatch>();
         scratch.Clear();
@@ -154,17 +169,17 @@ public sealed class BankIndex
             int best = 0;
             for (int v = 0; v < variants.Length; v++)
                 if (variants[v].DistanceTo(s.Pdq) == m.Distance) { best = v; break; }
-            results.Add(ToMatch(s, m.Distance, (Dihedral)best));
+            results.Add(new Match(s.Entry, m.Distance) { Transform = (Dihedral)best, QueryPdq = variants[best] });
         }
     }
 
     /// <summary>
-    /// Entries whose <paramref name="signalType"/> (md5, sha1 or sha256) value equals
-    /// <paramref name="digest"/>; distance 0. An unknown type or wrong length matches nothing.
+    /// Entries of every exact type of <paramref name="algorithm"/> (md5 and video_md5 for MD5) whose
+    /// value equals <paramref name="digest"/>; distance 0. A wrong length matches nothing.
     /// </summary>
-    public void MatchExact(string signalType, ReadOnlySpan<byte> digest, List<BankMatch> results)
+    public void MatchExact(DigestAlgorithm algorithm, ReadOnlySpan<byte> digest, List<Match> results)
     {
-        var index = ExactFor(signalType);
+        var index = ExactFor(algorithm);
         if (index is null || digest.Length != index.KeyLength) return;
         var ids = t_idScratch ??= new List<int>();
         ids.Clear();
@@ -173,20 +188,83 @@ public sealed class BankIndex
         var slots = Volatile.Read(ref _slots);
         ids.Sort();
         foreach (var id in ids)
-            if (slots[id] is { } s) results.Add(ToMatch(s, 0, null));
+            if (slots[id] is { } s) results.Add(new Match(s.Entry, 0));
     }
 
-    private static BankMatch ToMatch(Slot s, int distance, Dihedral? transform) =>
-        new(s.Bank, s.ContentId, s.Category, s.Grade, s.SignalType, s.Value, distance, s.EntryId) { Transform = transform };
-
-    private ExactIndex? ExactFor(string signalType) => signalType switch
+    /// <summary>
+    /// PDQ entries and banked videos' frames within <paramref name="threshold"/> of one frame (a
+    /// live stream's), as (slot id, distance); <see cref="EntryOf"/> names the entry of an id.
+    /// </summary>
+    public void MatchFrame(in Hash256 frame, int threshold, List<PdqMatch> results)
     {
-        "md5" => _md5,
-        "video_md5" => _md5, // MD5 of a whole video file: found by the file's md5
-        "sha1" => _sha1,
-        "sha256" => _sha256,
+        _pdq.Search(frame, threshold, results);
+        _videoFrames.Search(frame, threshold, results);
+    }
+
+    /// <summary>The entry behind a slot id from <see cref="MatchFrame"/>.</summary>
+    public MatchedEntry EntryOf(int id) => Volatile.Read(ref _slots)[id]!.Entry;
+
+    /// <summary>Frame hashes a live stream is matched against: PDQ entries and banked videos' distinct frames.</summary>
+    public int FrameTargets => _pdq.Count + _videoFrames.Count;
+
+    /// <summary>Banked vPDQ videos that meet the video rule against <paramref name="query"/>'s frames.</summary>
+    public void MatchVideo(IReadOnlyList<VpdqFrame> query, int threshold, double queryPercent, double comparedPercent, List<Match> results)
+    {
+        var (videos, ids) = Videos();
+        if (ids.Length == 0) return;
+        var slots = Volatile.Read(ref _slots);
+        foreach (var v in videos.Search(query, queryPercent, comparedPercent, threshold))
+            results.Add(new Match(slots[ids[v.Id]]!.Entry, 0)
+            {
+                QueryMatchPercent = v.Comparison.QueryMatchPercent, ComparedMatchPercent = v.Comparison.ComparedMatchPercent,
+            });
+    }
+
+    private (VpdqIndex Index, int[] Slots) Videos()
+    {
+        lock (_videoSlots)
+        {
+            if (_videos is { } built) return built;
+            var index = new VpdqIndex();
+            var ids = _videoSlots.Order().ToArray();
+            var slots = _slots;
+            for (int i = 0; i < ids.Length; i++) index.Add(i, slots[ids[i]]!.Frames!);
+            _videos = (index, ids);
+            return (index, ids);
+        }
+    }
+
+    private ExactIndex? ExactFor(DigestAlgorithm algorithm) => algorithm switch
+    {
+        DigestAlgorithm.Md5 => _md5,
+        DigestAlgorithm.Sha1 => _sha1,
+        DigestAlgorithm.Sha256 => _sha256,
         _ => null,
     };
+
+    /// <summary>Makes an exact or video slot searchable (PDQ slots go into the PDQ index directly).</summary>
+    private void Insert(int id, Slot slot)
+    {
+        if (slot.Type is DigestSignal d) { ExactFor(d.Algorithm)!.Add(Convert.FromHexString(slot.Entry.Value), id); return; }
+        lock (_videoSlots)
+        {
+            _videoSlots.Add(id);
+            foreach (var h in VpdqMatcher.Distinct(slot.Frames!)) _videoFrames.Add(h, id);
+            _videos = null;
+        }
+    }
+
+    private void Delete(int id, Slot slot)
+    {
+        if (slot.Type == SignalTypes.Pdq) { _pdq.Remove(slot.Pdq, id); return; }
+        if (slot.Type is DigestSignal d) { ExactFor(d.Algorithm)!.Remove(Convert.FromHexString(slot.Entry.Value), id); return; }
+        lock (_videoSlots)
+        {
+            _videoSlots.Remove(id);
+            foreach (var h in VpdqMatcher.Distinct(slot.Frames!)) _videoFrames.Remove(h, id);
+            _videos = null;
+        }
+    }
 
     private void Apply(EntryChange c)
     {
@@ -194,7 +272,7 @@ public sealed class BankIndex
         if (_slotByEntry.TryGetValue(c.EntryId, out int old))
         {
             var current = _slots[old]!;
-            if (live && current.SignalType == c.Entry!.SignalType && current.Value == c.Entry.Value)
+            if (live && current.Type.Name == c.Entry!.SignalType && current.Entry.Value == c.Entry.Value)
             {
                 // Metadata update: swap the slot object, the indexes stay as they are.
                 _slots[old] = MakeSlot(c.Entry);
@@ -204,29 +282,37 @@ public sealed class BankIndex
         }
         if (live && AddSlot(c.Entry!, out var slot) is var id and >= 0)
         {
-            if (slot.SignalType == "pdq") _pdq.Add(slot.Pdq, id);
-            else ExactFor(slot.SignalType)!.Add(Convert.FromHexString(slot.Value), id);
+            if (slot.Type == SignalTypes.Pdq) _pdq.Add(slot.Pdq, id);
+            else Insert(id, slot);
         }
     }
 
     private void RemoveSlot(int id, Slot slot)
     {
-        if (slot.SignalType == "pdq") _pdq.Remove(slot.Pdq, id);
-        else ExactFor(slot.SignalType)!.Remove(Convert.FromHexString(slot.Value), id);
+        Delete(id, slot);
         _slotByEntry.Remove(slot.EntryId);
         Interlocked.Decrement(ref _count);
         // The slot object stays so a reader that already found this id can still describe it.
     }
 
-    private static Slot MakeSlot(BankEntry e) => new(
-        e.Id, e.Bank, e.SignalType, e.Value, e.ContentId, e.Category, e.Grade,
-        e.SignalType == "pdq" && Hash256.TryParse(e.Value, out var h) ? h : default);
+    private static Slot MakeSlot(BankEntry e)
+    {
+        var type = SignalTypes.ForStored(e.SignalType, e.Value.Length);
+        var entry = new MatchedEntry(e.Id, e.Bank, type, e.Value, e.ContentId, e.Category, e.Grade);
+        Hash256 pdq = default;
+        IReadOnlyList<VpdqFrame>? frames = null;
+        if (type == SignalTypes.Pdq) SignalTypes.Pdq.TryParse(e.Value, out pdq, out _);
+        else if (type == SignalTypes.Vpdq && SignalTypes.Vpdq.TryParse(e.Value, out var f, out _)) frames = f;
+        return new Slot(entry, pdq, frames);
+    }
 
-    /// <summary>Registers an entry's slot (not yet searchable); -1 for types this index does not hold.</summary>
+    /// <summary>Registers an entry's slot (not yet searchable); -1 for values this index cannot hold.</summary>
     private int AddSlot(BankEntry e, out Slot slot)
     {
         slot = MakeSlot(e);
-        bool known = e.SignalType == "pdq" ? Hash256.TryParse(e.Value, out _) : ExactFor(e.SignalType) is { } x && e.Value.Length == x.KeyLength * 2;
+        bool known = slot.Type == SignalTypes.Pdq ? SignalTypes.Pdq.TryParse(e.Value, out _, out _)
+            : slot.Type is DigestSignal d ? ExactFor(d.Algorithm) is { } x && e.Value.Length == x.KeyLength * 2
+            : slot.Frames is { Count: > 0 };
         if (!known) return -1;
         if (_nextSlot == _slots.Length)
         {

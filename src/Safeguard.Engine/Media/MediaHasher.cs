@@ -2,22 +2,25 @@ using System.Collections.Concurrent;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Imaging;
 using Safeguard.Hashing.Pdq;
+using Safeguard.Video;
+using Safeguard.Video.Vpdq;
 
-namespace Safeguard.Cli.Scanning;
+namespace Safeguard.Engine.Media;
 
 /// <summary>
-/// Hashes evidence (one instance per thread): exact hashes of every file, PDQ only for bytes that
-/// start like an image. Files are opened read-only and shared, never written. With a
-/// <see cref="PdqCache"/>, identical files (same SHA-256 and size) are PDQ-hashed once.
+/// The one media hasher (one instance per thread): exact hashes of every file, PDQ for bytes that
+/// start like an image, vPDQ for a video, from a path or from memory. Files are opened read-only
+/// and shared, never written. With a <see cref="PdqCache"/>, identical files (same SHA-256 and
+/// size) are PDQ-hashed once. hash, match, scan and the service all hash through it.
 /// </summary>
-public sealed class EvidenceHasher : IDisposable
+public sealed class MediaHasher : IDisposable
 {
     private readonly FileHasher _exact, _pdq, _streaming;
     private readonly PdqCache? _cache;
     private readonly long _maxInMemory;
     private byte[] _buffer = new byte[1 << 20];
 
-    public EvidenceHasher(FileHashOptions options, PdqCache? cache)
+    public MediaHasher(FileHashOptions options, PdqCache? cache = null)
     {
         var exact = options.Signals & ~HashSignals.Pdq;
         _exact = new FileHasher(options with { Signals = exact });
@@ -26,19 +29,31 @@ public sealed class EvidenceHasher : IDisposable
         _cache = cache;
         _maxInMemory = options.MaxImageFileBytes;
         WantPdq = options.Signals.HasFlag(HashSignals.Pdq);
+        Options = options;
     }
 
     public bool WantPdq { get; }
 
-    /// <summary>How videos are sampled, on disk and inside archives (null: videos get exact hashes only).</summary>
-    public Safeguard.Video.Vpdq.VpdqOptions? VideoOptions { get; init; } = Safeguard.Video.Vpdq.VpdqOptions.Default with { Fast = true, ComputeMd5 = false };
+    /// <summary>How match, scan and the service sample videos: 1 fps, decoding only the frames needed.</summary>
+    public static readonly VpdqOptions FastVideo = VpdqOptions.Default with { Fast = true, ComputeMd5 = false };
+
+    /// <summary>How videos are sampled, on disk and in memory (null: videos get exact hashes only).</summary>
+    public VpdqOptions? VideoOptions { get; init; } = FastVideo;
+
+    public FileHashOptions Options { get; }
+
+    /// <summary>
+    /// An input that is neither image nor video is an error (hash, and the service's uploads),
+    /// rather than a file with exact hashes only (scan, match).
+    /// </summary>
+    public bool RequireImage { get; init; }
 
     /// <summary>Hashes a file on disk; <paramref name="display"/> is the path reported.</summary>
-    public FileHashResult HashFile(string path, string display)
+    public FileHashResult HashFile(string path, string display, CancellationToken cancel = default)
     {
         var result = HashFileBytes(path, display);
-        if (VideoOptions is { } vo && WantPdq && Safeguard.Video.VideoFiles.LooksLikeVideo(path))
-            Safeguard.Video.VideoFiles.AddVpdq(result, path, vo);
+        if (VideoOptions is { } vo && WantPdq && VideoFiles.LooksLikeVideo(path))
+            VideoFiles.AddVpdq(result, path, vo, cancel);
         return result;
     }
 
@@ -57,7 +72,7 @@ public sealed class EvidenceHasher : IDisposable
             if (length > _maxInMemory)
             {
                 stream.Dispose();
-                return _streaming.HashFile(path, display); // exact only, streamed
+                return Streamed(path, display, length); // exact only, streamed
             }
             if (_buffer.Length < length + 1) _buffer = new byte[Math.Max(length + 1, _buffer.Length * 2)];
             int total = 0, n;
@@ -66,7 +81,7 @@ public sealed class EvidenceHasher : IDisposable
                 total += n;
                 if (total == _buffer.Length)
                 {
-                    if (total > _maxInMemory) { stream.Dispose(); return _streaming.HashFile(path, display); }
+                    if (total > _maxInMemory) { stream.Dispose(); return Streamed(path, display, total); }
                     Array.Resize(ref _buffer, _buffer.Length * 2);
                 }
             }
@@ -80,20 +95,40 @@ public sealed class EvidenceHasher : IDisposable
         }
     }
 
-    /// <summary>Hashes an archive member held in memory; a video also gets its vPDQ (see <see cref="Safeguard.Video.MemoryFile"/>).</summary>
-    public void HashMember(ReadOnlySpan<byte> bytes, FileHashResult result)
+    private FileHashResult Streamed(string path, string display, long length)
     {
-        HashBytes(bytes, result);
-        if (VideoOptions is { } vo && WantPdq && Safeguard.Video.VideoFiles.LooksLikeVideo(bytes))
-            Safeguard.Video.VideoFiles.AddVpdq(result, bytes, vo);
+        var result = _streaming.HashFile(path, display);
+        if (RequireImage && WantPdq && result.Error is null)
+            result.Error = $"file is {length:N0} bytes, over the image size limit of {_maxInMemory:N0}; exact hashes only";
+        return result;
     }
 
-    /// <summary>Hashes bytes in memory (archive members, uploads).</summary>
+    /// <summary>Hashes media held in memory (an archive member, an upload); a video also gets its vPDQ (see <see cref="MemoryFile"/>).</summary>
+    public void HashMedia(ReadOnlySpan<byte> bytes, FileHashResult result, CancellationToken cancel = default)
+    {
+        HashBytes(bytes, result);
+        if (VideoOptions is { } vo && WantPdq && VideoFiles.LooksLikeVideo(bytes))
+            VideoFiles.AddVpdq(result, bytes, vo, cancel);
+    }
+
+    public FileHashResult HashMedia(ReadOnlySpan<byte> bytes, string name, CancellationToken cancel = default)
+    {
+        var result = new FileHashResult { Path = name };
+        HashMedia(bytes, result, cancel);
+        return result;
+    }
+
+    /// <summary>Hashes bytes in memory as an image or plain file (no video decoding).</summary>
     public void HashBytes(ReadOnlySpan<byte> bytes, FileHashResult result)
     {
         _exact.HashBytes(bytes, result);
         var format = WantPdq ? ImageFormatSniffer.Sniff(bytes) : ImageFormat.Unknown;
-        if (format == ImageFormat.Unknown) return;
+        if (format == ImageFormat.Unknown)
+        {
+            // The decoder names what it found; for evidence, a file that is no image is no error.
+            if (RequireImage && WantPdq && !VideoFiles.LooksLikeVideo(bytes)) result.Error ??= ComputePdq(bytes).Error;
+            return;
+        }
         PdqOutcome outcome;
         if (_cache is null || result.Sha256 is null)
         {
@@ -113,7 +148,7 @@ public sealed class EvidenceHasher : IDisposable
             outcome = entry.Wait();
         }
         // BMP and ICO magic bytes are short enough to occur in other files: failing to decode those is no error.
-        if (outcome.Error is not null && format is ImageFormat.Bmp or ImageFormat.Ico) return;
+        if (outcome.Error is not null && format is ImageFormat.Bmp or ImageFormat.Ico && !RequireImage) return;
         result.Pdq = outcome.Pdq;
         result.DihedralHashes = outcome.Dihedral;
         result.Width = outcome.Width;
@@ -126,6 +161,18 @@ public sealed class EvidenceHasher : IDisposable
         var r = new FileHashResult { Path = "" };
         _pdq.HashBytes(bytes, r);
         return new PdqOutcome(r.Pdq, r.DihedralHashes, r.Width, r.Height, r.Error);
+    }
+
+    /// <summary>Bytes of buffers kept between calls (decoders, pixels, file reads).</summary>
+    public long RetainedBytes => _buffer.Length + _exact.RetainedBytes + _pdq.RetainedBytes + _streaming.RetainedBytes;
+
+    /// <summary>Frees buffers grown for large inputs (a pooled hasher gives memory back).</summary>
+    public void ReleaseBuffers()
+    {
+        if (_buffer.Length > 1 << 20) _buffer = new byte[1 << 20];
+        _exact.ReleaseBuffers();
+        _pdq.ReleaseBuffers();
+        _streaming.ReleaseBuffers();
     }
 
     public void Dispose()

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Safeguard.Cli.Scanning;
+namespace Safeguard.Engine.Scanning;
 
 /// <summary>One member as the central directory describes it (ZIP64 fields already applied).</summary>
 public sealed record ZipMember(string Name, ushort Flags, ushort Method, uint Crc, long CompressedSize, long Size, long LocalOffset, uint ExternalAttributes, byte MadeBy, bool Zip64)

@@ -1,6 +1,4 @@
-using Safeguard.Hashing.Pdq;
-
-namespace Safeguard.Video.Vpdq;
+namespace Safeguard.Hashing.Pdq;
 
 /// <summary>
 /// One hashed frame of a video: vPDQ's <c>frame,quality,pdq,timestamp</c> row. The frame number

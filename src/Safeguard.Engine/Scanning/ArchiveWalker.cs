@@ -4,7 +4,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using Safeguard.Hashing.Files;
 
-namespace Safeguard.Cli.Scanning;
+namespace Safeguard.Engine.Scanning;
 
 public enum ArchiveKind { None, Zip, Tar, TarGz }
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Safeguard.Cli.Scanning;
+namespace Safeguard.Engine.Scanning;
 
 /// <summary>
 /// scan.journal in the output folder: a header naming the scan's settings, then one finished
@@ -16,7 +16,7 @@ public sealed class ScanJournal : IDisposable
 
     /// <summary>
     /// Reads the finished records of an earlier run (a last line cut off by the kill is ignored).
-    /// Throws <see cref="UsageException"/> when that run had other settings.
+    /// Throws <see cref="ScanSettingsChangedException"/> when that run had other settings.
     /// </summary>
     public static Dictionary<string, ScanRecord> Load(string dir, string fingerprint)
     {
@@ -26,7 +26,7 @@ public sealed class ScanJournal : IDisposable
         using var reader = new StreamReader(path, Encoding.UTF8);
         var header = reader.ReadLine();
         if (header != fingerprint)
-            throw new UsageException($"{path}: the interrupted scan used other inputs, banks or options; run without --resume to start again");
+            throw new ScanSettingsChangedException($"{path}: the interrupted scan used other inputs, banks or options; run without --resume to start again");
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -64,3 +64,6 @@ public sealed class ScanJournal : IDisposable
 
     public void Dispose() => _writer.Dispose();
 }
+
+/// <summary>A resumed scan was started with other inputs, banks or options than the interrupted one.</summary>
+public sealed class ScanSettingsChangedException(string message) : Exception(message);

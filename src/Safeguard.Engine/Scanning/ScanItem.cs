@@ -1,6 +1,6 @@
 using Safeguard.Hashing.Files;
 
-namespace Safeguard.Cli.Scanning;
+namespace Safeguard.Engine.Scanning;
 
 /// <summary>
 /// One thing to hash: a file on disk (<see cref="FilePath"/>), an archive member in memory

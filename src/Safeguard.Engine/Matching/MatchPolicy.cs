@@ -1,0 +1,52 @@
+using Safeguard.Signals;
+
+namespace Safeguard.Engine.Matching;
+
+/// <summary>Hashes a deployment has marked as not to be reported (false positives, benign duplicates).</summary>
+public interface ISuppressionList
+{
+    bool IsSuppressed(string bank, SignalType type, string queryValue);
+}
+
+/// <summary>
+/// Every rule that decides what matches, in one place; hash, match, scan, watch and the service
+/// all read theirs from here. Defaults are the signal types' own.
+/// </summary>
+public sealed record MatchPolicy
+{
+    /// <summary>PDQ (and vPDQ frame) matches at Hamming distance up to this.</summary>
+    public int Threshold { get; init; } = SignalTypes.Pdq.DefaultThreshold;
+
+    /// <summary>PDQ hashes and video frames of lower quality (0..100) are not matched.</summary>
+    public int MinQuality { get; init; } = SignalTypes.Pdq.DefaultMinQuality;
+
+    /// <summary>Search the 8 rotations and flips of an image's PDQ hash.</summary>
+    public bool Dihedral { get; init; }
+
+    /// <summary>vPDQ rule: share of the query's distinct frames (and of the banked video's) that must match.</summary>
+    public double VideoQueryPercent { get; init; } = SignalTypes.Vpdq.DefaultQueryMatchPercent;
+    public double VideoComparedPercent { get; init; } = SignalTypes.Vpdq.DefaultComparedMatchPercent;
+
+    /// <summary>Match a video's sampled frames against PDQ entries one by one.</summary>
+    public bool FrameMatches { get; init; } = true;
+
+    /// <summary>Query hashes suppressed per bank; null: none.</summary>
+    public ISuppressionList? Suppressions { get; init; }
+
+    /// <summary>Banks whose exact hits count as verified; null: none.</summary>
+    public IReadOnlySet<string>? VerifiedBanks { get; init; }
+
+    /// <summary>The verified-exact rule: an exact signal type, distance 0, on a verified bank.</summary>
+    public bool IsVerifiedExact(string bank, SignalType type, int distance) =>
+        type.Kind == SignalKind.Exact && distance == 0 && VerifiedBanks is { } v && v.Contains(bank);
+
+    /// <summary>Null when the policy can be used, else what is wrong with it (for a usage or 400 error).</summary>
+    public string? Validate()
+    {
+        if (SignalTypes.Pdq.CheckThreshold(Threshold) is { } t) return t;
+        if (MinQuality is < 0 or > 100) return $"minimum quality must be 0..100, not {MinQuality}";
+        if (VideoQueryPercent is < 0 or > 100 || double.IsNaN(VideoQueryPercent)) return "video query percent must be 0..100";
+        if (VideoComparedPercent is < 0 or > 100 || double.IsNaN(VideoComparedPercent)) return "video compared percent must be 0..100";
+        return null;
+    }
+}
