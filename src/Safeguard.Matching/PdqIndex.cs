@@ -19,7 +19,7 @@ namespace Safeguard.Matching;
 /// </summary>
 public sealed class PdqIndex
 {
-    public const int DefaultThreshold = 31;
+    public const int DefaultThreshold = Safeguard.Hashing.Pdq.PdqResult.DefaultMatchThreshold;
     public const int DefaultOverlayCapacity = 8192;
 
     private sealed class Snapshot(PdqSegment[] segments, PdqOverlay overlay)

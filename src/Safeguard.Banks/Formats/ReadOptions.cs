@@ -50,7 +50,13 @@ public sealed record ReadOptions
                 return null;
             }
         }
-        var normalized = type.TryNormalize(value, out var error);
+        return MakeRecordOf(line, type, value);
+    }
+
+    /// <summary>A value of a known type as a record, or null after reporting why it is not valid.</summary>
+    public EntryRecord? MakeRecordOf(long line, SignalType type, string value)
+    {
+        var normalized = type.TryNormalize(value.Trim(), out var error);
         if (normalized is null)
         {
             Problem(line, error!);

@@ -103,7 +103,7 @@ public static class VicsFormat
         private int? _category;
         private string? _grade;
         private readonly List<string> _tags = [];
-        private readonly List<(string Type, string Value, long Line)> _hashes = [];
+        private readonly List<(SignalType Type, string Value, long Line)> _hashes = [];
 
         public bool HasHashes => _hashes.Count > 0;
 
@@ -119,9 +119,9 @@ public static class VicsFormat
                     if (text is not null && !Category.TryParse(text, out _category, out _grade, out var error))
                         options.Problem(json.Line, error! + "; category ignored");
                     break;
-                case "MD5": AddHash("md5", json); break;
-                case "SHA1": AddHash("sha1", json); break;
-                case "SHA256": AddHash("sha256", json); break;
+                case "MD5": AddHash(SignalTypes.Md5, json); break;
+                case "SHA1": AddHash(SignalTypes.Sha1, json); break;
+                case "SHA256": AddHash(SignalTypes.Sha256, json); break;
                 case "TAGS":
                     if (json.TokenType == JsonTokenType.StartArray)
                     {
@@ -143,7 +143,7 @@ public static class VicsFormat
             }
         }
 
-        private void AddHash(string type, JsonTokenStream json)
+        private void AddHash(SignalType type, JsonTokenStream json)
         {
             if (Scalar(json) is { Length: > 0 } v) _hashes.Add((type, v, json.Line));
         }
@@ -169,7 +169,7 @@ public static class VicsFormat
                     else json.SkipValue();
                 }
                 if (hashName is null || string.IsNullOrWhiteSpace(hashValue)) continue;
-                if (SignalTypes.TryGet(hashName, out var type)) _hashes.Add((type.Name, hashValue, line));
+                if (SignalTypes.TryGet(hashName, out var type)) _hashes.Add((type, hashValue, line));
                 // Other hash names (PhotoDNA, ...) are not signals Safeguard matches on; ignored.
             }
         }
@@ -191,7 +191,7 @@ public static class VicsFormat
             var seen = new HashSet<(string, string)>();
             foreach (var (type, value, hashLine) in _hashes)
             {
-                if (options.MakeRecord(hashLine, type, value) is not { } r || !seen.Add((r.Type.Name, r.Value))) continue;
+                if (options.MakeRecordOf(hashLine, type, value) is not { } r || !seen.Add((r.Type.Name, r.Value))) continue;
                 yield return r with { ContentId = _contentId, Category = _category, Grade = grade, Tags = tags };
             }
         }

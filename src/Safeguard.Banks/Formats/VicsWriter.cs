@@ -1,6 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using Safeguard.Signals;
+using Safeguard.Signals.Md5;
+using Safeguard.Signals.Pdq;
+using Safeguard.Signals.Sha1;
+using Safeguard.Signals.Sha256;
+using Safeguard.Signals.VideoMd5;
+using Safeguard.Signals.Vpdq;
 
 namespace Safeguard.Banks.Formats;
 
@@ -151,14 +157,14 @@ public sealed class VicsWriter : IDisposable
                 MediaId = r.ContentId, Category = r.Category,
                 Tags = r.Grade is null ? r.Tags : [.. r.Tags, VicsFormat.GradeTagPrefix + r.Grade],
             };
-            current = r.Type.Name switch
+            current = r.Type switch
             {
-                "md5" => current with { Md5 = r.Value },
-                "sha1" => current with { Sha1 = r.Value },
-                "sha256" => current with { Sha256 = r.Value },
-                "pdq" => current with { Pdq = r.Value },
-                "video_md5" => current with { VideoMd5 = r.Value },
-                "vpdq" => current with { Vpdq = r.Value },
+                Md5Signal => current with { Md5 = r.Value },
+                Sha1Signal => current with { Sha1 = r.Value },
+                Sha256Signal => current with { Sha256 = r.Value },
+                PdqSignal => current with { Pdq = r.Value },
+                VideoMd5Signal => current with { VideoMd5 = r.Value },
+                VpdqSignal => current with { Vpdq = r.Value },
                 _ => throw new BankException($"signal type {r.Type.Name} cannot be written as VICS"),
             };
         }
@@ -166,14 +172,14 @@ public sealed class VicsWriter : IDisposable
         writer.Complete();
     }
 
-    private static bool Has(VicsMedia m, SignalType t) => t.Name switch
+    private static bool Has(VicsMedia m, SignalType t) => t switch
     {
-        "md5" => m.Md5 is not null,
-        "sha1" => m.Sha1 is not null,
-        "sha256" => m.Sha256 is not null,
-        "pdq" => m.Pdq is not null,
-        "video_md5" => m.VideoMd5 is not null,
-        "vpdq" => m.Vpdq is not null,
+        Md5Signal => m.Md5 is not null,
+        Sha1Signal => m.Sha1 is not null,
+        Sha256Signal => m.Sha256 is not null,
+        PdqSignal => m.Pdq is not null,
+        VideoMd5Signal => m.VideoMd5 is not null,
+        VpdqSignal => m.Vpdq is not null,
         _ => true,
     };
 }

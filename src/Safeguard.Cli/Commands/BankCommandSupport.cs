@@ -36,6 +36,10 @@ internal static class BankCommandSupport
         {
             return Usage(ex.Message);
         }
+        catch (Safeguard.Engine.Scanning.ScanSettingsChangedException ex)
+        {
+            return Usage(ex.Message);
+        }
         catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"safeguard: {ex.Message}");

@@ -35,12 +35,12 @@ public sealed class HashResultWriter
         var cols = new List<string> { "path" };
         if (_signals.HasFlag(HashSignals.Pdq))
         {
-            if (_dihedral) cols.AddRange(DihedralColumns); else cols.Add("pdq");
+            if (_dihedral) cols.AddRange(DihedralColumns); else cols.Add(SignalTypes.Pdq.Name);
             cols.Add("quality");
         }
-        if (_signals.HasFlag(HashSignals.Md5)) cols.Add("md5");
-        if (_signals.HasFlag(HashSignals.Sha1)) cols.Add("sha1");
-        if (_signals.HasFlag(HashSignals.Sha256)) cols.Add("sha256");
+        if (_signals.HasFlag(HashSignals.Md5)) cols.Add(SignalTypes.Md5.Name);
+        if (_signals.HasFlag(HashSignals.Sha1)) cols.Add(SignalTypes.Sha1.Name);
+        if (_signals.HasFlag(HashSignals.Sha256)) cols.Add(SignalTypes.Sha256.Name);
         _out.Write(string.Join(',', cols));
         _out.Write('\n');
     }
@@ -85,13 +85,13 @@ public sealed class HashResultWriter
         if (r.IsVideo)
         {
             _json.WriteString("kind", "video");
-            if (r.VideoFrames is { } frames) { _json.WriteString("vpdq", SignalTypes.Vpdq.Format(frames)); _json.WriteNumber("vpdq_frames", r.VpdqFrames); }
+            if (r.VideoFrames is { } frames) { _json.WriteString(SignalTypes.Vpdq.Name, SignalTypes.Vpdq.Format(frames)); _json.WriteNumber("vpdq_frames", r.VpdqFrames); }
             _json.WriteNumber("width", r.Width);
             _json.WriteNumber("height", r.Height);
         }
         if (_signals.HasFlag(HashSignals.Pdq) && r.Pdq is { } pdq)
         {
-            _json.WriteString("pdq", pdq.Hash.ToString());
+            _json.WriteString(SignalTypes.Pdq.Name, pdq.Hash.ToString());
             _json.WriteNumber("quality", pdq.Quality);
             if (_dihedral && r.DihedralHashes is { } hashes)
             {
@@ -102,10 +102,10 @@ public sealed class HashResultWriter
             _json.WriteNumber("width", r.Width);
             _json.WriteNumber("height", r.Height);
         }
-        if (r.Md5 is not null) _json.WriteString("md5", FileHashResult.Hex(r.Md5));
-        if (r.IsVideo && r.Md5 is not null) _json.WriteString("video_md5", FileHashResult.Hex(r.Md5));
-        if (r.Sha1 is not null) _json.WriteString("sha1", FileHashResult.Hex(r.Sha1));
-        if (r.Sha256 is not null) _json.WriteString("sha256", FileHashResult.Hex(r.Sha256));
+        if (r.Md5 is not null) _json.WriteString(SignalTypes.Md5.Name, FileHashResult.Hex(r.Md5));
+        if (r.IsVideo && r.Md5 is not null) _json.WriteString(SignalTypes.VideoMd5.Name, FileHashResult.Hex(r.Md5));
+        if (r.Sha1 is not null) _json.WriteString(SignalTypes.Sha1.Name, FileHashResult.Hex(r.Sha1));
+        if (r.Sha256 is not null) _json.WriteString(SignalTypes.Sha256.Name, FileHashResult.Hex(r.Sha256));
         _json.WriteNumber("size", r.Size);
         _json.WriteEndObject();
         _json.Flush();

@@ -197,8 +197,11 @@ public sealed class BankIndex
     /// </summary>
     public void MatchFrame(in Hash256 frame, int threshold, List<PdqMatch> results)
     {
-        _pdq.Search(frame, threshold, results);
-        _videoFrames.Search(frame, threshold, results);
+        var scratch = t_pdqScratch ??= new List<PdqMatch>();
+        _pdq.Search(frame, threshold, scratch);
+        results.AddRange(scratch);
+        _videoFrames.Search(frame, threshold, scratch);
+        results.AddRange(scratch);
     }
 
     /// <summary>The entry behind a slot id from <see cref="MatchFrame"/>.</summary>

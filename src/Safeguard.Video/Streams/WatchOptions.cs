@@ -7,7 +7,7 @@ public sealed record WatchOptions
     public double SampleRate { get; init; } = 2;
     /// <summary>FFmpeg scene score (0..1) above which a frame is hashed as well; 0 disables.</summary>
     public double SceneThreshold { get; init; } = 0.3;
-    public int Distance { get; init; } = 31;
+    public int Distance { get; init; } = Safeguard.Hashing.Pdq.PdqResult.DefaultMatchThreshold;
     public int MinQuality { get; init; } = 50;
     /// <summary>No frame for this long: the connection is treated as dropped.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -17,7 +17,7 @@ public readonly record struct VpdqComparison(double QueryMatchPercent, double Co
 /// </summary>
 public static class VpdqMatcher
 {
-    public const int DefaultDistance = 31;
+    public const int DefaultDistance = PdqResult.DefaultMatchThreshold;
     public const int DefaultQualityTolerance = 50;
     public const double DefaultQueryMatchPercent = 80;
     public const double DefaultComparedMatchPercent = 0;

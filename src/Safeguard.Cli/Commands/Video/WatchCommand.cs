@@ -149,7 +149,7 @@ public static class WatchCommand
             }
             else
             {
-                var body = JsonSerializer.Serialize(new { signal_type = "pdq", value = alert.Hash.ToString() });
+                var body = JsonSerializer.Serialize(new { signal_type = SignalTypes.Pdq.Name, value = alert.Hash.ToString() });
                 request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, "v1/lookup")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             }
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
