@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Safeguard.Hashing.Imaging;
+using Safeguard.Hashing.Imaging.Jpeg;
 using Safeguard.Hashing.Pdq;
 
 namespace Safeguard.Benchmarks;
@@ -7,7 +8,8 @@ namespace Safeguard.Benchmarks;
 /// <summary>
 /// PDQ of an already decoded image: the optimised hasher against the plain reference on the
 /// same 1600x1004 luma buffer (full resolution, so blur and DCT dominate), and the default
-/// path (RGBA, the reference's 512x512 resize) checked against Meta's expected hash.
+/// paths (RGBA pixels, or libjpeg-turbo's YCbCr planes as `safeguard hash` uses for JPEGs, with
+/// the reference's 512x512 resize), checked against Meta's expected hash.
 /// </summary>
 [MemoryDiagnoser]
 public class PdqHashBenchmarks
@@ -18,6 +20,8 @@ public class PdqHashBenchmarks
     private byte[] _rgba = [];
     private int _width, _height;
     private PdqHasher _hasher = null!;
+    private ImageDecoder _planeDecoder = null!;
+    private YccPlanes _planes;
 
     [GlobalSetup]
     public void Setup()
@@ -32,16 +36,23 @@ public class PdqHashBenchmarks
             _grey[i] = (byte)Math.Round(0.299 * _rgba[4 * i] + 0.587 * _rgba[4 * i + 1] + 0.114 * _rgba[4 * i + 2]);
         _luma = Array.ConvertAll(_grey, v => (float)v);
         _hasher = new PdqHasher();
+        _planeDecoder = new ImageDecoder();
+        if (!_planeDecoder.TryDecodeJpegPlanes(File.ReadAllBytes(TestData.PdqFile(Image)), out _planes))
+            throw new InvalidOperationException("libturbojpeg is not installed: run scripts/ensure-deps.sh --runtime");
 
         // Both sides must hash the same input to the same bits, or the comparison means nothing.
         string optimised = LumaOptimised().ToString(), reference = LumaReference();
         if (optimised != reference) throw new InvalidOperationException($"hasher {optimised} != reference {reference}");
         string expected = TestData.ExpectedPdqHash(Image), actual = RgbaReference512().ToString();
-        if (actual != expected) throw new InvalidOperationException($"{Image}: {actual}, expected {expected}");
+        if (actual != expected || YccReference512().ToString() != expected) throw new InvalidOperationException($"{Image}: {actual}, expected {expected}");
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _hasher.Dispose();
+    public void Cleanup()
+    {
+        _hasher.Dispose();
+        _planeDecoder.Dispose();
+    }
 
     [Benchmark(Baseline = true, Description = "reference PDQ, luma 1600x1004")]
     public string LumaReference() => ReferencePdq.HashLuma(_luma, _height, _width);
@@ -53,4 +64,7 @@ public class PdqHashBenchmarks
     [Benchmark(Description = "PdqHasher, RGBA 1600x1004 -> 512x512 (default)")]
     public Hash256 RgbaReference512() =>
         _hasher.Hash(new PixelView(_rgba, _width, _height, _width * 4, PixelLayout.Rgba8888), PdqSizing.Reference512).Hash;
+
+    [Benchmark(Description = "PdqHasher, JPEG YCbCr planes -> 512x512 (hash's JPEG path)")]
+    public Hash256 YccReference512() => _hasher.Hash(_planes, PdqSizing.Reference512).Hash;
 }
