@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Safeguard.Benchmarks;
+using Safeguard.Cli.Bench;
 
 namespace Safeguard.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Safeguard.Benchmarks;
+using Safeguard.Cli.Bench;
 using Safeguard.Matching;
 
 namespace Safeguard.Cli.Commands;

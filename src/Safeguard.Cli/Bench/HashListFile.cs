@@ -1,6 +1,6 @@
 using Safeguard.Hashing.Pdq;
 
-namespace Safeguard.Benchmarks;
+namespace Safeguard.Cli.Bench;
 
 /// <summary>
 /// Plain PDQ hash lists: one 64-digit hex hash per line, optionally prefixed by <c>pdq</c>

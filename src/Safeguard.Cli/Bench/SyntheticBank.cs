@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Safeguard.Hashing.Pdq;
 
-namespace Safeguard.Benchmarks;
+namespace Safeguard.Cli.Bench;
 
 /// <summary>
 /// Synthetic PDQ banks shaped like real lists: uniform random hashes plus a share of

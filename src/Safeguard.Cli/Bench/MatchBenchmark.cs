@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Matching;
 
-namespace Safeguard.Benchmarks;
+namespace Safeguard.Cli.Bench;
 
 public sealed record MatchBenchmarkOptions(
     string BankFile, string QueryFile, int Threshold = PdqIndex.DefaultThreshold,

@@ -1,4 +1,4 @@
-namespace Safeguard.Benchmarks;
+namespace Safeguard.Cli.Bench;
 
 /// <summary>Writes a synthetic bank file and a matching query file.</summary>
 public static class MakeBank
