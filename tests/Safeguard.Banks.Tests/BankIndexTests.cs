@@ -1,5 +1,7 @@
 using Safeguard.Banks.Matching;
 using Safeguard.Banks.Storage;
+using Safeguard.Storage.Banks;
+using Safeguard.Storage.Sqlite;
 using Safeguard.Hashing.Pdq;
 
 namespace Safeguard.Banks.Tests;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Safeguard.Banks.Storage;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Banks.Tests;
 

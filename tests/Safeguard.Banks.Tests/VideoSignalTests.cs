@@ -1,6 +1,7 @@
 using System.Text;
 using Safeguard.Banks.Formats;
 using Safeguard.Banks.Storage;
+using Safeguard.Storage.Sqlite;
 
 namespace Safeguard.Banks.Tests;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Safeguard.Banks;
 using Safeguard.Banks.Formats;
 using Safeguard.Banks.Storage;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Cli.Commands;
 

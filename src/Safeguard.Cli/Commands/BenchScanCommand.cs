@@ -4,6 +4,7 @@ using System.Globalization;
 using Safeguard.Banks;
 using Safeguard.Banks.Matching;
 using Safeguard.Banks.Storage;
+using Safeguard.Storage.Sqlite;
 using Safeguard.Cli.Scanning;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
