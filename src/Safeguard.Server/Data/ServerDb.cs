@@ -21,6 +21,9 @@ public sealed class ServerDb : IAsyncDisposable
 
     public bool IsPostgres => _database.IsPostgres;
 
+    /// <summary>The shared database underneath (tests check that the bank store and the server share one pool).</summary>
+    internal Database Database => _database;
+
     /// <summary>Opened by <see cref="OpenReadOnlyAsync"/>: no migrations, and the engine refuses every write.</summary>
     public bool IsReadOnly { get; }
 
