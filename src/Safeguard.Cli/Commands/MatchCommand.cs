@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Safeguard.Banks;
+using Safeguard.Banks.Formats;
 using Safeguard.Banks.Matching;
 using Safeguard.Cli.Output;
 using Safeguard.Cli.Scanning;
@@ -182,7 +183,7 @@ public static class MatchCommand
         double? seconds = m.FrameSeconds is { } at ? Math.Round(at, 3) : null;
         if (format == OutputFormat.Csv)
         {
-            w.Write($"{Csv.Field(o.Path)},{query},{m.SignalType},{Csv.Field(m.Bank)},{Csv.Field(m.ContentId)},{m.Category},{m.Grade},{m.Distance},{transform}," +
+            w.Write($"{CsvField.Escape(o.Path)},{query},{m.SignalType},{CsvField.Escape(m.Bank)},{CsvField.Escape(m.ContentId)},{m.Category},{m.Grade},{m.Distance},{transform}," +
                     $"{seconds?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}\n");
             return;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Safeguard.Banks.Formats;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
 
@@ -51,7 +52,7 @@ public sealed class HashResultWriter
 
     private void WriteCsv(FileHashResult r)
     {
-        _out.Write(Csv.Field(r.Path));
+        _out.Write(CsvField.Escape(r.Path));
         if (_signals.HasFlag(HashSignals.Pdq) && r.IsVideo)
         {
             // Videos have no single PDQ: empty pdq/quality columns (vPDQ is in jsonl and 'video hash').

@@ -69,22 +69,22 @@ public sealed class ScanOutputs : IDisposable
     {
         var w = _csv;
         string Join(IEnumerable<string?> xs) => string.Join(';', xs.Where(x => !string.IsNullOrEmpty(x)).Distinct());
-        w.Write(Csv.Field(r.Path)); w.Write(',');
+        w.Write(CsvField.Escape(r.Path)); w.Write(',');
         w.Write(r.Size); w.Write(',');
         w.Write(r.Archive ? "true" : "false"); w.Write(',');
         w.Write(r.Md5); w.Write(','); w.Write(r.Sha1); w.Write(','); w.Write(r.Sha256); w.Write(',');
         w.Write(r.Pdq); w.Write(','); w.Write(r.Quality?.ToString()); w.Write(',');
         w.Write(r.LowQuality ? "true" : "false"); w.Write(',');
-        w.Write(Csv.Field(r.DuplicateOf)); w.Write(',');
+        w.Write(CsvField.Escape(r.DuplicateOf)); w.Write(',');
         w.Write(r.Matches.Count); w.Write(',');
-        w.Write(Csv.Field(Join(r.Matches.Select(m => m.Bank)))); w.Write(',');
+        w.Write(CsvField.Escape(Join(r.Matches.Select(m => m.Bank)))); w.Write(',');
         w.Write(Join(r.Matches.Select(m => m.Category?.ToString()))); w.Write(',');
-        w.Write(Csv.Field(Join(r.Matches.Select(m => m.ContentId)))); w.Write(',');
+        w.Write(CsvField.Escape(Join(r.Matches.Select(m => m.ContentId)))); w.Write(',');
         w.Write(r.Matches.Count > 0 ? r.Matches.Min(m => m.Distance).ToString() : ""); w.Write(',');
-        w.Write(Csv.Field(r.Error)); w.Write(',');
+        w.Write(CsvField.Escape(r.Error)); w.Write(',');
         w.Write(r.Type ?? "file"); w.Write(',');
-        w.Write(Csv.Field(r.LinkTarget)); w.Write(',');
-        w.Write(Csv.Field(r.LinkNote)); w.Write('\n');
+        w.Write(CsvField.Escape(r.LinkTarget)); w.Write(',');
+        w.Write(CsvField.Escape(r.LinkNote)); w.Write('\n');
     }
 
     /// <summary>Completes every output file (summary.json and case.vics.json included).</summary>
