@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Safeguard.Banks.Storage;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Cli;
 

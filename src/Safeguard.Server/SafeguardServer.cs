@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Safeguard.Banks.Storage;
+using Safeguard.Storage.Banks;
 using Safeguard.Conversations.Monitoring;
 using Safeguard.Server.Api;
 using Safeguard.Server.Audit;

@@ -63,10 +63,10 @@ public sealed record ServerOptions
     public string ResolveAuditCheckpoints() => string.IsNullOrWhiteSpace(AuditCheckpoints) ? Audit.CheckpointFile.DefaultPath(ResolveDb()) : AuditCheckpoints;
     public string ResolveAuditKey() => string.IsNullOrWhiteSpace(AuditKey) ? Audit.AuditSigningKey.DefaultPath() : AuditKey;
 
-    /// <summary>The same rule as <see cref="Safeguard.Banks.Storage.BankStores.OpenAsync"/>.</summary>
+    /// <summary>The same rule as <see cref="Safeguard.Storage.Banks.BankStores.OpenAsync"/>.</summary>
     public string ResolveDb()
     {
-        var db = string.IsNullOrWhiteSpace(Db) ? Environment.GetEnvironmentVariable(Safeguard.Banks.Storage.BankStores.EnvironmentVariable) : Db;
-        return string.IsNullOrWhiteSpace(db) ? Safeguard.Banks.Storage.BankStores.DefaultSqlitePath() : db;
+        var db = string.IsNullOrWhiteSpace(Db) ? Environment.GetEnvironmentVariable(Safeguard.Storage.Banks.BankStores.EnvironmentVariable) : Db;
+        return string.IsNullOrWhiteSpace(db) ? Safeguard.Storage.Banks.BankStores.DefaultSqlitePath() : db;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Safeguard.Banks.Storage;
 using Safeguard.Signals;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Banks.Tests;
 

@@ -1,6 +1,7 @@
 using Safeguard.Banks.Formats;
 using Safeguard.Banks.Storage;
 using Safeguard.Signals;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Banks.Tests;
 
@@ -41,7 +42,7 @@ public abstract partial class BankStoreContract : IAsyncLifetime
     [SkippableFact]
     public async Task Banks_are_created_listed_and_deleted()
     {
-        Assert.Equal(Schema.Latest, await Store.GetSchemaVersionAsync());
+        Assert.Equal(BankSchema.Latest, await Store.GetSchemaVersionAsync());
         var created = await Store.CreateBankAsync("caid-2025", "national list", verified: true);
         await Store.CreateBankAsync("ngo.b");
         Assert.True(created.Verified);

@@ -1,5 +1,8 @@
 using Npgsql;
 using Safeguard.Banks.Storage;
+using Safeguard.Storage;
+using Safeguard.Storage.Banks;
+using Safeguard.Storage.Sqlite;
 
 namespace Safeguard.Banks.Tests;
 
@@ -27,7 +30,7 @@ public sealed class SqliteStoreTests : BankStoreContract
         await using var again = await BankStores.OpenAsync(path);
         Assert.Equal("sqlite", again.Kind);
         Assert.Equal(5, (await again.GetStatsAsync("keep")).Enabled);
-        Assert.Equal(Schema.Latest, await again.GetSchemaVersionAsync());
+        Assert.Equal(BankSchema.Latest, await again.GetSchemaVersionAsync());
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Safeguard.Banks.Storage;
 using Safeguard.Signals;
+using Safeguard.Storage;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Banks.Tests;
 
@@ -19,7 +21,7 @@ internal static class Version1Upgrade
             await cmd.ExecuteNonQueryAsync();
         }
         await Exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at {int} NOT NULL)");
-        foreach (var sql in Schema.Migrations.Single(m => m.Version == 1).Statements) await Exec(sql);
+        foreach (var sql in BankSchema.Migrations.Single(m => m.Version == 1).Statements) await Exec(sql);
         await Exec("INSERT INTO schema_version (version, applied_at) VALUES (1, 0)");
         await Exec("INSERT INTO banks (name, verified, created_at) VALUES ('old', 0, 0)");
         long seq = 0;
@@ -36,7 +38,7 @@ internal static class Version1Upgrade
 
     public static async Task CheckAsync(IBankStore store, IReadOnlyList<EntryRecord> entries)
     {
-        Assert.Equal(Schema.Latest, await store.GetSchemaVersionAsync());
+        Assert.Equal(BankSchema.Latest, await store.GetSchemaVersionAsync());
         foreach (var e in entries)
             Assert.Equal(e.ContentId, Assert.Single(await store.FindAsync(e.Type, e.Value, "old")).ContentId);
         // Without metadata, so that every entry is "unchanged" rather than updated.

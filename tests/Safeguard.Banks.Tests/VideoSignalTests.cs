@@ -2,6 +2,7 @@ using System.Text;
 using Safeguard.Banks.Formats;
 using Safeguard.Banks.Storage;
 using Safeguard.Signals;
+using Safeguard.Storage.Sqlite;
 
 namespace Safeguard.Banks.Tests;
 

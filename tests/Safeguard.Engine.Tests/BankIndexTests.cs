@@ -4,6 +4,8 @@ using Safeguard.Engine.Matching;
 using Safeguard.Signals.Exact;
 using TestData = Safeguard.Banks.Tests.TestData;
 using Safeguard.Banks.Storage;
+using Safeguard.Storage.Banks;
+using Safeguard.Storage.Sqlite;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Signals;
 

@@ -54,7 +54,7 @@ public sealed class ServerHarness : IAsyncDisposable
         var options = new ServerOptions
         {
             Db = db, Urls = $"http://127.0.0.1:{port}", DemoImages = TestImages.Demo, AuditKey = Path.Combine(audit, "audit-signing.key"),
-            AuditCheckpoints = Safeguard.Banks.Storage.ConnectionStrings.IsPostgres(db) ? Path.Combine(audit, "audit-checkpoints.log") : null,
+            AuditCheckpoints = Safeguard.Storage.ConnectionStrings.IsPostgres(db) ? Path.Combine(audit, "audit-checkpoints.log") : null,
         };
         if (configure is not null) options = configure(options);
         var app = await SafeguardServer.BuildAsync(options, l => l.SetMinimumLevel(LogLevel.Warning));

@@ -3,10 +3,11 @@ using System.Text;
 namespace Safeguard.Banks.Formats;
 
 /// <summary>
-/// RFC 4180 records (quoted fields may hold commas, quotes and newlines) with caps on field
+/// The project's one CSV reader (its writer is <see cref="CsvField"/>): RFC 4180 records (quoted
+/// fields may hold commas, quotes and newlines) with caps on field
 /// length, field count and record length; an over-long record is skipped to its line end.
 /// </summary>
-internal sealed class CsvRecordReader(TextReader reader, int maxRecordChars, int maxFields = 1000)
+public sealed class CsvRecordReader(TextReader reader, int maxRecordChars, int maxFields = 1000)
 {
     private readonly char[] _buffer = new char[16 * 1024];
     private int _pos, _len;

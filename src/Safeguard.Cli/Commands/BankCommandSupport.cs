@@ -3,6 +3,7 @@ using Safeguard.Banks;
 using Safeguard.Banks.Formats;
 using Safeguard.Banks.Storage;
 using Safeguard.Signals;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Cli.Commands;
 

@@ -6,6 +6,7 @@ using Safeguard.Engine.Index;
 using Safeguard.Engine.Matching;
 using Safeguard.Banks.Storage;
 using Safeguard.Engine.Scanning;
+using Safeguard.Storage.Sqlite;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Hashing.Pipeline;

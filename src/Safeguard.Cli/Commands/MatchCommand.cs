@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using Safeguard.Banks;
+using Safeguard.Banks.Formats;
 using Safeguard.Cli.Output;
 using Safeguard.Engine.Index;
 using Safeguard.Engine.Matching;
@@ -157,7 +159,7 @@ public static class MatchCommand
         double? seconds = m.FrameSeconds is { } at ? Math.Round(at, 3) : null;
         if (format == OutputFormat.Csv)
         {
-            w.Write($"{Csv.Field(o.Path)},{query},{m.Signal.Name},{Csv.Field(m.Entry.Bank)},{Csv.Field(m.Entry.ContentId)},{m.Entry.Category},{m.Entry.Grade},{m.Distance},{transform}," +
+            w.Write($"{CsvField.Escape(o.Path)},{query},{m.Signal.Name},{CsvField.Escape(m.Entry.Bank)},{CsvField.Escape(m.Entry.ContentId)},{m.Entry.Category},{m.Entry.Grade},{m.Distance},{transform}," +
                     $"{seconds?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}\n");
             return;
         }

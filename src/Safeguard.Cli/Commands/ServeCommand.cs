@@ -82,5 +82,5 @@ public static class ServeCommand
 
     /// <summary>Names the database without any password it may carry.</summary>
     internal static string Describe(string db) =>
-        Safeguard.Banks.Storage.ConnectionStrings.IsPostgres(db) ? "PostgreSQL" : db;
+        Safeguard.Storage.ConnectionStrings.IsPostgres(db) ? "PostgreSQL" : db;
 }

@@ -1,5 +1,6 @@
 using Safeguard.Signals;
 using System.Text.Json;
+using Safeguard.Banks.Formats;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
 
@@ -52,7 +53,7 @@ public sealed class HashResultWriter
 
     private void WriteCsv(FileHashResult r)
     {
-        _out.Write(Csv.Field(r.Path));
+        _out.Write(CsvField.Escape(r.Path));
         if (_signals.HasFlag(HashSignals.Pdq) && r.IsVideo)
         {
             // Videos have no single PDQ: empty pdq/quality columns (vPDQ is in jsonl and 'video hash').

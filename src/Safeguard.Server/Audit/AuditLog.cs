@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Safeguard.Server.Data;
+using Safeguard.Storage;
 
 namespace Safeguard.Server.Audit;
 
@@ -30,10 +31,10 @@ public sealed class AuditLog(ServerDb db)
         try
         {
             await using var conn = await db.OpenAsync(ct);
-            await using var tx = await ServerDb.BeginWriteAsync(conn, ct);
+            await using var tx = await db.BeginWriteAsync(conn, ct);
             long seq; string prev;
             // FOR UPDATE serialises appenders across nodes in PostgreSQL; SQLite's BEGIN IMMEDIATE already does.
-            await using (var head = ServerDb.Command(conn, tx, db.IsPostgres
+            await using (var head = Db.Command(conn, tx, db.IsPostgres
                 ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE" : "SELECT seq, hash FROM audit_head WHERE id = 1"))
             await using (var r = await head.ExecuteReaderAsync(ct))
             {
@@ -41,13 +42,13 @@ public sealed class AuditLog(ServerDb db)
                 seq = r.GetInt64(0) + 1;
                 prev = r.GetString(1);
             }
-            long at = ServerDb.Now();
+            long at = Db.NowMillis();
             var hash = ComputeHash(seq, at, actor, action, target, detail, prev);
-            await using (var ins = ServerDb.Command(conn, tx,
+            await using (var ins = Db.Command(conn, tx,
                 "INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) VALUES (@s, @at, @a, @act, @t, @d, @p, @h)",
                 ("@s", seq), ("@at", at), ("@a", actor), ("@act", action), ("@t", target), ("@d", detail), ("@p", prev), ("@h", hash)))
                 await ins.ExecuteNonQueryAsync(ct);
-            await using (var upd = ServerDb.Command(conn, tx, "UPDATE audit_head SET seq = @s, hash = @h WHERE id = 1", ("@s", seq), ("@h", hash)))
+            await using (var upd = Db.Command(conn, tx, "UPDATE audit_head SET seq = @s, hash = @h WHERE id = 1", ("@s", seq), ("@h", hash)))
                 await upd.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
             return seq;
@@ -61,7 +62,7 @@ public sealed class AuditLog(ServerDb db)
         Map, ("@after", afterSeq), ("@action", action), ("@target", target), ("@limit", Math.Clamp(limit, 1, 1000)));
 
     private static AuditEntry Map(System.Data.Common.DbDataReader r) => new(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
-        r.GetString(2), r.GetString(3), r.Str(4), r.Str(5), r.GetString(6), r.GetString(7));
+        r.GetString(2), r.GetString(3), r.GetStringOrNull(4), r.GetStringOrNull(5), r.GetString(6), r.GetString(7));
 
     /// <summary>How many entries of an action an actor wrote since a time (exposure caps).</summary>
     public async Task<long> CountAsync(string actor, string action, DateTimeOffset since) =>
@@ -79,12 +80,12 @@ public sealed class AuditLog(ServerDb db)
     private static async Task<AuditHead?> ReadHeadAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, CancellationToken ct)
     {
         // SELECT *: a database of an older schema has no log_id yet, and verification must not migrate it.
-        await using var head = ServerDb.Command(conn, tx, "SELECT * FROM audit_head WHERE id = 1");
+        await using var head = Db.Command(conn, tx, "SELECT * FROM audit_head WHERE id = 1");
         await using var r = await head.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         string? logId = null;
         for (int i = 0; i < r.FieldCount; i++)
-            if (r.GetName(i).Equals("log_id", StringComparison.OrdinalIgnoreCase)) logId = r.Str(i);
+            if (r.GetName(i).Equals("log_id", StringComparison.OrdinalIgnoreCase)) logId = r.GetStringOrNull(i);
         return new AuditHead(logId ?? "", r.GetInt64(r.GetOrdinal("seq")), r.GetString(r.GetOrdinal("hash")));
     }
 
@@ -99,7 +100,7 @@ public sealed class AuditLog(ServerDb db)
         var head = await ReadHeadAsync(conn, tx, ct) ?? throw new InvalidOperationException("the audit head row is missing");
         long expected = seq; string prev = hash;
         bool anchorSeen = false;
-        await using (var cmd = ServerDb.Command(conn, tx, "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log WHERE seq >= @s ORDER BY seq", ("@s", seq)))
+        await using (var cmd = Db.Command(conn, tx, "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log WHERE seq >= @s ORDER BY seq", ("@s", seq)))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
@@ -134,7 +135,7 @@ public sealed class AuditLog(ServerDb db)
         var hashAt = new Dictionary<long, string>();
         var hashSeen = new Dictionary<string, long>();
         long expected = 1; string prev = "";
-        await using (var cmd = ServerDb.Command(conn, tx, "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq"))
+        await using (var cmd = Db.Command(conn, tx, "SELECT seq, at, actor, action, target, detail, prev_hash, hash FROM audit_log ORDER BY seq"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))

@@ -72,7 +72,7 @@ public sealed class AuditSigningKey : IDisposable
 
     /// <summary>$XDG_DATA_HOME/safeguard/audit-signing.key (beside the default database).</summary>
     public static string DefaultPath() =>
-        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Safeguard.Banks.Storage.BankStores.DefaultSqlitePath())!, "audit-signing.key");
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Safeguard.Storage.Banks.BankStores.DefaultSqlitePath())!, "audit-signing.key");
 
     /// <summary>Reads the key, or creates it when <paramref name="create"/> and the file does not exist.</summary>
     public static AuditSigningKey Open(string path, bool create)

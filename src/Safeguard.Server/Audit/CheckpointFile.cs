@@ -10,8 +10,8 @@ namespace Safeguard.Server.Audit;
 public static class CheckpointFile
 {
     /// <summary>Beside a SQLite database (NAME.audit-checkpoints.log); for PostgreSQL, in the per-user data directory.</summary>
-    public static string DefaultPath(string db) => Safeguard.Banks.Storage.ConnectionStrings.IsPostgres(db)
-        ? Path.Combine(Path.GetDirectoryName(Safeguard.Banks.Storage.BankStores.DefaultSqlitePath())!, "audit-checkpoints.log")
+    public static string DefaultPath(string db) => Safeguard.Storage.ConnectionStrings.IsPostgres(db)
+        ? Path.Combine(Path.GetDirectoryName(Safeguard.Storage.Banks.BankStores.DefaultSqlitePath())!, "audit-checkpoints.log")
         : Path.GetFullPath(db) + ".audit-checkpoints.log";
 
     public static void Append(string path, AuditCheckpoint checkpoint)

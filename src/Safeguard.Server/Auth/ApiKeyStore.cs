@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Safeguard.Server.Audit;
 using Safeguard.Server.Data;
+using Safeguard.Storage;
 
 namespace Safeguard.Server.Auth;
 
@@ -32,7 +33,7 @@ public sealed class ApiKeyStore(ServerDb db, AuditLog audit)
         if (maxConcurrent is <= 0 or > MaxConcurrentLimit) throw new ArgumentException($"a key's concurrency cap must be 1..{MaxConcurrentLimit}");
         var secret = "sg_" + Base64Url(RandomNumberGenerator.GetBytes(32));
         var prefix = secret[..11];
-        long now = ServerDb.Now();
+        long now = Db.NowMillis();
         var id = await db.ScalarAsync(
             "INSERT INTO api_keys (name, prefix, secret_hash, roles, rate_per_second, max_concurrent, created_at) VALUES (@n, @p, @h, @r, @rate, @mc, @t) RETURNING id",
             ("@n", name), ("@p", prefix), ("@h", HashSecret(secret)), ("@r", string.Join(',', roles)), ("@rate", ratePerSecond), ("@mc", maxConcurrent), ("@t", now));
@@ -42,16 +43,16 @@ public sealed class ApiKeyStore(ServerDb db, AuditLog audit)
 
     public Task<List<ApiKeyInfo>> ListAsync() => db.QueryAsync(
         "SELECT id, name, prefix, roles, rate_per_second, created_at, revoked_at, max_concurrent FROM api_keys ORDER BY id",
-        r => new ApiKeyInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3).Split(','), (int?)r.Long(4),
-            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), r.Long(6) is { } rv ? DateTimeOffset.FromUnixTimeMilliseconds(rv) : null)
-        { MaxConcurrent = (int?)r.Long(7) });
+        r => new ApiKeyInfo(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3).Split(','), (int?)r.GetLongOrNull(4),
+            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), r.GetLongOrNull(6) is { } rv ? DateTimeOffset.FromUnixTimeMilliseconds(rv) : null)
+        { MaxConcurrent = (int?)r.GetLongOrNull(7) });
 
     /// <summary>Revokes by id or by prefix; returns false when no active key matched.</summary>
     public async Task<bool> RevokeAsync(string idOrPrefix, string actor)
     {
         long.TryParse(idOrPrefix, out var id);
         int n = await db.ExecAsync("UPDATE api_keys SET revoked_at = @t WHERE revoked_at IS NULL AND (id = @id OR prefix = @p)",
-            ("@t", ServerDb.Now()), ("@id", id), ("@p", idOrPrefix));
+            ("@t", Db.NowMillis()), ("@id", id), ("@p", idOrPrefix));
         _cache.Clear();
         if (n > 0) await audit.AppendAsync(actor, "key.revoke", $"key:{idOrPrefix}", null);
         return n > 0;
@@ -81,9 +82,9 @@ public sealed class ApiKeyStore(ServerDb db, AuditLog audit)
             : "SELECT k.id, k.name, k.prefix, k.roles, k.rate_per_second, k.blur_strength, k.max_concurrent FROM sessions s JOIN api_keys k ON k.id = s.key_id " +
               "WHERE s.token_hash = @v AND s.expires_at > @now AND k.revoked_at IS NULL";
         var rows = await db.QueryAsync(sql,
-            r => new Caller(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3).Split(','), (int?)r.Long(4), (int?)r.Long(5), viaSession)
-            { MaxConcurrent = (int?)r.Long(6) },
-            ("@v", value), ("@now", ServerDb.Now()));
+            r => new Caller(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3).Split(','), (int?)r.GetLongOrNull(4), (int?)r.GetLongOrNull(5), viaSession)
+            { MaxConcurrent = (int?)r.GetLongOrNull(6) },
+            ("@v", value), ("@now", Db.NowMillis()));
         var caller = rows.Count == 1 ? rows[0] : null;
         if (_cache.Count > 100_000) _cache.Clear(); // unknown keys must not grow the cache without bound
         _cache[cacheKey] = (caller, now + (long)CacheLifetime.TotalMilliseconds);
@@ -95,7 +96,7 @@ public sealed class ApiKeyStore(ServerDb db, AuditLog audit)
     {
         var token = Base64Url(RandomNumberGenerator.GetBytes(32));
         await db.ExecAsync("INSERT INTO sessions (token_hash, key_id, expires_at) VALUES (@h, @k, @e)",
-            ("@h", HashSecret(token)), ("@k", caller.KeyId), ("@e", ServerDb.Now() + (long)lifetime.TotalMilliseconds));
+            ("@h", HashSecret(token)), ("@k", caller.KeyId), ("@e", Db.NowMillis() + (long)lifetime.TotalMilliseconds));
         await audit.AppendAsync(caller.Actor, "session.signin", $"key:{caller.KeyId}", null);
         return token;
     }

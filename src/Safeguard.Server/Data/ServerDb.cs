@@ -2,39 +2,54 @@ using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Safeguard.Banks.Storage;
+using Safeguard.Storage;
+using Safeguard.Storage.Migrations;
+using Safeguard.Storage.Postgres;
+using Safeguard.Storage.Sqlite;
 
 namespace Safeguard.Server.Data;
 
 /// <summary>
 /// The server's own tables (keys, sessions, review items, audit log) in the bank database, with
 /// their own version table (<c>server_schema_version</c>) so they never collide with the bank schema.
+/// Connections, commands and migrations are the shared ones of <see cref="Safeguard.Storage"/>; on
+/// PostgreSQL the connection pool is the one the bank store of the same database uses.
 /// </summary>
 public sealed class ServerDb : IAsyncDisposable
 {
-    private readonly string? _sqlite;
-    private readonly NpgsqlDataSource? _pg;
+    private readonly Database _database;
 
-    public bool IsPostgres => _pg is not null;
+    public bool IsPostgres => _database.IsPostgres;
+
+    /// <summary>The shared database underneath (tests check that the bank store and the server share one pool).</summary>
+    internal Database Database => _database;
 
     /// <summary>Opened by <see cref="OpenReadOnlyAsync"/>: no migrations, and the engine refuses every write.</summary>
     public bool IsReadOnly { get; }
 
-    private ServerDb(string? sqlite, NpgsqlDataSource? pg, bool readOnly = false) { _sqlite = sqlite; _pg = pg; IsReadOnly = readOnly; }
+    private ServerDb(Database database, bool readOnly = false) { _database = database; IsReadOnly = readOnly; }
 
     public static async Task<ServerDb> OpenAsync(string db, CancellationToken ct = default)
     {
         ServerDb result;
         if (ConnectionStrings.IsPostgres(db))
-            result = new ServerDb(null, NpgsqlDataSource.Create(ConnectionStrings.ToNpgsql(db)));
+            result = new ServerDb(new PostgresDatabase(ConnectionStrings.ToNpgsql(db)));
         else
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(db));
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
             var cs = new SqliteConnectionStringBuilder { DataSource = db, Pooling = true, ForeignKeys = true, DefaultTimeout = 30 }.ToString();
-            result = new ServerDb(cs, null);
+            result = new ServerDb(new SqliteDatabase(db, cs, "PRAGMA busy_timeout = 30000"));
         }
-        await ServerSchema.MigrateAsync(result, ct);
+        try
+        {
+            await MigrationRunner.MigrateAsync(result._database, ServerSchema.Definition, ct);
+        }
+        catch
+        {
+            await result.DisposeAsync();
+            throw;
+        }
         return result;
     }
 
@@ -49,30 +64,18 @@ public sealed class ServerDb : IAsyncDisposable
         {
             var b = new NpgsqlConnectionStringBuilder(ConnectionStrings.ToNpgsql(db));
             b.Options = ((b.Options ?? "") + " -c default_transaction_read_only=on").Trim();
-            return Task.FromResult(new ServerDb(null, NpgsqlDataSource.Create(b.ConnectionString), readOnly: true));
+            return Task.FromResult(new ServerDb(new PostgresDatabase(b.ConnectionString), readOnly: true));
         }
         if (Directory.Exists(db)) throw new IOException($"{db} is a directory, not a database file");
         if (!File.Exists(db)) throw new FileNotFoundException($"no database at {db}", db);
         var cs = new SqliteConnectionStringBuilder { DataSource = db, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString();
-        return Task.FromResult(new ServerDb(cs, null, readOnly: true));
+        return Task.FromResult(new ServerDb(new SqliteDatabase(db, cs, "PRAGMA busy_timeout = 30000; PRAGMA query_only = 1"), readOnly: true));
     }
 
-    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
-    {
-        if (_pg is not null) return await _pg.OpenConnectionAsync(ct);
-        var conn = new SqliteConnection(_sqlite);
-        await conn.OpenAsync(ct);
-        await using (var cmd = conn.CreateCommand())
-        {
-            cmd.CommandText = IsReadOnly ? "PRAGMA busy_timeout = 30000; PRAGMA query_only = 1" : "PRAGMA busy_timeout = 30000";
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        return conn;
-    }
+    public Task<DbConnection> OpenAsync(CancellationToken ct = default) => _database.OpenConnectionAsync(ct);
 
     /// <summary>A write transaction that excludes other writers (BEGIN IMMEDIATE in SQLite).</summary>
-    public static async Task<DbTransaction> BeginWriteAsync(DbConnection conn, CancellationToken ct = default) =>
-        conn is SqliteConnection s ? s.BeginTransaction(deferred: false) : await conn.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+    public Task<DbTransaction> BeginWriteAsync(DbConnection conn, CancellationToken ct = default) => _database.BeginWriteAsync(conn, ct);
 
     /// <summary>
     /// A transaction that reads one consistent snapshot (the chain and its head agree even while a server
@@ -82,84 +85,37 @@ public sealed class ServerDb : IAsyncDisposable
     {
         if (conn is SqliteConnection s) return s.BeginTransaction(deferred: true);
         var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        await using var ro = Command(conn, tx, "SET TRANSACTION READ ONLY");
-        await ro.ExecuteNonQueryAsync(ct);
+        await Db.ExecAsync(conn, tx, "SET TRANSACTION READ ONLY", ct);
         return tx;
     }
 
     /// <summary>Whether every named table exists (in PostgreSQL, on the search path).</summary>
-    public async Task<bool> HasTablesAsync(DbConnection conn, DbTransaction? tx, params string[] tables)
-    {
-        foreach (var t in tables)
-        {
-            await using var cmd = Command(conn, tx, IsPostgres
-                ? "SELECT CASE WHEN to_regclass(@t) IS NULL THEN 0 ELSE 1 END"
-                : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @t", ("@t", t));
-            if (Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) == 0) return false;
-        }
-        return true;
-    }
+    public Task<bool> HasTablesAsync(DbConnection conn, DbTransaction? tx, params string[] tables) => _database.HasTablesAsync(conn, tx, tables);
 
-    /// <summary>Dialect placeholders: {pk} auto-increment key, {int} 64-bit integer, {blob} bytes, {random_id} 32 random hex digits.</summary>
-    public string Sql(string sql) => IsPostgres
-        ? sql.Replace("{pk}", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY").Replace("{int}", "BIGINT").Replace("{blob}", "BYTEA")
-            .Replace("{random_id}", "replace(gen_random_uuid()::text, '-', '')")
-        : sql.Replace("{pk}", "INTEGER PRIMARY KEY AUTOINCREMENT").Replace("{int}", "INTEGER").Replace("{blob}", "BLOB")
-            .Replace("{random_id}", "lower(hex(randomblob(16)))");
-
-    public static DbCommand Command(DbConnection conn, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
-    {
-        var cmd = conn.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Transaction = tx;
-        foreach (var (name, value) in args)
-        {
-            var p = cmd.CreateParameter();
-            p.ParameterName = name;
-            // A null leaves the type unset so PostgreSQL infers it from the column.
-            if (value is not null) p.DbType = value switch { long or int => DbType.Int64, byte[] => DbType.Binary, _ => DbType.String };
-            p.Value = value switch { null => DBNull.Value, int i => (long)i, _ => value };
-            cmd.Parameters.Add(p);
-        }
-        return cmd;
-    }
+    /// <summary>Expands the dialect placeholders (see <see cref="Database.Sql"/>).</summary>
+    public string Sql(string sql) => _database.Sql(sql);
 
     public async Task<int> ExecAsync(string sql, params (string, object?)[] args)
     {
         await using var conn = await OpenAsync();
-        await using var cmd = Command(conn, null, sql, args);
-        return await cmd.ExecuteNonQueryAsync();
+        return await Db.ExecAsync(conn, null, sql, default, args);
     }
 
     public async Task<long?> ScalarAsync(string sql, params (string, object?)[] args)
     {
         await using var conn = await OpenAsync();
-        await using var cmd = Command(conn, null, sql, args);
-        var r = await cmd.ExecuteScalarAsync();
-        return r is null or DBNull ? null : Convert.ToInt64(r, System.Globalization.CultureInfo.InvariantCulture);
+        return await Db.ScalarAsync(conn, null, sql, default, args);
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, params (string, object?)[] args)
     {
         await using var conn = await OpenAsync();
-        await using var cmd = Command(conn, null, sql, args);
+        await using var cmd = Db.Command(conn, null, sql, args);
         await using var r = await cmd.ExecuteReaderAsync();
         var list = new List<T>();
         while (await r.ReadAsync()) list.Add(map(r));
         return list;
     }
 
-    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_pg is not null) await _pg.DisposeAsync();
-        if (_sqlite is not null) SqliteConnection.ClearAllPools();
-    }
-}
-
-internal static class ReaderExtensions
-{
-    public static string? Str(this DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    public static long? Long(this DbDataReader r, int i) => r.IsDBNull(i) ? null : Convert.ToInt64(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

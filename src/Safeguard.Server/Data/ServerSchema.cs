@@ -1,4 +1,4 @@
-using System.Data.Common;
+using Safeguard.Storage.Migrations;
 
 namespace Safeguard.Server.Data;
 
@@ -8,9 +8,9 @@ namespace Safeguard.Server.Data;
 /// </summary>
 internal static class ServerSchema
 {
-    public static readonly IReadOnlyList<(int Version, string[] Statements)> Migrations =
+    public static readonly IReadOnlyList<Migration> Migrations =
     [
-        (1,
+        new(1,
         [
             """
             CREATE TABLE api_keys (
@@ -76,7 +76,7 @@ internal static class ServerSchema
             "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '')",
         ]),
         // Repeated lookups of a hash that already awaits review reuse its item.
-        (2,
+        new(2,
         [
             "CREATE INDEX review_items_pdq ON review_items (pdq)",
             "CREATE INDEX review_items_md5 ON review_items (md5)",
@@ -84,44 +84,16 @@ internal static class ServerSchema
             "CREATE INDEX review_items_sha256 ON review_items (sha256)",
         ]),
         // What the held media is when it is not the uploaded file (a video's frame).
-        (3, ["ALTER TABLE review_items ADD COLUMN media_note TEXT"]),
+        new(3, ["ALTER TABLE review_items ADD COLUMN media_note TEXT"]),
         // The note a submission came with (the decision's note is separate), and the bounded preview views render from.
-        (4, ["ALTER TABLE review_items ADD COLUMN submission_note TEXT", "ALTER TABLE review_media ADD COLUMN preview {blob}"]),
+        new(4, ["ALTER TABLE review_items ADD COLUMN submission_note TEXT", "ALTER TABLE review_media ADD COLUMN preview {blob}"]),
         // The audit log's identity, named in its signed checkpoints so a checkpoint of another log is told apart.
-        (5, ["ALTER TABLE audit_head ADD COLUMN log_id TEXT", "UPDATE audit_head SET log_id = {random_id} WHERE id = 1"]),
+        new(5, ["ALTER TABLE audit_head ADD COLUMN log_id TEXT", "UPDATE audit_head SET log_id = {random_id} WHERE id = 1"]),
         // Per-key cap on requests in progress (null: the server's default).
-        (6, ["ALTER TABLE api_keys ADD COLUMN max_concurrent {int}"]),
+        new(6, ["ALTER TABLE api_keys ADD COLUMN max_concurrent {int}"]),
     ];
 
-    public static async Task MigrateAsync(ServerDb db, CancellationToken ct)
-    {
-        await using var conn = await db.OpenAsync(ct);
-        await using var tx = await ServerDb.BeginWriteAsync(conn, ct);
-        if (db.IsPostgres)
-        {
-            // Two nodes starting together: one migrates, the other waits.
-            await using var lockCmd = ServerDb.Command(conn, tx, "SELECT pg_advisory_xact_lock(7162534)");
-            await lockCmd.ExecuteNonQueryAsync(ct);
-        }
-        await Exec(conn, tx, "CREATE TABLE IF NOT EXISTS server_schema_version (version BIGINT NOT NULL)", ct);
-        await using var get = ServerDb.Command(conn, tx, "SELECT MAX(version) FROM server_schema_version");
-        var v = await get.ExecuteScalarAsync(ct);
-        int current = v is null or DBNull ? 0 : Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture);
-        int latest = Migrations[^1].Version;
-        if (current > latest)
-            throw new InvalidOperationException($"the database's server schema is version {current}, newer than this program ({latest}); upgrade safeguard");
-        foreach (var (version, statements) in Migrations)
-        {
-            if (version <= current) continue;
-            foreach (var s in statements) await Exec(conn, tx, db.Sql(s), ct);
-            await Exec(conn, tx, $"INSERT INTO server_schema_version (version) VALUES ({version})", ct);
-        }
-        await tx.CommitAsync(ct);
-    }
-
-    private static async Task Exec(DbConnection conn, DbTransaction tx, string sql, CancellationToken ct)
-    {
-        await using var cmd = ServerDb.Command(conn, tx, sql);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    // The lock key keeps two nodes from migrating at once; the bank schema has its own.
+    public static readonly SchemaDefinition Definition = new("server", "server_schema_version", RecordsAppliedAt: false, LockKey: 7162534, Migrations,
+        (_, current, latest) => new InvalidOperationException($"the database's server schema is version {current}, newer than this program ({latest}); upgrade safeguard"));
 }

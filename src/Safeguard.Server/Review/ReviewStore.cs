@@ -3,6 +3,7 @@ using System.Text.Json;
 using Safeguard.Server.Audit;
 using Safeguard.Server.Data;
 using Safeguard.Signals;
+using Safeguard.Storage;
 
 namespace Safeguard.Server.Review;
 
@@ -77,19 +78,19 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         // Made once, outside the write transaction: views render from it, never from the full media.
         var preview = media is null ? null : Media.Preview.Bounded(media);
         await using var conn = await db.OpenAsync();
-        await using var tx = await ServerDb.BeginWriteAsync(conn);
+        await using var tx = await db.BeginWriteAsync(conn);
         long id;
-        await using (var cmd = ServerDb.Command(conn, tx,
+        await using (var cmd = Db.Command(conn, tx,
             "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note, submission_note) " +
             "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn, @sn) RETURNING id",
-            ("@kind", item.Kind), ("@status", ReviewStatus.Pending), ("@at", ServerDb.Now()), ("@by", actor), ("@fn", item.FileName), ("@mt", item.MediaType),
+            ("@kind", item.Kind), ("@status", ReviewStatus.Pending), ("@at", Db.NowMillis()), ("@by", actor), ("@fn", item.FileName), ("@mt", item.MediaType),
             ("@size", item.Size), ("@md5", item.Md5), ("@sha1", item.Sha1), ("@sha256", item.Sha256), ("@pdq", item.Pdq), ("@q", item.PdqQuality),
             ("@matches", JsonSerializer.Serialize(item.Matches, Json)), ("@ve", item.VerifiedExact ? 1 : 0),
             ("@conv", item.Conversation?.GetRawText()), ("@hm", media is null ? 0 : 1),
             ("@mn", media is null ? null : item.MediaNote), ("@sn", item.SubmissionNote)))
             id = Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         if (media is not null)
-            await using (var m = ServerDb.Command(conn, tx, "INSERT INTO review_media (item_id, content, preview) VALUES (@id, @c, @p)", ("@id", id), ("@c", media), ("@p", preview)))
+            await using (var m = Db.Command(conn, tx, "INSERT INTO review_media (item_id, content, preview) VALUES (@id, @c, @p)", ("@id", id), ("@c", media), ("@p", preview)))
                 await m.ExecuteNonQueryAsync();
         await tx.CommitAsync();
         await audit.AppendAsync(actor, "review.create", $"item:{id}",
@@ -121,7 +122,7 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
     public async Task<byte[]?> GetMediaAsync(long id)
     {
         await using var conn = await db.OpenAsync();
-        await using var cmd = ServerDb.Command(conn, null, "SELECT content FROM review_media WHERE item_id = @id", ("@id", id));
+        await using var cmd = Db.Command(conn, null, "SELECT content FROM review_media WHERE item_id = @id", ("@id", id));
         return await cmd.ExecuteScalarAsync() as byte[];
     }
 
@@ -162,16 +163,16 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         bool dropMedia = item.HasMedia && !preserve && status != ReviewStatus.Escalated;
 
         await using (var conn = await db.OpenAsync())
-        await using (var tx = await ServerDb.BeginWriteAsync(conn))
+        await using (var tx = await db.BeginWriteAsync(conn))
         {
-            await using (var cmd = ServerDb.Command(conn, tx,
+            await using (var cmd = Db.Command(conn, tx,
                 "UPDATE review_items SET status = @s, decision = @d, category = @c, industry_class = @ic, note = @n, decided_by = @by, decided_at = @at, " +
                 "preserved = @p, has_media = @hm WHERE id = @id AND status IN ('pending', 'escalated')",
                 ("@s", status), ("@d", d.Outcome), ("@c", d.Category), ("@ic", d.IndustryClassification), ("@n", d.Note), ("@by", actor),
-                ("@at", ServerDb.Now()), ("@p", preserve ? 1 : 0), ("@hm", item.HasMedia && !dropMedia ? 1 : 0), ("@id", item.Id)))
+                ("@at", Db.NowMillis()), ("@p", preserve ? 1 : 0), ("@hm", item.HasMedia && !dropMedia ? 1 : 0), ("@id", item.Id)))
                 if (await cmd.ExecuteNonQueryAsync() == 0) throw new InvalidOperationException($"item {item.Id} was decided meanwhile");
             if (dropMedia)
-                await using (var del = ServerDb.Command(conn, tx, "DELETE FROM review_media WHERE item_id = @id", ("@id", item.Id)))
+                await using (var del = Db.Command(conn, tx, "DELETE FROM review_media WHERE item_id = @id", ("@id", item.Id)))
                     await del.ExecuteNonQueryAsync();
             await tx.CommitAsync();
         }
@@ -196,12 +197,12 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
     private static ReviewItem Map(DbDataReader r) => new()
     {
         Id = r.GetInt64(0), Kind = r.GetString(1), Status = r.GetString(2), CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
-        CreatedBy = r.Str(4), FileName = r.Str(5), MediaType = r.Str(6), Size = r.Long(7), Md5 = r.Str(8), Sha1 = r.Str(9), Sha256 = r.Str(10),
-        Pdq = r.Str(11), PdqQuality = (int?)r.Long(12),
-        Matches = r.Str(13) is { } m ? JsonSerializer.Deserialize<List<ItemMatch>>(m, Json) ?? [] : [],
-        VerifiedExact = r.Long(14) == 1, Conversation = r.Str(15) is { } c ? JsonDocument.Parse(c).RootElement.Clone() : null,
-        Decision = r.Str(16), Category = r.Str(17), IndustryClassification = r.Str(18), Note = r.Str(19), DecidedBy = r.Str(20),
-        DecidedAt = r.Long(21) is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t) : null, Preserved = r.Long(22) == 1, HasMedia = r.Long(23) == 1,
-        MediaNote = r.Str(24), SubmissionNote = r.Str(25),
+        CreatedBy = r.GetStringOrNull(4), FileName = r.GetStringOrNull(5), MediaType = r.GetStringOrNull(6), Size = r.GetLongOrNull(7), Md5 = r.GetStringOrNull(8), Sha1 = r.GetStringOrNull(9), Sha256 = r.GetStringOrNull(10),
+        Pdq = r.GetStringOrNull(11), PdqQuality = (int?)r.GetLongOrNull(12),
+        Matches = r.GetStringOrNull(13) is { } m ? JsonSerializer.Deserialize<List<ItemMatch>>(m, Json) ?? [] : [],
+        VerifiedExact = r.GetLongOrNull(14) == 1, Conversation = r.GetStringOrNull(15) is { } c ? JsonDocument.Parse(c).RootElement.Clone() : null,
+        Decision = r.GetStringOrNull(16), Category = r.GetStringOrNull(17), IndustryClassification = r.GetStringOrNull(18), Note = r.GetStringOrNull(19), DecidedBy = r.GetStringOrNull(20),
+        DecidedAt = r.GetLongOrNull(21) is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t) : null, Preserved = r.GetLongOrNull(22) == 1, HasMedia = r.GetLongOrNull(23) == 1,
+        MediaNote = r.GetStringOrNull(24), SubmissionNote = r.GetStringOrNull(25),
     };
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Safeguard.Server.Audit;
 using Safeguard.Server.Data;
+using Safeguard.Storage;
 
 namespace Safeguard.Server.Review;
 
@@ -30,7 +31,7 @@ public sealed class Suppressions(ServerDb db, AuditLog audit)
         int n = await db.ExecAsync(db.IsPostgres
             ? "INSERT INTO suppressions (bank, signal_type, value, item_id, created_at) VALUES (@b, @t, @v, @i, @at) ON CONFLICT DO NOTHING"
             : "INSERT OR IGNORE INTO suppressions (bank, signal_type, value, item_id, created_at) VALUES (@b, @t, @v, @i, @at)",
-            ("@b", bank), ("@t", type), ("@v", value), ("@i", itemId), ("@at", ServerDb.Now()));
+            ("@b", bank), ("@t", type), ("@v", value), ("@i", itemId), ("@at", Db.NowMillis()));
         if (n > 0) await audit.AppendAsync(actor, "suppression.add", $"bank:{bank}", $"{type}:{value}; item={itemId}");
         await ReloadAsync();
     }

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Safeguard.Engine.Index;
 using Safeguard.Engine.Matching;
 using Safeguard.Signals;
+using Safeguard.Banks.Formats;
+using Safeguard.Banks.Storage;
 using Safeguard.Hashing.Files;
 using Safeguard.Video.Vpdq;
 
@@ -83,7 +85,7 @@ public static class VideoCommand
                     foreach (var f in r.Frames) o.WriteLine(VpdqText.FormatRow(f));
                     break;
                 case VideoHashFormat.Csv:
-                    o.WriteLine($"{Output.Csv.Field(item.Path)},{FileHashResult.Hex(r.Md5)},\"{VpdqText.FormatCompact(r.Frames)}\"");
+                    o.WriteLine($"{CsvField.Escape(item.Path)},{FileHashResult.Hex(r.Md5)},\"{VpdqText.FormatCompact(r.Frames)}\"");
                     break;
                 default:
                     o.WriteLine(JsonSerializer.Serialize(new

@@ -1,10 +1,15 @@
-namespace Safeguard.Banks.Storage;
+using System.Data.Common;
+using Safeguard.Banks;
+using Safeguard.Storage.Migrations;
+
+namespace Safeguard.Storage.Banks;
 
 /// <summary>
-/// Versioned schema, shared by both databases. "{pk}" is the dialect's auto-increment primary
-/// key, "{int}" its 64-bit integer. Add a migration at the end; never edit an applied one.
+/// The bank tables, versioned in <c>schema_version</c>; the same for both databases ("{pk}" and
+/// "{int}" are the dialect's types, see <see cref="Database.Sql"/>). Add a migration at the end;
+/// never edit an applied one.
 /// </summary>
-internal static class Schema
+internal static class BankSchema
 {
     public static readonly IReadOnlyList<Migration> Migrations =
     [
@@ -60,7 +65,7 @@ internal static class Schema
             "DROP INDEX entries_lookup",
             "CREATE UNIQUE INDEX entries_value_key ON entries (bank_id, signal_type, COALESCE(value_key, value))",
             "CREATE INDEX entries_value_lookup ON entries (signal_type, COALESCE(value_key, value))",
-        ], BackfillValueKeys: true),
+        ], After: BackfillValueKeysAsync),
         // Version 1 files written before entries_bank_order joined it lack the index, and every
         // page of a bank would scan the table.
         new(3,
@@ -69,8 +74,20 @@ internal static class Schema
         ]),
     ];
 
-    public static int Latest => Migrations[^1].Version;
-}
+    public static readonly SchemaDefinition Definition = new("bank", "schema_version", RecordsAppliedAt: true, LockKey: 7460211, Migrations,
+        (db, current, latest) => new BankException($"{db.Describe}: database schema version {current} is newer than this program understands ({latest}); upgrade Safeguard"));
 
-/// <param name="BackfillValueKeys">After the statements, store the digest keys of existing long values.</param>
-internal sealed record Migration(int Version, string[] Statements, bool BackfillValueKeys = false);
+    public static int Latest => Definition.Latest;
+
+    /// <summary>Stores the digest keys of the long values written before version 2.</summary>
+    private static async Task BackfillValueKeysAsync(DbConnection conn, DbTransaction tx, CancellationToken ct)
+    {
+        var keys = new List<(long Id, string Key)>();
+        await using (var cmd = Db.Command(conn, tx, $"SELECT id, value FROM entries WHERE length(value) > {ValueKey.MaxInline} OR value LIKE 'sha256:%'"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                if (ValueKey.Stored(r.GetString(1)) is { } key) keys.Add((r.GetInt64(0), key));
+        foreach (var (id, key) in keys)
+            await Db.ExecAsync(conn, tx, "UPDATE entries SET value_key = @k WHERE id = @i", ct, ("@k", key), ("@i", id));
+    }
+}

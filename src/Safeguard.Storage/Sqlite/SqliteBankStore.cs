@@ -1,20 +1,24 @@
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Safeguard.Banks;
+using Safeguard.Storage.Banks;
 
-namespace Safeguard.Banks.Storage;
+namespace Safeguard.Storage.Sqlite;
 
 /// <summary>Banks in one embedded SQLite file (WAL mode).</summary>
 public sealed class SqliteBankStore : SqlBankStore
 {
-    private readonly string _connectionString;
+    // WAL lets readers run during an import; NORMAL sync is durable at checkpoints and far faster.
+    private const string Pragmas = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
+                                   "PRAGMA busy_timeout = 30000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;";
 
     public string Path { get; }
 
     private SqliteBankStore(string path)
+        : base(new SqliteDatabase(path, new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 60 }.ToString(), Pragmas))
     {
         Path = path;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 60 }.ToString();
     }
 
     /// <summary>Opens (creating when missing) the database file and brings its schema up to date.</summary>
@@ -36,27 +40,8 @@ public sealed class SqliteBankStore : SqlBankStore
     }
 
     public override string Kind => "sqlite";
-    protected override string Describe => Path;
-    protected override string PrimaryKeyType => "INTEGER PRIMARY KEY AUTOINCREMENT"; // ids never reused: the change feed names them
-    protected override string IntegerType => "INTEGER";
     protected override string ExplainPrefix => "EXPLAIN QUERY PLAN ";
     protected override string LockCounterSql => "SELECT value FROM change_counter WHERE id = 1";
-
-    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken ct)
-    {
-        var conn = new SqliteConnection(_connectionString);
-        await conn.OpenAsync(ct);
-        await using var cmd = conn.CreateCommand();
-        // WAL lets readers run during an import; NORMAL sync is durable at checkpoints and far faster.
-        cmd.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
-                          "PRAGMA busy_timeout = 30000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;";
-        await cmd.ExecuteNonQueryAsync(ct);
-        return conn;
-    }
-
-    // BEGIN IMMEDIATE: takes the write lock now, so writers queue instead of failing later.
-    protected override Task<DbTransaction> BeginWriteAsync(DbConnection conn, CancellationToken ct) =>
-        Task.FromResult<DbTransaction>(((SqliteConnection)conn).BeginTransaction(deferred: false));
 
     protected override async Task<long> StageAsync(DbConnection conn, DbTransaction tx, IEnumerable<EntryRecord> records, CancellationToken ct)
     {
@@ -96,11 +81,4 @@ public sealed class SqliteBankStore : SqlBankStore
 
     protected override Task DropStagingAsync(DbConnection conn, DbTransaction tx, CancellationToken ct) =>
         Db.ExecAsync(conn, tx, "DELETE FROM staging", ct);
-
-    public override ValueTask DisposeAsync()
-    {
-        // Pooled connections keep the file open; release them so the file can be moved or deleted.
-        using (var conn = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(conn);
-        return ValueTask.CompletedTask;
-    }
 }

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
 using Npgsql;
+using Safeguard.Banks;
 
-namespace Safeguard.Banks.Storage;
+namespace Safeguard.Storage;
 
 /// <summary>Tells a PostgreSQL connection apart from a SQLite file path, and converts URIs for Npgsql.</summary>
 public static partial class ConnectionStrings

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Safeguard.Banks.Storage;
+namespace Safeguard.Storage.Banks;
 
 /// <summary>
 /// The indexed form of an entry's value. Short values (every image hash) are their own key;

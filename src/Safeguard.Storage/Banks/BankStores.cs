@@ -1,4 +1,8 @@
-namespace Safeguard.Banks.Storage;
+using Safeguard.Banks.Storage;
+using Safeguard.Storage.Postgres;
+using Safeguard.Storage.Sqlite;
+
+namespace Safeguard.Storage.Banks;
 
 /// <summary>Opens the store a --db value names: a PostgreSQL connection, or else a SQLite file.</summary>
 public static class BankStores

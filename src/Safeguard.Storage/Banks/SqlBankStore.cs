@@ -2,32 +2,33 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Safeguard.Signals;
+using Safeguard.Banks;
+using Safeguard.Banks.Storage;
+using Safeguard.Storage.Migrations;
 
-namespace Safeguard.Banks.Storage;
+namespace Safeguard.Storage.Banks;
 
 /// <summary>
 /// The bank store over SQL; SQLite and PostgreSQL differ only in what the subclasses supply
 /// (connections, DDL types, write locking and bulk staging), so both behave the same.
 /// </summary>
-public abstract partial class SqlBankStore : IBankStore
+public abstract partial class SqlBankStore(Database database) : IBankStore
 {
     public abstract string Kind { get; }
 
-    /// <summary>A human-readable name of the database, for messages.</summary>
-    protected abstract string Describe { get; }
+    /// <summary>The database the banks live in; the server's tables may share it.</summary>
+    public Database Database { get; } = database;
 
-    protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken ct);
-    protected abstract string PrimaryKeyType { get; }
-    protected abstract string IntegerType { get; }
+    /// <summary>A human-readable name of the database, for messages.</summary>
+    protected string Describe => Database.Describe;
+
+    protected Task<DbConnection> OpenConnectionAsync(CancellationToken ct) => Database.OpenConnectionAsync(ct);
 
     /// <summary>Starts a write transaction that holds the change counter until commit.</summary>
-    protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection conn, CancellationToken ct);
+    protected Task<DbTransaction> BeginWriteAsync(DbConnection conn, CancellationToken ct) => Database.BeginWriteAsync(conn, ct);
 
     /// <summary>Statement that reads the change counter, locking it where the database needs that.</summary>
     protected abstract string LockCounterSql { get; }
-
-    /// <summary>Serialises migrations between processes where the database needs it.</summary>
-    protected virtual Task LockMigrationsAsync(DbConnection conn, DbTransaction tx, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
     /// Loads records into an empty temporary table "staging" (ord, signal_type, value, value_key,
@@ -46,41 +47,12 @@ public abstract partial class SqlBankStore : IBankStore
 
     // ---- schema ----
 
-    protected async Task MigrateAsync(CancellationToken ct)
-    {
-        await using var conn = await OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await LockMigrationsAsync(conn, tx, ct);
-        await Db.ExecAsync(conn, tx, $"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at {IntegerType} NOT NULL)", ct);
-        var current = (int)await Db.ScalarLongAsync(conn, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version", ct);
-        if (current > Schema.Latest)
-            throw new BankException($"{Describe}: database schema version {current} is newer than this program understands ({Schema.Latest}); upgrade Safeguard");
-        foreach (var migration in Schema.Migrations)
-        {
-            if (migration.Version <= current) continue;
-            foreach (var sql in migration.Statements)
-                await Db.ExecAsync(conn, tx, sql.Replace("{pk}", PrimaryKeyType).Replace("{int}", IntegerType), ct);
-            if (migration.BackfillValueKeys) await BackfillValueKeysAsync(conn, tx, ct);
-            await Db.ExecAsync(conn, tx, "INSERT INTO schema_version (version, applied_at) VALUES (@v, @t)", ct, ("@v", (long)migration.Version), ("@t", Db.NowMillis()));
-        }
-        await tx.CommitAsync(ct);
-    }
-
-    private static async Task BackfillValueKeysAsync(DbConnection conn, DbTransaction tx, CancellationToken ct)
-    {
-        var keys = new List<(long Id, string Key)>();
-        await using (var cmd = Db.Command(conn, tx, $"SELECT id, value FROM entries WHERE length(value) > {ValueKey.MaxInline} OR value LIKE 'sha256:%'"))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-                if (ValueKey.Stored(r.GetString(1)) is { } key) keys.Add((r.GetInt64(0), key));
-        foreach (var (id, key) in keys)
-            await Db.ExecAsync(conn, tx, "UPDATE entries SET value_key = @k WHERE id = @i", ct, ("@k", key), ("@i", id));
-    }
+    protected Task MigrateAsync(CancellationToken ct) => MigrationRunner.MigrateAsync(Database, BankSchema.Definition, ct);
 
     public async Task<int> GetSchemaVersionAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenConnectionAsync(ct);
-        return (int)await Db.ScalarLongAsync(conn, null, "SELECT COALESCE(MAX(version), 0) FROM schema_version", ct);
+        return await MigrationRunner.CurrentAsync(conn, null, BankSchema.Definition, ct);
     }
 
     // ---- banks ----
@@ -408,12 +380,12 @@ public abstract partial class SqlBankStore : IBankStore
     {
         await using var conn = await OpenConnectionAsync(default);
         await using var cmd = Db.Command(conn, null, ExplainPrefix + sql);
-        foreach (var (name, value) in args) cmd.Param(name, value, Db.TypeOf(value));
+        foreach (var (name, value) in args) cmd.Param(name, value);
         await using var r = await cmd.ExecuteReaderAsync();
         var lines = new List<string>();
         while (await r.ReadAsync()) lines.Add(r.GetString(r.FieldCount - 1)); // SQLite: (id, parent, notused, detail)
         return lines;
     }
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
 }

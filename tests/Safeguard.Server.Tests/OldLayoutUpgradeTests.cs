@@ -1,0 +1,131 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Safeguard.Banks;
+using Safeguard.Server.Audit;
+using Safeguard.Server.Auth;
+using Safeguard.Server.Data;
+using Safeguard.Storage;
+using Safeguard.Storage.Banks;
+using Safeguard.Storage.Postgres;
+using Safeguard.TestSupport;
+using Safeguard.Signals;
+
+namespace Safeguard.Server.Tests;
+
+/// <summary>
+/// A database made by the code before the shared migration runner (bank schema 3, server schema 6)
+/// opens with the current code unchanged: same tables, columns and indexes, no new version rows, its
+/// data still found; and a fresh database gets exactly the same layout.
+/// </summary>
+public sealed class OldLayoutUpgradeTests
+{
+    private const string Pdq = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+
+    [Fact]
+    public async Task Sqlite_database_of_the_old_layout_opens_unchanged()
+    {
+        var old = TestDb.Sqlite();
+        Directory.CreateDirectory(Path.GetDirectoryName(old)!);
+        await using (var conn = new SqliteConnection($"Data Source={old};Pooling=false"))
+        {
+            await conn.OpenAsync();
+            await OldLayouts.CreateAsync(conn, postgres: false);
+        }
+        await CheckAsync(old, () => new SqliteConnection($"Data Source={old};Pooling=false"), TestDb.Sqlite(),
+            fresh => new SqliteConnection($"Data Source={fresh};Pooling=false"), SqliteLayoutSql);
+    }
+
+    [SkippableFact]
+    public async Task Postgres_database_of_the_old_layout_opens_unchanged()
+    {
+        var (oldSchema, old) = await Postgres.CreateSchemaAsync("old_layout_");
+        var (freshSchema, fresh) = await Postgres.CreateSchemaAsync("new_layout_");
+        try
+        {
+            await using (var conn = new NpgsqlConnection(old))
+            {
+                await conn.OpenAsync();
+                await OldLayouts.CreateAsync(conn, postgres: true);
+            }
+            await CheckAsync(old, () => new NpgsqlConnection(old), fresh, _ => new NpgsqlConnection(fresh), PostgresLayoutSql);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await Postgres.DropSchemaAsync(oldSchema);
+            await Postgres.DropSchemaAsync(freshSchema);
+        }
+    }
+
+    private static async Task CheckAsync(string old, Func<DbConnection> connectOld, string fresh, Func<string, DbConnection> connectFresh, string layoutSql)
+    {
+        string secret = "sg_" + new string('q', 43);
+        await using (var conn = connectOld())
+        {
+            await conn.OpenAsync();
+            await Exec(conn, "INSERT INTO banks (name, verified, created_at) VALUES ('old', 0, 1)");
+            await Exec(conn, $"INSERT INTO entries (bank_id, signal_type, value, content_id, added_at, change_seq) SELECT id, 'pdq', '{Pdq}', 'c1', 1, 1 FROM banks");
+            await Exec(conn, "UPDATE change_counter SET value = 1 WHERE id = 1");
+            await Exec(conn, $"INSERT INTO api_keys (name, prefix, secret_hash, roles, created_at) VALUES ('old', '{secret[..11]}', '{ApiKeyStore.HashSecret(secret)}', 'matcher', 1)");
+        }
+        var before = await LayoutAsync(connectOld(), layoutSql);
+        Assert.Contains("review_items", before);
+
+        await using (var banks = await BankStores.OpenAsync(old))
+        await using (var db = await ServerDb.OpenAsync(old))
+        {
+            Assert.Equal(3, await banks.GetSchemaVersionAsync());
+            Assert.Equal(6, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            Assert.Equal("c1", Assert.Single(await banks.FindAsync(SignalTypes.Pdq, Pdq, "old")).ContentId);
+            var again = await banks.ImportAsync("old", [new EntryRecord(SignalTypes.Pdq, Pdq)]);
+            Assert.Equal(0, again.Added);
+            Assert.Equal(1, again.Unchanged);
+            var keys = new ApiKeyStore(db, new AuditLog(db));
+            Assert.Equal("old", (await keys.AuthenticateAsync(secret))?.Name);
+            if (db.IsPostgres)
+            {
+                // One connection pool for the database, whoever opened it.
+                var bankPool = ((PostgresDatabase)((SqlBankStore)banks).Database).DataSource;
+                Assert.Same(bankPool, ((PostgresDatabase)db.Database).DataSource);
+            }
+        }
+        Assert.Equal(before, await LayoutAsync(connectOld(), layoutSql));
+        await using (var conn = connectOld())
+        {
+            await conn.OpenAsync();
+            Assert.Equal(3, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM schema_version", default));
+            Assert.Equal(6, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default));
+        }
+
+        // A database the current code creates from nothing has the layout the old code made.
+        await using (await BankStores.OpenAsync(fresh))
+        await using (await ServerDb.OpenAsync(fresh)) { }
+        Assert.Equal(before, await LayoutAsync(connectFresh(fresh), layoutSql));
+    }
+
+    private const string SqliteLayoutSql =
+        "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";
+
+    private const string PostgresLayoutSql =
+        "SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || COALESCE(column_default, '') || ' ' || COALESCE(is_identity, '') " +
+        "FROM information_schema.columns WHERE table_schema = current_schema() " +
+        "UNION ALL SELECT 'index ' || tablename || ' ' || replace(indexdef, current_schema() || '.', '') FROM pg_indexes WHERE schemaname = current_schema() " +
+        "UNION ALL SELECT 'constraint ' || conrelid::regclass::text || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = current_schema()::regnamespace " +
+        "ORDER BY 1";
+
+    private static async Task<string> LayoutAsync(DbConnection conn, string sql)
+    {
+        await using (conn)
+        {
+            await conn.OpenAsync();
+            await using var cmd = Db.Command(conn, null, sql);
+            await using var r = await cmd.ExecuteReaderAsync();
+            var lines = new List<string>();
+            while (await r.ReadAsync()) lines.Add(r.GetString(0));
+            return string.Join("\n", lines);
+        }
+    }
+
+    private static Task<int> Exec(DbConnection conn, string sql) => Db.ExecAsync(conn, null, sql, default);
+}
