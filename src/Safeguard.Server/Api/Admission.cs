@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Safeguard.Server.Auth;
 
+using Safeguard.Server.Errors;
+
 namespace Safeguard.Server.Api;
 
 /// <summary>Endpoint metadata: the route fetches a URL (slow, bounded separately), when <see cref="QueryParameter"/> is given or null.</summary>
@@ -52,8 +54,7 @@ public sealed class Admission
         {
             if (Interlocked.Increment(ref count.Value) > cap)
             {
-                ctx.Response.Headers.RetryAfter = "1";
-                await Http.Error(429, $"this key already has {cap} requests in progress (its concurrency limit); wait for some to finish").ExecuteAsync(ctx);
+                await ProblemMapper.WriteAsync(ctx, 429, $"this key already has {cap} requests in progress (its concurrency limit); wait for some to finish", Pipeline.OneSecond);
                 return;
             }
             IDisposable? fetch = null;
@@ -82,8 +83,7 @@ public sealed class Admission
 
     private static Task ServerBusy(HttpContext ctx, string what)
     {
-        ctx.Response.Headers.RetryAfter = "1";
-        return Http.Error(503, $"server busy: {what}; retry shortly").ExecuteAsync(ctx);
+        return ProblemMapper.WriteAsync(ctx, 503, $"server busy: {what}; retry shortly", Pipeline.OneSecond);
     }
 }
 
