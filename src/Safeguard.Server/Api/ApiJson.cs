@@ -11,5 +11,6 @@ public static class ApiJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default,
     };
 }

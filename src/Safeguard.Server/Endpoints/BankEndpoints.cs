@@ -94,7 +94,7 @@ public static class BankEndpoints
             var result = await import.RunAsync(name, ctx.Request.Body, ctx.Request.ContentLength, new ImportRequest(format, replace ?? false, source, type),
                 ctx.Caller().Actor, ctx.RequestAborted);
             return Results.Json(result.ToDto(), ApiJson.Options);
-        }).Roles(Roles.Curator).Accepts<Stream>("application/octet-stream").WithName("ImportBank")
+        }).Roles(Roles.Curator).AcceptsStream().WithName("ImportBank")
             .WithSummary("Bulk import a list (plain, csv or vics) streamed from the body; all or nothing").Answers<ImportResponse>();
     }
 

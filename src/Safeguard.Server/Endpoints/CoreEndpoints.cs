@@ -103,7 +103,7 @@ public static class CoreEndpoints
                 await req.Body.CopyToAsync(ms, req.HttpContext.RequestAborted);
                 var conversation = ConversationJson.Parse(ms.ToArray());
                 return Results.Json(new ConversationAnalyzer().Analyze(conversation), ApiJson.Options);
-            }).Roles(Roles.Matcher).Accepts<JsonElement>("application/json")
+            }).Roles(Roles.Matcher).AcceptsJson<JsonElement>()
             .WithName("AnalyzeConversation").WithSummary("Analyse a whole conversation (docs/conversations.md format)").Problems();
         app.MapPost("/v1/conversations/{id}/messages", async (string id, HttpContext ctx, ObserveConversation observe) =>
             {

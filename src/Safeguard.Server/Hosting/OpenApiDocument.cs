@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Safeguard.Server.Auth;
+using Safeguard.Server.Endpoints;
 
 namespace Safeguard.Server.Hosting;
 
@@ -33,10 +34,19 @@ internal static class OpenApiDocument
             };
             return Task.CompletedTask;
         });
-        o.AddOperationTransformer((op, ctx, _) =>
+        // Null members are left out of answers, so a nullable member is never a required one.
+        o.AddSchemaTransformer((schema, _, _) =>
+        {
+            if (schema.Properties is { } props && schema.Required is { } required)
+                foreach (var (name, prop) in props)
+                    if (prop.Type is { } t && t.HasFlag(JsonSchemaType.Null)) required.Remove(name);
+            return Task.CompletedTask;
+        });
+        o.AddOperationTransformer(async (op, ctx, ct) =>
         {
             var metadata = ctx.Description.ActionDescriptor.EndpointMetadata;
-            if (metadata.OfType<Anonymous>().Any()) return Task.CompletedTask;
+            if (metadata.OfType<DocumentedBody>().LastOrDefault() is { } body) op.RequestBody = await RequestBodyAsync(body, ctx, ct);
+            if (metadata.OfType<Anonymous>().Any()) return;
             var roles = metadata.OfType<RequireRoles>().LastOrDefault()?.Roles ?? [Roles.Admin];
             op.Extensions ??= new Dictionary<string, IOpenApiExtension>();
             op.Extensions["x-roles"] = new JsonNodeExtension(roles.Length == Roles.All.Length
@@ -46,8 +56,22 @@ internal static class OpenApiDocument
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Bearer, ctx.Document)] = [] },
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKey, ctx.Document)] = [] },
             ];
-            return Task.CompletedTask;
         });
+    }
+
+    private static async Task<OpenApiRequestBody> RequestBodyAsync(DocumentedBody body, OpenApiOperationTransformerContext ctx, CancellationToken ct)
+    {
+        bool binary = body.Type == typeof(IFormFile) || body.Type == typeof(Stream);
+        IOpenApiSchema schema = binary ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } : await ctx.GetOrCreateSchemaAsync(body.Type, null, ct);
+        var content = new Dictionary<string, OpenApiMediaType>();
+        foreach (var type in body.ContentTypes)
+            content[type] = new OpenApiMediaType
+            {
+                Schema = type == "multipart/form-data"
+                    ? new OpenApiSchema { Type = JsonSchemaType.Object, Properties = new Dictionary<string, IOpenApiSchema> { ["file"] = schema } }
+                    : schema,
+            };
+        return new OpenApiRequestBody { Required = true, Content = content };
     }
 
     /// <summary>Serves the document; it describes its own route too, so the document lists every route the server maps.</summary>

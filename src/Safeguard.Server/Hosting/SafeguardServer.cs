@@ -38,6 +38,10 @@ public static class SafeguardServer
             o.SerializerOptions.PropertyNamingPolicy = ApiJson.Options.PropertyNamingPolicy;
             o.SerializerOptions.DefaultIgnoreCondition = ApiJson.Options.DefaultIgnoreCondition;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            // As ApiJson writes: '<' and '>' escaped, so no answer (a problem naming a hostile bank name) can read as HTML.
+            o.SerializerOptions.Encoder = ApiJson.Options.Encoder;
+            // Numbers are written as numbers; the document then says "integer", not "integer or string".
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         AddServices(builder.Services, options, banks, db, signingKey);
         builder.Services.AddProblemDetails();
