@@ -73,11 +73,10 @@ public sealed class AuditCheckpointer : IDisposable
 }
 
 /// <summary>Writes a checkpoint every interval when the audit log grew (serve --audit-checkpoint-interval).</summary>
-public sealed class AuditCheckpointSchedule(ServerOptions options, AuditCheckpointer checkpoints, ILogger<AuditCheckpointSchedule> log) : BackgroundService
+public sealed class AuditCheckpointSchedule(TimeSpan interval, AuditCheckpointer checkpoints, ILogger<AuditCheckpointSchedule> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = options.AuditCheckpointInterval;
         if (interval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(interval);
         try

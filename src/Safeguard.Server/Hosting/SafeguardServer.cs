@@ -48,7 +48,8 @@ public static class SafeguardServer
         builder.Services.AddExceptionHandler<ServiceExceptionHandler>();
         builder.Services.AddOpenApi(OpenApiDocument.Configure);
         builder.Services.AddHostedService<IndexFollower>();
-        builder.Services.AddHostedService<AuditCheckpointSchedule>();
+        builder.Services.AddHostedService(sp => new AuditCheckpointSchedule(options.AuditCheckpointInterval,
+            sp.GetRequiredService<AuditCheckpointer>(), sp.GetRequiredService<ILogger<AuditCheckpointSchedule>>()));
         builder.Services.AddRoutingCore();
         // A query value that does not bind (?limit=abc, an overflow) throws, so the exception handler answers the problem naming it.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
