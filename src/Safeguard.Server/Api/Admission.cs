@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Safeguard.Server.Auth;
-
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Api;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
-
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Api;

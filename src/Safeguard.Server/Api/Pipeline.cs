@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Safeguard.Server.Auth;
-
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Api;

@@ -1,6 +1,5 @@
 using Safeguard.Banks;
 using Safeguard.Hashing.Pdq;
-
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Api;

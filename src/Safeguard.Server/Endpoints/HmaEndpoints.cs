@@ -7,7 +7,6 @@ using Safeguard.Server.Audit;
 using Safeguard.Server.Auth;
 using Safeguard.Server.Index;
 using Safeguard.Server.UseCases;
-
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Endpoints;

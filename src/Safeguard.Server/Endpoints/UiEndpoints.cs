@@ -1,7 +1,6 @@
 using System.Reflection;
 using Safeguard.Server.Api;
 using Safeguard.Server.Auth;
-
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Endpoints;

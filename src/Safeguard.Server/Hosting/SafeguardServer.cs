@@ -20,9 +20,6 @@ namespace Safeguard.Server.Hosting;
 /// <summary>`safeguard serve`: registers the services, builds and runs the web application.</summary>
 public static class SafeguardServer
 {
-    /// <summary>The API's JSON options (see <see cref="ApiJson"/>).</summary>
-    public static JsonSerializerOptions Json => ApiJson.Options;
-
     public static async Task<WebApplication> BuildAsync(ServerOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
     {
         var dbName = options.ResolveDb();

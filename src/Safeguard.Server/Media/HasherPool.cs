@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Imaging;
-
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Media;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Media;

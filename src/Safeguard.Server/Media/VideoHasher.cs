@@ -2,7 +2,6 @@ using Safeguard.Hashing.Files;
 using Safeguard.Video;
 using Safeguard.Video.Ffmpeg;
 using Safeguard.Video.Vpdq;
-
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Media;

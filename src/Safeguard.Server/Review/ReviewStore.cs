@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text.Json;
 using Safeguard.Server.Audit;
 using Safeguard.Server.Data;
-
 using Safeguard.Server.Errors;
 using Safeguard.Server.Matching;
 
