@@ -17,3 +17,9 @@ public sealed record InputProblem(string Source, long Line, string Message)
 {
     public override string ToString() => Line > 0 ? $"{Source}:{Line}: {Message}" : $"{Source}: {Message}";
 }
+
+/// <summary>The named bank does not exist (callers such as the service answer it as "not found").</summary>
+public sealed class BankNotFoundException(string bank) : BankException($"no bank named '{bank}'")
+{
+    public string Bank { get; } = bank;
+}

@@ -1,4 +1,5 @@
 using Safeguard.Conversations.Analysis;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Server;
 

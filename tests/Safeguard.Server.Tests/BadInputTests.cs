@@ -100,7 +100,7 @@ public sealed class BadInputTests
             r = await curator.PostAsJsonAsync("/v1/banks", new { name });
             Assert.True(r.StatusCode == HttpStatusCode.BadRequest, $"{name}: {r.StatusCode}");
             Assert.Contains("error", await r.Content.ReadAsStringAsync());
-            Assert.Equal("application/json; charset=utf-8", r.Content.Headers.ContentType!.ToString());
+            Assert.Equal("application/problem+json", r.Content.Headers.ContentType!.ToString()); // RFC 9457 problem details, never HTML
         }
         Assert.Equal(banksBefore, (await h.State.Banks.ListBanksAsync()).Count);
         var escaped = await (await curator.GetAsync("/v1/banks/%3Cscript%3E")).Content.ReadAsStringAsync();

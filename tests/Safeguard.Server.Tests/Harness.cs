@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Safeguard.Server;
+using Safeguard.Server.Hosting;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
@@ -37,12 +38,26 @@ public static class TestImages
     }
 }
 
+/// <summary>The running server's services, as tests reach into them (from its container).</summary>
+public sealed class ServerServices(IServiceProvider services)
+{
+    public ServerOptions Options => services.GetRequiredService<ServerOptions>();
+    public Safeguard.Banks.Storage.IBankStore Banks => services.GetRequiredService<Safeguard.Banks.Storage.IBankStore>();
+    public Data.ServerDb Db => services.GetRequiredService<Data.ServerDb>();
+    public Audit.AuditLog Audit => services.GetRequiredService<Audit.AuditLog>();
+    public Auth.ApiKeyStore Keys => services.GetRequiredService<Auth.ApiKeyStore>();
+    public Index.IMatcher Matcher => services.GetRequiredService<Index.IMatcher>();
+    public Review.ReviewStore Review => services.GetRequiredService<Review.ReviewStore>();
+    public Media.HasherPool Hashers => services.GetRequiredService<Media.HasherPool>();
+    public Audit.AuditCheckpointer Checkpoints => services.GetRequiredService<Audit.AuditCheckpointer>();
+}
+
 /// <summary>A real server on a free loopback port (Kestrel), and clients with keys of chosen roles.</summary>
 public sealed class ServerHarness : IAsyncDisposable
 {
     public required WebApplication App { get; init; }
     public required string BaseUrl { get; init; }
-    public required ServerState State { get; init; }
+    public required ServerServices State { get; init; }
     public required HttpClient Admin { get; init; }
     private readonly List<HttpClient> _clients = [];
 
@@ -59,7 +74,7 @@ public sealed class ServerHarness : IAsyncDisposable
         if (configure is not null) options = configure(options);
         var app = await SafeguardServer.BuildAsync(options, l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
-        var state = app.Services.GetRequiredService<ServerState>();
+        var state = new ServerServices(app.Services);
         var (_, secret) = await state.Keys.CreateAsync("test-admin", ["admin"], 100_000, "test");
         var h = new ServerHarness { App = app, BaseUrl = options.Urls, State = state, Admin = NewClient(options.Urls, secret) };
         h._clients.Add(h.Admin);

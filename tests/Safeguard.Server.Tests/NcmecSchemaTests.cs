@@ -7,6 +7,8 @@ using System.Xml.Linq;
 using System.Xml.Schema;
 using Safeguard.Conversations.Analysis;
 using Safeguard.Conversations.Monitoring;
+using Safeguard.Server.Api;
+using Safeguard.Server.Matching;
 using Safeguard.Server.Reports;
 using Safeguard.Server.Review;
 
@@ -274,7 +276,7 @@ public sealed class NcmecSchemaTests
         return new ReviewItem
         {
             Id = id, Kind = "conversation", FileName = "conv-" + id, CreatedAt = Incident, Status = ReviewStatus.Confirmed, Category = "VICS-2",
-            Conversation = JsonSerializer.SerializeToElement(alert, SafeguardServer.Json),
+            Conversation = JsonSerializer.SerializeToElement(alert, ApiJson.Options),
         };
     }
 

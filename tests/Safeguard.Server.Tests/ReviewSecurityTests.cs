@@ -245,7 +245,7 @@ public sealed class ReviewSecurityTests
         {
             var r = await h.Admin.GetAsync(url);
             Assert.True(r.StatusCode == HttpStatusCode.BadRequest, $"{url}: {r.StatusCode}");
-            Assert.Equal("application/json", r.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType); // RFC 9457 problem details
             Assert.Contains(parameter, (await Json(r)).GetProperty("error").GetString());
         }
     }

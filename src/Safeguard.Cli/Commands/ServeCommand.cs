@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Safeguard.Server;
+using Safeguard.Server.Hosting;
 
 namespace Safeguard.Cli.Commands;
 
@@ -66,8 +67,8 @@ public static class ServeCommand
             {
                 var app = SafeguardServer.BuildAsync(options).GetAwaiter().GetResult();
                 Console.Error.WriteLine($"safeguard: serving on {options.Urls} (database: {Describe(options.ResolveDb())}); review UI at {options.Urls.TrimEnd('/')}/ui/");
-                var state = app.Services.GetRequiredService<ServerState>();
-                Console.Error.WriteLine($"safeguard: audit checkpoints to {state.Checkpoints.FilePath}, signed by key {state.Checkpoints.PublicKey.Id} ({options.ResolveAuditKey()}; back it up, ideally off this host)");
+                var checkpoints = app.Services.GetRequiredService<Safeguard.Server.Audit.AuditCheckpointer>();
+                Console.Error.WriteLine($"safeguard: audit checkpoints to {checkpoints.FilePath}, signed by key {checkpoints.PublicKey.Id} ({options.ResolveAuditKey()}; back it up, ideally off this host)");
                 app.Run();
                 return ExitCodes.Ok;
             }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Safeguard.Server.Auth;
+using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Api;
 
@@ -52,8 +53,7 @@ public sealed class Admission
         {
             if (Interlocked.Increment(ref count.Value) > cap)
             {
-                ctx.Response.Headers.RetryAfter = "1";
-                await Http.Error(429, $"this key already has {cap} requests in progress (its concurrency limit); wait for some to finish").ExecuteAsync(ctx);
+                await ProblemMapper.WriteAsync(ctx, 429, $"this key already has {cap} requests in progress (its concurrency limit); wait for some to finish", Pipeline.OneSecond);
                 return;
             }
             IDisposable? fetch = null;
@@ -82,8 +82,7 @@ public sealed class Admission
 
     private static Task ServerBusy(HttpContext ctx, string what)
     {
-        ctx.Response.Headers.RetryAfter = "1";
-        return Http.Error(503, $"server busy: {what}; retry shortly").ExecuteAsync(ctx);
+        return ProblemMapper.WriteAsync(ctx, 503, $"server busy: {what}; retry shortly", Pipeline.OneSecond);
     }
 }
 

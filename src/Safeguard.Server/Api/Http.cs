@@ -1,38 +1,31 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Api;
 
-/// <summary>A clear 4xx (or 5xx) with a message for the caller.</summary>
-public sealed class ApiException(int status, string message) : Exception(message)
-{
-    public int Status { get; } = status;
-}
-
 internal static class Http
 {
-    public static IResult Error(int status, string message) => Results.Json(new { error = message }, SafeguardServer.Json, statusCode: status);
-
     /// <summary>Reads a JSON body into T; malformed, empty or wrong-typed JSON is a 400 naming the problem.</summary>
     public static async Task<T> ReadJsonAsync<T>(HttpRequest request) where T : class
     {
         if (request.ContentType is { } ct && !ct.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !ct.StartsWith("text/json", StringComparison.OrdinalIgnoreCase))
-            throw new ApiException(415, "the body must be JSON (Content-Type: application/json)");
+            throw new UnsupportedMediaException("the body must be JSON (Content-Type: application/json)");
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, SafeguardServer.Json, request.HttpContext.RequestAborted);
-            return value ?? throw new ApiException(400, "the JSON body is empty (null)");
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, ApiJson.Options, request.HttpContext.RequestAborted);
+            return value ?? throw new ValidationException("the JSON body is empty (null)");
         }
         catch (JsonException ex)
         {
-            throw new ApiException(400, $"malformed JSON body: {ex.Message}");
+            throw new ValidationException($"malformed JSON body: {ex.Message}");
         }
     }
 
     /// <summary>The uploaded file: a multipart form's first file, or the raw body. Over-size or truncated is a 4xx.</summary>
     public static async Task<(byte[] Bytes, string FileName, string? ContentType)> ReadUploadAsync(HttpRequest request, long max)
     {
-        if (request.ContentLength > max) throw new ApiException(413, $"upload is {request.ContentLength} bytes, over the limit of {max}");
+        if (request.ContentLength > max) throw new PayloadTooLargeException($"upload is {request.ContentLength} bytes, over the limit of {max}");
         try
         {
             // Multipart forms carry the file in a part; anything else (curl --data-binary sends
@@ -41,10 +34,10 @@ internal static class Http
             {
                 var form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { MultipartBodyLengthLimit = max, ValueCountLimit = 64 },
                     request.HttpContext.RequestAborted);
-                if (form.Files.Count == 0) throw new ApiException(400, "the multipart form holds no file");
-                if (form.Files.Count > 1) throw new ApiException(400, "only one file per request");
+                if (form.Files.Count == 0) throw new ValidationException("the multipart form holds no file");
+                if (form.Files.Count > 1) throw new ValidationException("only one file per request");
                 var f = form.Files[0];
-                if (f.Length > max) throw new ApiException(413, $"upload is over the limit of {max} bytes");
+                if (f.Length > max) throw new PayloadTooLargeException($"upload is over the limit of {max} bytes");
                 using var ms = new MemoryStream((int)f.Length);
                 await f.CopyToAsync(ms, request.HttpContext.RequestAborted);
                 return (ms.ToArray(), SafeName(f.FileName), f.ContentType);
@@ -54,18 +47,18 @@ internal static class Http
             int n;
             while ((n = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
             {
-                if (buffer.Length + n > max) throw new ApiException(413, $"upload is over the limit of {max} bytes");
+                if (buffer.Length + n > max) throw new PayloadTooLargeException($"upload is over the limit of {max} bytes");
                 buffer.Write(chunk, 0, n);
             }
-            if (buffer.Length == 0) throw new ApiException(400, "the upload is empty");
+            if (buffer.Length == 0) throw new ValidationException("the upload is empty");
             var name = request.Headers["X-File-Name"].ToString();
             return (buffer.ToArray(), SafeName(name.Length > 0 ? name : "upload"), request.ContentType);
         }
-        catch (InvalidDataException ex) { throw new ApiException(400, $"malformed upload: {ex.Message}"); }
-        catch (BadHttpRequestException ex) { throw new ApiException(ex.StatusCode, $"bad upload: {ex.Message}"); }
+        catch (InvalidDataException ex) { throw new ValidationException($"malformed upload: {ex.Message}"); }
+        catch (BadHttpRequestException ex) { throw new BadHttpRequestException($"bad upload: {ex.Message}", ex.StatusCode, ex); }
         catch (IOException ex) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            throw new ApiException(400, $"the upload ended early or could not be read: {ex.Message}");
+            throw new ValidationException($"the upload ended early or could not be read: {ex.Message}");
         }
     }
 

@@ -73,11 +73,10 @@ public sealed class AuditCheckpointer : IDisposable
 }
 
 /// <summary>Writes a checkpoint every interval when the audit log grew (serve --audit-checkpoint-interval).</summary>
-public sealed class AuditCheckpointSchedule(ServerState state, ILogger<AuditCheckpointSchedule> log) : BackgroundService
+public sealed class AuditCheckpointSchedule(TimeSpan interval, AuditCheckpointer checkpoints, ILogger<AuditCheckpointSchedule> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = state.Options.AuditCheckpointInterval;
         if (interval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(interval);
         try
@@ -86,8 +85,8 @@ public sealed class AuditCheckpointSchedule(ServerState state, ILogger<AuditChec
             {
                 try
                 {
-                    if (await state.Checkpoints.CreateIfMovedAsync(stoppingToken) is { } c)
-                        log.LogInformation("audit checkpoint written: entry {Seq} to {File}", c.Seq, state.Checkpoints.FilePath);
+                    if (await checkpoints.CreateIfMovedAsync(stoppingToken) is { } c)
+                        log.LogInformation("audit checkpoint written: entry {Seq} to {File}", c.Seq, checkpoints.FilePath);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { throw; }
                 catch (Exception ex)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using NSec.Cryptography;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Server.Audit;
 

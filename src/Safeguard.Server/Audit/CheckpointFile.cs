@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Safeguard.Storage.Banks;
 
 namespace Safeguard.Server.Audit;
 

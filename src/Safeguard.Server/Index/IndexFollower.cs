@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Safeguard.Banks.Storage;
+using Safeguard.Server.Review;
 
 namespace Safeguard.Server.Index;
 
 /// <summary>Polls the bank change feed (and banks, suppressions) so writes on any node become matchable here.</summary>
-public sealed class IndexFollower(ServerState state, ILogger<IndexFollower> log) : BackgroundService
+public sealed class IndexFollower(ServerOptions options, IBankStore banks, IMatcher matcher, LookupService lookup, Suppressions suppressions,
+    ILogger<IndexFollower> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -14,12 +17,12 @@ public sealed class IndexFollower(ServerState state, ILogger<IndexFollower> log)
         {
             try
             {
-                await Task.Delay(state.Options.PollInterval, stoppingToken);
-                await state.Matcher.RefreshAsync(stoppingToken);
+                await Task.Delay(options.PollInterval, stoppingToken);
+                await matcher.RefreshAsync(stoppingToken);
                 if (tick++ % 4 == 0)
                 {
-                    await state.Lookup.ReloadBanksAsync(state.Banks);
-                    await state.Suppressions.ReloadAsync();
+                    await lookup.ReloadBanksAsync(banks);
+                    await suppressions.ReloadAsync();
                 }
                 lastError = null;
             }

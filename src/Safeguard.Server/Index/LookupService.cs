@@ -2,6 +2,7 @@ using Safeguard.Banks;
 using Safeguard.Banks.Storage;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
+using Safeguard.Server.Matching;
 using Safeguard.Server.Review;
 using Safeguard.Signals;
 

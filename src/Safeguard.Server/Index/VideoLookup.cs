@@ -1,5 +1,5 @@
 using Safeguard.Hashing.Pdq;
-using Safeguard.Server.Review;
+using Safeguard.Server.Matching;
 using Safeguard.Video.Vpdq;
 
 namespace Safeguard.Server.Index;

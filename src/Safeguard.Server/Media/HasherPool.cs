@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Imaging;
-using Safeguard.Server.Api;
+using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Media;
 
@@ -42,7 +42,7 @@ public sealed class HasherPool : IDisposable
     public async Task<FileHashResult> HashAsync(byte[] bytes, string name, CancellationToken ct)
     {
         using var lease = await _budget.AcquireAsync(DecodedPixels(bytes), _budgetWait, ct).ConfigureAwait(false)
-            ?? throw new ApiException(503, $"server busy: too many large images being decoded (budget {_budget.Capacity:N0} pixels); retry shortly");
+            ?? throw new ServiceBusyException($"server busy: too many large images being decoded (budget {_budget.Capacity:N0} pixels); retry shortly", TimeSpan.FromSeconds(1));
         return Hash(bytes, name);
     }
 

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
+using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Media;
 
-public sealed class FetchException(int status, string message) : Exception(message)
+/// <summary>A URL that cannot be fetched; the status says why (400 bad URL, 403 refused address, 413, 422, 504).</summary>
+public sealed class FetchException(int status, string message) : ServiceException(message)
 {
-    public int Status { get; } = status;
+    public override int Status { get; } = status;
 }
 
 /// <summary>

@@ -1,9 +1,9 @@
 using Safeguard.Hashing.Pdq;
 using Safeguard.Hashing.Files;
-using Safeguard.Server.Api;
 using Safeguard.Video;
 using Safeguard.Video.Ffmpeg;
 using Safeguard.Video.Vpdq;
+using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Media;
 
@@ -26,7 +26,7 @@ public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan 
     public async Task<FileHashResult> HashAsync(byte[] bytes, string name, CancellationToken requestAborted)
     {
         if (!await _slots.WaitAsync(QueueWait, requestAborted))
-            throw new ApiException(503, "server busy: too many videos being hashed; retry shortly");
+            throw new ServiceBusyException("server busy: too many videos being hashed; retry shortly", TimeSpan.FromSeconds(1));
         try
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
@@ -38,12 +38,12 @@ public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan 
                 return r;
             }, limit.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             if (result.VideoFrames is null || result.VpdqFrames == 0)
-                throw new ApiException(422, $"'{name}' looks like a video but could not be decoded ({WithoutMemoryPath(result.Error ?? "no frames", name)}); nothing was stored");
+                throw new UnprocessableMediaException($"'{name}' looks like a video but could not be decoded ({WithoutMemoryPath(result.Error ?? "no frames", name)}); nothing was stored");
             return result;
         }
         catch (OperationCanceledException) when (!requestAborted.IsCancellationRequested)
         {
-            throw new ApiException(504, $"'{name}': hashing the video took longer than {timeout.TotalSeconds:0} s; nothing was stored");
+            throw new ProcessingTimeoutException($"'{name}': hashing the video took longer than {timeout.TotalSeconds:0} s; nothing was stored");
         }
         finally { _slots.Release(); }
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Safeguard.Hashing.Pdq;
-using Safeguard.Server.Review;
+using Safeguard.Server.Matching;
 using Safeguard.Video.Vpdq;
 using Safeguard.Signals;
 

@@ -4,6 +4,8 @@ using Safeguard.Server.Audit;
 using Safeguard.Server.Data;
 using Safeguard.Signals;
 using Safeguard.Storage;
+using Safeguard.Server.Errors;
+using Safeguard.Server.Matching;
 
 namespace Safeguard.Server.Review;
 
@@ -14,15 +16,6 @@ public static class ReviewStatus
     public const string Confirmed = "confirmed";
     public const string FalsePositive = "false_positive";
     public static bool AwaitsReview(string s) => s is Pending or Escalated;
-}
-
-/// <summary>One bank entry a review item matched, as recorded on the item.</summary>
-public sealed record ItemMatch(string Bank, string SignalType, string QueryValue, string EntryValue, string? ContentId, int? Category, string? Grade, int Distance, bool Verified)
-{
-    /// <summary>For a video's frame hit: the time of the closest sampled frame, seconds.</summary>
-    public double? FrameSeconds { get; init; }
-    /// <summary>For a whole-video vPDQ hit: the share of the query's distinct frames that matched.</summary>
-    public double? QueryMatchPercent { get; init; }
 }
 
 public sealed record ReviewItem
@@ -158,7 +151,7 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         if (d.IndustryClassification is not null && !IndustryClasses.Contains(d.IndustryClassification))
             throw new ArgumentException($"industry classification must be one of {string.Join(", ", IndustryClasses)}");
         if (d.Note is { Length: > 4000 }) throw new ArgumentException("note is longer than 4000 characters");
-        if (!ReviewStatus.AwaitsReview(item.Status)) throw new InvalidOperationException($"item {item.Id} was already decided ({item.Status})");
+        if (!ReviewStatus.AwaitsReview(item.Status)) throw new ConflictException($"item {item.Id} was already decided ({item.Status})");
         bool preserve = d.Preserve || item.Preserved;
         bool dropMedia = item.HasMedia && !preserve && status != ReviewStatus.Escalated;
 
@@ -170,7 +163,7 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
                 "preserved = @p, has_media = @hm WHERE id = @id AND status IN ('pending', 'escalated')",
                 ("@s", status), ("@d", d.Outcome), ("@c", d.Category), ("@ic", d.IndustryClassification), ("@n", d.Note), ("@by", actor),
                 ("@at", Db.NowMillis()), ("@p", preserve ? 1 : 0), ("@hm", item.HasMedia && !dropMedia ? 1 : 0), ("@id", item.Id)))
-                if (await cmd.ExecuteNonQueryAsync() == 0) throw new InvalidOperationException($"item {item.Id} was decided meanwhile");
+                if (await cmd.ExecuteNonQueryAsync() == 0) throw new ConflictException($"item {item.Id} was decided meanwhile");
             if (dropMedia)
                 await using (var del = Db.Command(conn, tx, "DELETE FROM review_media WHERE item_id = @id", ("@id", item.Id)))
                     await del.ExecuteNonQueryAsync();

@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Safeguard.Banks;
+using Safeguard.Banks.Storage;
 using Safeguard.Hashing.Files;
 using Safeguard.Signals;
+using Safeguard.Server.Audit;
+using Safeguard.Server.Media;
 
-namespace Safeguard.Server;
+namespace Safeguard.Server.Hosting;
 
 /// <summary>
 /// On a fresh database, a bank "demo" with the PDQ and MD5 of a few benign public test images
@@ -14,11 +17,11 @@ public static class DemoBank
     public const string Name = "demo";
     public const string EnvironmentVariable = "SAFEGUARD_DEMO_IMAGES";
 
-    public static async Task EnsureAsync(ServerState state, ILogger log, CancellationToken ct)
+    public static async Task EnsureAsync(ServerOptions options, IBankStore banks, HasherPool hashers, AuditLog audit, ILogger log, CancellationToken ct)
     {
-        if (!state.Options.Demo) return;
-        if ((await state.Banks.ListBanksAsync(ct)).Count > 0) return; // not a fresh start
-        var dir = FindImages(state.Options.DemoImages);
+        if (!options.Demo) return;
+        if ((await banks.ListBanksAsync(ct)).Count > 0) return; // not a fresh start
+        var dir = FindImages(options.DemoImages);
         if (dir is null)
         {
             log.LogInformation("demo bank skipped: no benign test images found (give --demo-images DIR or set {Env})", EnvironmentVariable);
@@ -31,15 +34,15 @@ public static class DemoBank
         var records = new List<EntryRecord>();
         foreach (var f in files)
         {
-            var r = await state.Hashers.HashAsync(await File.ReadAllBytesAsync(f, ct), f, ct);
+            var r = await hashers.HashAsync(await File.ReadAllBytesAsync(f, ct), f, ct);
             var id = "demo:" + Path.GetFileName(f);
             if (r.Pdq is { } p) records.Add(new EntryRecord(SignalTypes.Pdq, p.Hash.ToString()) { ContentId = id, Tags = ["demo"] });
             if (r.Md5 is not null) records.Add(new EntryRecord(SignalTypes.Md5, FileHashResult.Hex(r.Md5)) { ContentId = id, Tags = ["demo"] });
         }
         if (records.Count == 0) { log.LogInformation("demo bank skipped: no image in {Dir}", dir); return; }
-        await state.Banks.CreateBankAsync(Name, "Demo: hashes of benign public PDQ test images (not abuse material)", verified: false, ct);
-        await state.Banks.ImportAsync(Name, records, new ImportOptions { Source = new ImportSource("demo", dir) }, ct);
-        await state.Audit.AppendAsync("system", "bank.demo", $"bank:{Name}", $"{files.Count} images from {dir}", ct);
+        await banks.CreateBankAsync(Name, "Demo: hashes of benign public PDQ test images (not abuse material)", verified: false, ct);
+        await banks.ImportAsync(Name, records, new ImportOptions { Source = new ImportSource("demo", dir) }, ct);
+        await audit.AppendAsync("system", "bank.demo", $"bank:{Name}", $"{files.Count} images from {dir}", ct);
         log.LogInformation("demo bank '{Bank}' created from {Count} benign images in {Dir}: upload one of them to /v1/lookup/file to see a match", Name, files.Count, dir);
     }
 

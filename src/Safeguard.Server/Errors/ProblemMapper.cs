@@ -1,0 +1,62 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Safeguard.Banks;
+using Safeguard.Conversations.Model;
+
+namespace Safeguard.Server.Errors;
+
+/// <summary>
+/// The one place that turns failures into answers: RFC 9457 problem details
+/// (<c>application/problem+json</c>: type, title, status, detail), with the message also as
+/// <c>error</c>, the field clients read before problem details. The status comes from the
+/// exception's type, never from its message.
+/// </summary>
+public static class ProblemMapper
+{
+    /// <summary>The status and caller-facing message of a failure; null for one the caller cannot act on (a 500).</summary>
+    public static (int Status, string Detail, TimeSpan? RetryAfter)? Classify(Exception ex) => ex switch
+    {
+        ServiceException s => (s.Status, s.Message, s.RetryAfter),
+        BankNotFoundException b => (StatusCodes.Status404NotFound, b.Message, null),
+        BankException b => (StatusCodes.Status400BadRequest, b.Message, null),
+        ConversationFormatException c => (StatusCodes.Status400BadRequest, c.Message, null),
+        BadHttpRequestException b => (b.StatusCode, b.Message, null),
+        ArgumentException a => (StatusCodes.Status400BadRequest, a.Message, null),
+        _ => null,
+    };
+
+    /// <summary>A problem-details answer (also written when the request's Accept header names another type).</summary>
+    public static IResult Problem(int status, string detail)
+    {
+        var problem = new ProblemDetails { Status = status, Detail = detail };
+        problem.Extensions["error"] = detail;
+        return TypedResults.Problem(problem);
+    }
+
+    /// <summary>Writes <see cref="Problem"/>, with Retry-After when given.</summary>
+    public static Task WriteAsync(HttpContext ctx, int status, string detail, TimeSpan? retryAfter = null)
+    {
+        if (retryAfter is { } wait)
+            ctx.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Problem(status, detail).ExecuteAsync(ctx);
+    }
+}
+
+/// <summary>Answers an exception that escaped an endpoint, through <see cref="ProblemMapper"/>.</summary>
+public sealed class ServiceExceptionHandler(ILogger<ServiceExceptionHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext ctx, Exception exception, CancellationToken ct)
+    {
+        // The client went away: nobody to answer.
+        if (exception is OperationCanceledException && ctx.RequestAborted.IsCancellationRequested) return true;
+        if (ProblemMapper.Classify(exception) is not { } problem)
+        {
+            log.LogError(exception, "unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            problem = (StatusCodes.Status500InternalServerError, "internal error", null);
+        }
+        await ProblemMapper.WriteAsync(ctx, problem.Status, problem.Detail, problem.RetryAfter);
+        return true;
+    }
+}

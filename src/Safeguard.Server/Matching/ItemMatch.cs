@@ -1,0 +1,10 @@
+namespace Safeguard.Server.Matching;
+
+/// <summary>One bank entry a review item matched, as recorded on the item.</summary>
+public sealed record ItemMatch(string Bank, string SignalType, string QueryValue, string EntryValue, string? ContentId, int? Category, string? Grade, int Distance, bool Verified)
+{
+    /// <summary>For a video's frame hit: the time of the closest sampled frame, seconds.</summary>
+    public double? FrameSeconds { get; init; }
+    /// <summary>For a whole-video vPDQ hit: the share of the query's distinct frames that matched.</summary>
+    public double? QueryMatchPercent { get; init; }
+}

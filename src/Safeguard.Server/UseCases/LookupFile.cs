@@ -1,0 +1,37 @@
+using Safeguard.Server.Api;
+using Safeguard.Server.Matching;
+using Safeguard.Server.Media;
+using Safeguard.Server.Review;
+using Safeguard.Signals;
+
+namespace Safeguard.Server.UseCases;
+
+public sealed record FileLookup(FileHashes Hashes, IReadOnlyList<ItemMatch> Matches, long? ReviewItemId);
+
+/// <summary>
+/// Hashes a file (uploaded or fetched) and matches it; a hit becomes a review item that keeps the
+/// image, or for a video the frame at the matched time.
+/// </summary>
+public sealed class LookupFile(MediaHashing media, SafeFetcher fetcher, ReviewStore review)
+{
+    public async Task<FileLookup> RunAsync(Upload file, string actor, CancellationToken ct)
+    {
+        var hashed = await media.HashAsync(file.Bytes, file.Name, ct);
+        var h = hashed.Hashes;
+        var matches = await media.MatchAsync(hashed, ct);
+        long? itemId = null;
+        if (matches.Count > 0)
+        {
+            var (kept, note) = await media.KeptMediaAsync(hashed, file.Bytes, matches, ct);
+            itemId = await review.CreateAsync(new ReviewItem
+            {
+                Kind = "media-hit", FileName = file.Name, MediaType = file.MediaType, Size = file.Bytes.Length,
+                Md5 = h.Md5, Sha1 = h.Sha1, Sha256 = h.Sha256, Pdq = h.Pdq, PdqQuality = h.PdqQuality, Matches = matches,
+                VerifiedExact = matches.Any(m => m.Verified && m.SignalType is not ("pdq" or "vpdq")), MediaNote = note,
+            }, kept, actor);
+        }
+        return new FileLookup(h, matches, itemId);
+    }
+
+    public async Task<FileLookup> FromUrlAsync(string url, string actor, CancellationToken ct) => await RunAsync(await fetcher.FetchAsync(url, ct), actor, ct);
+}
