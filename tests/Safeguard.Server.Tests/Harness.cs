@@ -46,7 +46,7 @@ public sealed class ServerServices(IServiceProvider services)
     public Data.ServerDb Db => services.GetRequiredService<Data.ServerDb>();
     public Audit.AuditLog Audit => services.GetRequiredService<Audit.AuditLog>();
     public Auth.ApiKeyStore Keys => services.GetRequiredService<Auth.ApiKeyStore>();
-    public Index.IMatcher Matcher => services.GetRequiredService<Index.IMatcher>();
+    public Index.LiveIndex Index => services.GetRequiredService<Index.LiveIndex>();
     public Review.ReviewStore Review => services.GetRequiredService<Review.ReviewStore>();
     public Media.HasherPool Hashers => services.GetRequiredService<Media.HasherPool>();
     public Audit.AuditCheckpointer Checkpoints => services.GetRequiredService<Audit.AuditCheckpointer>();

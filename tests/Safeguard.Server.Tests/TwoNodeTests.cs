@@ -70,14 +70,14 @@ public sealed class TwoNodeTests
                 Assert.True(onA < 1000, $"node A took {onA} ms");
             }
             // A removal on B reaches A as well.
-            var index = a.State.Matcher.Status.Entries;
+            var index = a.State.Index.Status.Entries;
             var entries = await Json(await curatorA.GetAsync("/v1/banks/shared/entries"));
             var first = entries.GetProperty("entries")[0].GetProperty("value").GetString();
             var curatorB = NewClient(urlB, (await a.KeyAsync("curator-b", null, "curator")).Secret);
             Assert.Equal(1, (await Json(await curatorB.PostAsJsonAsync("/v1/banks/shared/entries/remove", new { entries = new[] { new { signal_type = "pdq", value = first } } }))).GetProperty("removed").GetInt32());
             var sw2 = Stopwatch.StartNew();
-            while (a.State.Matcher.Status.Entries != index - 1 && sw2.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
-            Assert.Equal(index - 1, a.State.Matcher.Status.Entries);
+            while (a.State.Index.Status.Entries != index - 1 && sw2.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50);
+            Assert.Equal(index - 1, a.State.Index.Status.Entries);
 
             // Both nodes append to one audit chain concurrently; it stays intact.
             var creates = Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? curatorA : curatorB).PostAsJsonAsync("/v1/banks", new { name = $"n{i}" }));

@@ -6,7 +6,6 @@ using Safeguard.Server.Matching;
 using Safeguard.Server.Media;
 using Safeguard.Server.Review;
 using Safeguard.Signals;
-using Safeguard.Video.Vpdq;
 
 namespace Safeguard.Server.Api;
 
@@ -20,50 +19,43 @@ public sealed record FileHashes(string FileName, long Size, string? Md5, string?
     public int? VpdqFrames { get; init; }
 }
 
-/// <summary>An uploaded or fetched file's hashes; <see cref="Frames"/> is set for a video.</summary>
-public sealed record HashedMedia(FileHashes Hashes, IReadOnlyList<VpdqFrame>? Frames)
+/// <summary>An uploaded or fetched file: its hashes as the engine holds them, and as the API reports them.</summary>
+public sealed record HashedMedia(FileHashes Hashes, FileHashResult Result)
 {
-    public bool IsVideo => Frames is not null;
+    public bool IsVideo => Result.VideoFrames is not null;
+    public IReadOnlyList<VpdqFrame>? Frames => Result.VideoFrames;
 }
 
-/// <summary>Hashes images inline and videos through the bounded <see cref="VideoHasher"/>; looks either up.</summary>
-public sealed class MediaHashing(HasherPool hashers, VideoHasher videoHasher, LookupService lookup, VpdqBankCache videoBanks, ServerOptions options)
+/// <summary>
+/// Hashes uploads through the engine's media hasher (images inline within the decode budget, videos
+/// through the bounded <see cref="VideoHasher"/>) and matches them with the engine's matcher.
+/// </summary>
+public sealed class MediaHashing(HasherPool hashers, VideoHasher videoHasher, LookupService lookup)
 {
     public async Task<HashedMedia> HashAsync(byte[] bytes, string name, CancellationToken ct)
     {
-        if (!VideoHasher.LooksLikeVideo(bytes)) return new HashedMedia(await HashImageAsync(bytes, name, ct), null);
+        if (!VideoHasher.LooksLikeVideo(bytes)) return await HashImageAsync(bytes, name, ct);
         var r = await videoHasher.HashAsync(bytes, name, ct);
-        var frames = r.VideoFrames!;
         var md5 = FileHashResult.Hex(r.Md5);
         var hashes = new FileHashes(name, r.Size, md5, FileHashResult.Hex(r.Sha1), FileHashResult.Hex(r.Sha256), null, null, r.Width, r.Height)
         {
-            VideoMd5 = md5, Vpdq = SignalTypes.Vpdq.Format(frames), VpdqFrames = r.VpdqFrames,
+            VideoMd5 = md5, Vpdq = SignalTypes.Vpdq.Format(r.VideoFrames!), VpdqFrames = r.VpdqFrames,
         };
-        return new HashedMedia(hashes, frames);
+        return new HashedMedia(hashes, r);
     }
 
-    /// <summary>An image's hashes; a file that is no decodable image is a 415 unless <paramref name="requireImage"/> is false.</summary>
-    public async Task<FileHashes> HashImageAsync(byte[] bytes, string name, CancellationToken ct, bool requireImage = true)
+    /// <summary>An image's hashes; a file that is no decodable image is a 415.</summary>
+    public async Task<HashedMedia> HashImageAsync(byte[] bytes, string name, CancellationToken ct)
     {
         var r = await hashers.HashAsync(bytes, name, ct);
-        if (requireImage && r.Pdq is null)
+        if (r.Pdq is null)
             throw new UnsupportedMediaException($"'{name}' is not a decodable image ({r.Error ?? "unknown format"}); nothing was stored");
-        return new FileHashes(name, r.Size, FileHashResult.Hex(r.Md5), FileHashResult.Hex(r.Sha1), FileHashResult.Hex(r.Sha256),
-            r.Pdq?.Hash.ToString(), r.Pdq?.Quality, r.Width, r.Height);
+        return new HashedMedia(new FileHashes(name, r.Size, FileHashResult.Hex(r.Md5), FileHashResult.Hex(r.Sha1), FileHashResult.Hex(r.Sha256),
+            r.Pdq?.Hash.ToString(), r.Pdq?.Quality, r.Width, r.Height), r);
     }
 
-    /// <summary>Matches of a hashed file: PDQ (usable quality) and exact hashes for an image; frames, video_md5 and vPDQ for a video.</summary>
-    public async Task<List<ItemMatch>> MatchAsync(HashedMedia media, CancellationToken ct)
-    {
-        var h = media.Hashes;
-        if (media.Frames is { } frames)
-            return await VideoLookup.MatchAsync(lookup, videoBanks, options.PdqThreshold, frames,
-                [new("video_md5", h.Md5!), new("sha1", h.Sha1!), new("sha256", h.Sha256!)], ct);
-        var queries = new List<QueryHash>();
-        if (h.Pdq is not null && h.PdqQuality >= Safeguard.Hashing.Pdq.PdqResult.MinimumUsefulQuality) queries.Add(new("pdq", h.Pdq));
-        queries.Add(new("md5", h.Md5!)); queries.Add(new("sha1", h.Sha1!)); queries.Add(new("sha256", h.Sha256!));
-        return lookup.MatchAll(queries);
-    }
+    /// <summary>Matches of a hashed file, by the one matcher and policy every entry point uses.</summary>
+    public List<ItemMatch> Match(HashedMedia media) => lookup.Match(media.Result);
 
     /// <summary>
     /// Reviewers see media through image previews: an image is kept as uploaded; a video by one

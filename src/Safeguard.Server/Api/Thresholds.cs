@@ -1,5 +1,4 @@
 using Safeguard.Banks;
-using Safeguard.Hashing.Pdq;
 using Safeguard.Signals;
 using Safeguard.Server.Errors;
 
@@ -13,7 +12,7 @@ internal static class Thresholds
     {
         if (threshold is not { } t) return null;
         if (signalType == SignalTypes.Pdq.Name)
-            return t is >= 0 and <= PdqResult.MaxMatchThreshold ? t : throw new ValidationException($"threshold for pdq must be 0..{PdqResult.MaxMatchThreshold} (bits of Hamming distance), not {t}");
+            return SignalTypes.Pdq.CheckThreshold(t) is null ? t : throw new ValidationException($"threshold for pdq must be 0..{SignalTypes.Pdq.MaxThreshold} (bits of Hamming distance), not {t}");
         return t == 0 ? 0 : throw new ValidationException($"threshold for {signalType} must be 0 or left out: exact hashes match only when equal, not {t}");
     }
 }

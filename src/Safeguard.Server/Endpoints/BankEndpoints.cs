@@ -44,12 +44,12 @@ public static class BankEndpoints
             var st = await banks.GetStatsAsync(name);
             return Results.Json(new { bank = st.Bank, enabled = st.Enabled, enabled_by_type = st.EnabledByType, disabled = st.Disabled, sources = st.Sources }, ApiJson.Options);
         }).Roles(read).WithName("GetBank").WithSummary("A bank's counts by type, disabled count and sources").Problems();
-        app.MapDelete("/v1/banks/{name}", async (string name, HttpContext ctx, IBankStore banks, AuditLog audit, IMatcher matcher) =>
+        app.MapDelete("/v1/banks/{name}", async (string name, HttpContext ctx, IBankStore banks, AuditLog audit, LiveIndex index) =>
         {
             await BankGuard.RequireAsync(banks, name);
             await banks.DeleteBankAsync(name);
             await audit.AppendAsync(ctx.Caller().Actor, "bank.delete", $"bank:{name}", null);
-            await matcher.RefreshAsync();
+            await index.RefreshAsync();
             return Results.Json(new { deleted = name });
         }).Roles(Roles.Curator).WithName("DeleteBank").WithSummary("Delete a bank and its entries").Problems();
 

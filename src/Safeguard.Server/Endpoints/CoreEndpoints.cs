@@ -19,12 +19,12 @@ public static class CoreEndpoints
     {
         app.MapGet("/v1/health/live", () => Results.Json(new { status = "alive" })).AllowAnonymousCaller()
             .WithName("Live").WithSummary("Liveness (no key needed)");
-        app.MapGet("/v1/health/ready", (IMatcher matcher) => matcher.Status.Ready
-            ? Results.Json(new ReadyResponse("ready", matcher.Status))
+        app.MapGet("/v1/health/ready", (LiveIndex index) => index.Status.Ready
+            ? Results.Json(new ReadyResponse("ready", index.Status))
             : ProblemMapper.Problem(503, "index not loaded yet")).Roles(Roles.All)
             .WithName("Ready").WithSummary("Readiness: 200 when the index is loaded, else 503").Answers<ReadyResponse>();
-        app.MapGet("/v1/index/status", (IMatcher matcher, Suppressions suppressions) =>
-                Results.Json(new IndexStatusResponse(matcher.Status, suppressions.Count), ApiJson.Options))
+        app.MapGet("/v1/index/status", (LiveIndex index, Suppressions suppressions) =>
+                Results.Json(new IndexStatusResponse(index.Status, suppressions.Count), ApiJson.Options))
             .Roles(Roles.Matcher, Roles.Curator)
             .WithName("IndexStatus").WithSummary("Index size, change sequence, last refresh").Answers<IndexStatusResponse>();
 

@@ -24,7 +24,7 @@ public static class HmaEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         // /status: HMA's health check. Like liveness it needs no key and reveals nothing.
-        app.MapGet("/status", (IMatcher matcher) => matcher.Status.Ready ? Results.Text("I-AM-ALIVE") : Results.Text("INDEX-NOT-READY", statusCode: 503))
+        app.MapGet("/status", (LiveIndex index) => index.Status.Ready ? Results.Text("I-AM-ALIVE") : Results.Text("INDEX-NOT-READY", statusCode: 503))
             .AllowAnonymousCaller().WithName("HmaStatus").WithSummary("HMA: I-AM-ALIVE (no key needed)");
 
         // Hashing: GET ?url=..., or POST multipart with the file in a field named after the content type ("photo").
@@ -57,15 +57,15 @@ public static class HmaEndpoints
             return Results.Json(await LookupSignalsAsync(media, lookup, await hash.RunAsync(upload, ctx.RequestAborted), ctx.RequestAborted));
         }).Roles(Roles.Matcher).AcceptsUpload().WithName("HmaLookupFile")
             .WithSummary("HMA: upload a photo or video -> {signal_type: [bank names]}").Answers<Dictionary<string, List<string>>>();
-        app.MapGet("/m/raw_lookup", (string? signal_type, string? signal, string? include_distance, LookupService lookup, IMatcher matcher, ServerOptions options) =>
+        app.MapGet("/m/raw_lookup", (string? signal_type, string? signal, string? include_distance, LookupService lookup) =>
         {
             var q = LookupService.Parse(signal_type, signal, out var err) ?? throw new ValidationException(err!);
-            var matches = lookup.Match(q);
+            var raw = lookup.MatchRaw(q).Select(m => (m.Entry.Id, m.Distance)).ToList();
             bool withDistance = include_distance is "true" or "1" or "True";
             // HMA's content ids are integers; Safeguard's entry ids are used for them.
             return withDistance
-                ? Results.Json(new { matches = RawIds(matcher, options, q).Select(x => new { content_id = x.Id, distance = x.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList() })
-                : Results.Json(new { matches = RawIds(matcher, options, q).Select(x => x.Id).ToList() });
+                ? Results.Json(new { matches = raw.Select(x => new { content_id = x.Id, distance = x.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList() })
+                : Results.Json(new { matches = raw.Select(x => x.Id).ToList() });
         }).Roles(Roles.Matcher).WithName("HmaRawLookup").WithSummary("HMA: {matches: [content ids]} (with distances when include_distance=true)").Problems();
         // Compare: {"pdq": ["hash1", "hash2"]} -> {"pdq": [is_match, {"distance": d}]}
         app.MapPost("/m/compare", async (HttpRequest req) =>
@@ -77,16 +77,17 @@ public static class HmaEndpoints
                 if (pair is not { Length: 2 }) throw new ValidationException($"{type}: expected a list of exactly two signals");
                 var a = LookupService.Parse(type, pair[0], out var e1) ?? throw new ValidationException($"{type}: {e1}");
                 var b = LookupService.Parse(type, pair[1], out var e2) ?? throw new ValidationException($"{type}: {e2}");
-                int d = a.SignalType == "pdq" ? Hash256.Parse(a.Value).DistanceTo(Hash256.Parse(b.Value)) : a.Value == b.Value ? 0 : 1;
-                bool match = a.SignalType == "pdq" ? d <= PdqResult.DefaultMatchThreshold : d == 0;
+                bool pdq = a.SignalType == SignalTypes.Pdq.Name;
+                int d = pdq ? SignalTypes.Pdq.Parse(a.Value).DistanceTo(SignalTypes.Pdq.Parse(b.Value)) : a.Value == b.Value ? 0 : 1;
+                bool match = pdq ? d <= SignalTypes.Pdq.DefaultThreshold : d == 0;
                 result[type] = [match, new { distance = d }];
             }
             return Results.Json(result);
         }).Roles(Roles.Matcher, Roles.Hasher).AcceptsJson<Dictionary<string, string[]>>().WithName("HmaCompare")
             .WithSummary("HMA-style compare: {pdq: [h1, h2]} -> {pdq: [is_match, {distance}]}").Problems();
-        app.MapGet("/m/index/status", (IMatcher matcher) =>
+        app.MapGet("/m/index/status", (LiveIndex index) =>
         {
-            var st = matcher.Status;
+            var st = index.Status;
             var builtTo = st.LastRefresh?.ToUnixTimeSeconds() ?? -1;
             return Results.Json(new Dictionary<string, object>
             {
@@ -115,16 +116,16 @@ public static class HmaEndpoints
             var b = await banks.GetBankAsync(name) ?? throw new NotFoundException($"bank '{name}' not found");
             return Results.Json(HmaBank(b));
         }).Roles(Roles.Curator, Roles.Matcher).WithName("HmaGetBank").WithSummary("HMA: one bank").Answers<HmaBankDto>();
-        app.MapDelete("/c/bank/{name}", async (string name, HttpContext ctx, IBankStore banks, AuditLog audit, IMatcher matcher) =>
+        app.MapDelete("/c/bank/{name}", async (string name, HttpContext ctx, IBankStore banks, AuditLog audit, LiveIndex index) =>
         {
             if (await banks.DeleteBankAsync(name))
             {
                 await audit.AppendAsync(ctx.Caller().Actor, "bank.delete", $"bank:{name}", "via HMA route");
-                await matcher.RefreshAsync();
+                await index.RefreshAsync();
             }
             return Results.Json(new { message = "Done" });
         }).Roles(Roles.Curator).WithName("HmaDeleteBank").WithSummary("HMA: delete a bank").Problems();
-        app.MapPost("/c/bank/{name}/signal", async (string name, HttpContext ctx, IBankStore banks, AuditLog audit, IMatcher matcher) =>
+        app.MapPost("/c/bank/{name}/signal", async (string name, HttpContext ctx, IBankStore banks, AuditLog audit, LiveIndex index) =>
         {
             await BankGuard.RequireAsync(banks, name);
             var body = await Http.ReadJsonAsync<Dictionary<string, string>>(ctx.Request);
@@ -137,7 +138,7 @@ public static class HmaEndpoints
             }
             await banks.ImportAsync(name, records, new ImportOptions { Source = new ImportSource("hma-api", ctx.Caller().Actor) });
             await audit.AppendAsync(ctx.Caller().Actor, "bank.add", $"bank:{name}", $"via HMA route; signals={records.Count}");
-            await matcher.RefreshAsync();
+            await index.RefreshAsync();
             var first = await banks.FindAsync(records[0].Type, records[0].Value, name);
             return Results.Json(new { id = first.Count > 0 ? first[0].Id : 0, signals = records.ToDictionary(r => r.Type.Name, r => r.Value) });
         }).Roles(Roles.Curator).AcceptsJson<Dictionary<string, string>>().WithName("HmaAddSignals")
@@ -150,28 +151,27 @@ public static class HmaEndpoints
     private static Dictionary<string, string> Signals(HashedMedia media)
     {
         var h = media.Hashes;
-        if (media.IsVideo) return new() { ["video_md5"] = h.VideoMd5!, ["vpdq"] = h.Vpdq! };
+        if (media.IsVideo) return new() { [SignalTypes.VideoMd5.Name] = h.VideoMd5!, [SignalTypes.Vpdq.Name] = h.Vpdq! };
         var d = new Dictionary<string, string>();
-        if (h.Pdq is not null) d["pdq"] = h.Pdq;
-        if (h.Md5 is not null) d["md5"] = h.Md5;
+        if (h.Pdq is not null) d[SignalTypes.Pdq.Name] = h.Pdq;
+        if (h.Md5 is not null) d[SignalTypes.Md5.Name] = h.Md5;
         return d;
     }
 
-    /// <summary>Banks per signal type. For a video, frame hits on PDQ entries count under vpdq, as its frames are the vPDQ.</summary>
-    private static async Task<Dictionary<string, List<string>>> LookupSignalsAsync(MediaHashing hashing, LookupService lookup, HashedMedia media, CancellationToken ct)
+    /// <summary>
+    /// Banks per HMA signal type, from the engine's matches of the file: pdq and md5 for a photo;
+    /// for a video, MD5 hits count under video_md5, frame and whole-video hits under vpdq.
+    /// </summary>
+    private static Task<Dictionary<string, List<string>>> LookupSignalsAsync(MediaHashing hashing, LookupService lookup, HashedMedia media, CancellationToken ct)
     {
-        if (!media.IsVideo)
-            return Signals(media).ToDictionary(kv => kv.Key, kv => lookup.Match(new QueryHash(kv.Key, kv.Value)).Select(m => m.Bank).Distinct().ToList());
-        var matches = await hashing.MatchAsync(media, ct);
-        List<string> Banks(Func<string, bool> type) => matches.Where(m => type(m.SignalType)).Select(m => m.Bank).Distinct().ToList();
-        return new() { ["video_md5"] = Banks(t => t == "video_md5"), ["vpdq"] = Banks(t => t is "pdq" or "vpdq") };
-    }
-
-    private static List<(long Id, int Distance)> RawIds(IMatcher matcher, ServerOptions options, QueryHash q)
-    {
-        var hits = new List<MatchHit>();
-        if (q.SignalType == "pdq") matcher.MatchPdq(Hash256.Parse(q.Value), options.PdqThreshold, hits);
-        else matcher.MatchExact(q.SignalType, Convert.FromHexString(q.Value), hits);
-        return hits.Select(h => (h.Entry.Id, h.Distance)).ToList();
+        var matches = hashing.Match(media);
+        List<string> Banks(Func<SignalType, bool> type) =>
+            matches.Where(m => SignalTypes.TryGet(m.SignalType, out var t) && type(t)).Select(m => m.Bank).Distinct().ToList();
+        bool Md5(SignalType t) => t is Safeguard.Signals.Exact.DigestSignal { Algorithm: Safeguard.Signals.Exact.DigestAlgorithm.Md5 };
+        bool Perceptual(SignalType t) => t.Kind is SignalKind.Perceptual or SignalKind.Video;
+        var result = media.IsVideo
+            ? new Dictionary<string, List<string>> { [SignalTypes.VideoMd5.Name] = Banks(Md5), [SignalTypes.Vpdq.Name] = Banks(Perceptual) }
+            : Signals(media).ToDictionary(kv => kv.Key, kv => kv.Key == SignalTypes.Pdq.Name ? Banks(Perceptual) : Banks(Md5));
+        return Task.FromResult(result);
     }
 }

@@ -56,7 +56,7 @@ public static class SafeguardServer
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("safeguard");
         RemoveStaleSpoolFiles(log);
         await DemoBank.EnsureAsync(options, banks, app.Services.GetRequiredService<HasherPool>(), app.Services.GetRequiredService<AuditLog>(), log, ct);
-        await app.Services.GetRequiredService<IMatcher>().RefreshAsync(ct);
+        await app.Services.GetRequiredService<LiveIndex>().RefreshAsync(ct);
         await app.Services.GetRequiredService<LookupService>().ReloadBanksAsync(banks);
         await app.Services.GetRequiredService<Suppressions>().ReloadAsync();
         // The container disposes what it built (hashers, fetcher, checkpointer); the stores opened here are closed here.
@@ -82,7 +82,7 @@ public static class SafeguardServer
         services.AddSingleton(db);
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ApiKeyStore>();
-        services.AddSingleton<IMatcher>(_ => new BankIndexMatcher(banks));
+        services.AddSingleton<LiveIndex>();
         services.AddSingleton<Suppressions>();
         services.AddSingleton<LookupService>();
         services.AddSingleton<ReviewStore>();
@@ -90,7 +90,6 @@ public static class SafeguardServer
         services.AddSingleton(_ => new HasherPool(options));
         services.AddSingleton(_ => new SafeFetcher(options));
         services.AddSingleton(sp => new VideoHasher(sp.GetRequiredService<HasherPool>(), options.MaxConcurrentVideos, options.VideoTimeout));
-        services.AddSingleton<VpdqBankCache>();
         services.AddSingleton(sp => new AuditCheckpointer(sp.GetRequiredService<AuditLog>(), signingKey, options.ResolveAuditCheckpoints()));
         services.AddSingleton<Admission>();
         services.AddSingleton<MediaHashing>();

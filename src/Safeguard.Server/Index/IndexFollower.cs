@@ -6,7 +6,7 @@ using Safeguard.Server.Review;
 namespace Safeguard.Server.Index;
 
 /// <summary>Polls the bank change feed (and banks, suppressions) so writes on any node become matchable here.</summary>
-public sealed class IndexFollower(ServerOptions options, IBankStore banks, IMatcher matcher, LookupService lookup, Suppressions suppressions,
+public sealed class IndexFollower(ServerOptions options, IBankStore banks, LiveIndex index, LookupService lookup, Suppressions suppressions,
     ILogger<IndexFollower> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,7 +18,7 @@ public sealed class IndexFollower(ServerOptions options, IBankStore banks, IMatc
             try
             {
                 await Task.Delay(options.PollInterval, stoppingToken);
-                await matcher.RefreshAsync(stoppingToken);
+                await index.RefreshAsync(stoppingToken);
                 if (tick++ % 4 == 0)
                 {
                     await lookup.ReloadBanksAsync(banks);

@@ -1,7 +1,6 @@
-using Safeguard.Banks;
 using Safeguard.Banks.Storage;
+using Safeguard.Engine.Matching;
 using Safeguard.Hashing.Files;
-using Safeguard.Hashing.Pdq;
 using Safeguard.Server.Matching;
 using Safeguard.Server.Review;
 using Safeguard.Signals;
@@ -11,14 +10,13 @@ namespace Safeguard.Server.Index;
 /// <summary>A query hash: its type and normalised value.</summary>
 public readonly record struct QueryHash(string SignalType, string Value);
 
-/// <summary>Hash lookups against the index, minus suppressed hashes, with the banks' verified flags.</summary>
-public sealed class LookupService(IMatcher matcher, Suppressions suppressions, ServerOptions options)
+/// <summary>
+/// The service's side of the engine's <see cref="Matcher"/>: the policy (threshold, the banks'
+/// verified flags, suppressions) and the review items' match records drawn from its results.
+/// </summary>
+public sealed class LookupService(LiveIndex index, Suppressions suppressions, ServerOptions options) : ISuppressionList
 {
     private volatile HashSet<string> _verifiedBanks = new(StringComparer.Ordinal);
-
-    [ThreadStatic] private static List<MatchHit>? t_hits;
-
-    public IMatcher Matcher => matcher;
 
     public async Task ReloadBanksAsync(IBankStore store)
     {
@@ -28,55 +26,55 @@ public sealed class LookupService(IMatcher matcher, Suppressions suppressions, S
 
     public bool IsVerified(string bank) => _verifiedBanks.Contains(bank);
 
-    public bool IsSuppressed(string bank, string signalType, string value) => suppressions.IsSuppressed(bank, signalType, value);
+    bool ISuppressionList.IsSuppressed(string bank, SignalType type, string queryValue) => suppressions.IsSuppressed(bank, type.Name, queryValue);
+
+    /// <summary>The service's match policy; <paramref name="threshold"/> overrides the configured PDQ threshold for one request.</summary>
+    public MatchPolicy Policy(int? threshold = null, bool raw = false) => new()
+    {
+        Threshold = threshold ?? options.PdqThreshold,
+        Suppressions = raw ? null : this,
+        VerifiedBanks = raw ? null : _verifiedBanks,
+    };
 
     /// <summary>Checks a (type, value) pair typed by a caller; null and a reason when invalid.</summary>
     public static QueryHash? Parse(string? type, string? value, out string? error)
     {
-        if (!SignalTypes.TryGet(type, out var t)) { error = $"unknown signal_type '{type}' (known: pdq, md5, sha1, sha256)"; return null; }
+        if (!SignalTypes.TryGet(type, out var t)) { error = $"unknown signal_type '{type}' (known: {string.Join(", ", SignalTypes.All.Where(x => x != SignalTypes.Vpdq).Select(x => x.Name))})"; return null; }
         if (value is null) { error = "value is required"; return null; }
-        if (t.Name == "vpdq") { error = "a vpdq value cannot be looked up as a hash: upload the video (POST /v1/lookup/file) or use 'safeguard video match'"; return null; }
+        if (t == SignalTypes.Vpdq) { error = "a vpdq value cannot be looked up as a hash: upload the video (POST /v1/lookup/file) or use 'safeguard video match'"; return null; }
         var v = t.TryNormalize(value, out error);
         return v is null ? null : new QueryHash(t.Name, v);
     }
 
+    /// <summary>Entries matching one given hash, suppressions applied.</summary>
     public List<ItemMatch> Match(QueryHash q, int? threshold = null)
     {
-        var hits = t_hits ??= new List<MatchHit>();
-        hits.Clear();
-        if (q.SignalType == SignalTypes.Pdq.Name) matcher.MatchPdq(Hash256.Parse(q.Value), threshold ?? options.PdqThreshold, hits);
-        else
-        {
-            Span<byte> key = stackalloc byte[q.Value.Length / 2];
-            Convert.FromHexString(q.Value, key, out _, out _);
-            matcher.MatchExact(q.SignalType, key, hits);
-        }
-        if (hits.Count == 0) return [];
-        var result = new List<ItemMatch>(hits.Count);
-        foreach (var h in hits)
-        {
-            if (suppressions.IsSuppressed(h.Entry.Bank, q.SignalType, q.Value)) continue;
-            result.Add(new ItemMatch(h.Entry.Bank, q.SignalType, q.Value, h.Entry.Value, h.Entry.ContentId, h.Entry.Category, h.Entry.Grade,
-                h.Distance, IsVerified(h.Entry.Bank)));
-        }
-        return result;
+        if (index.Current is not { } bankIndex) return [];
+        var matches = new Matcher(bankIndex, Policy(threshold)).MatchValue(SignalTypes.Get(q.SignalType), q.Value);
+        return matches.Select(m => ToItem(m, m.QueryPdq?.ToString() ?? q.Value)).ToList();
     }
 
-    /// <summary>The hashes of a file worth looking up: PDQ (when its quality is usable) and the exact ones.</summary>
-    public static List<QueryHash> HashesOf(FileHashResult r)
+    /// <summary>Entries matching one given hash, before suppressions (HMA's raw lookup).</summary>
+    public List<Engine.Matching.Match> MatchRaw(QueryHash q)
     {
-        var list = new List<QueryHash>(4);
-        if (r.Pdq is { } p && p.Quality >= PdqResult.MinimumUsefulQuality) list.Add(new("pdq", p.Hash.ToString()));
-        if (r.Md5 is not null) list.Add(new("md5", FileHashResult.Hex(r.Md5)));
-        if (r.Sha1 is not null) list.Add(new("sha1", FileHashResult.Hex(r.Sha1)));
-        if (r.Sha256 is not null) list.Add(new("sha256", FileHashResult.Hex(r.Sha256)));
-        return list;
+        if (index.Current is not { } bankIndex) return [];
+        return new Matcher(bankIndex, Policy(raw: true)).MatchValue(SignalTypes.Get(q.SignalType), q.Value);
     }
 
-    public List<ItemMatch> MatchAll(IEnumerable<QueryHash> hashes)
+    /// <summary>Every match of a hashed file (image or video), as the engine finds it for every entry point.</summary>
+    public List<ItemMatch> Match(FileHashResult media)
     {
-        var all = new List<ItemMatch>();
-        foreach (var q in hashes) all.AddRange(Match(q));
-        return all;
+        if (index.Current is not { } bankIndex) return [];
+        var matches = new Matcher(bankIndex, Policy()).Match(media, out _);
+        string? video = null;
+        return matches.Select(m => ToItem(m, Matcher.QueryOf(m, media, ref video).Value)).ToList();
     }
+
+    private ItemMatch ToItem(Engine.Matching.Match m, string query) =>
+        new(m.Entry.Bank, m.Signal.Name, query, m.Entry.Value, m.Entry.ContentId, m.Entry.Category, m.Entry.Grade, m.Distance, IsVerified(m.Entry.Bank))
+        {
+            FrameSeconds = m.FrameSeconds,
+            QueryMatchPercent = m.QueryMatchPercent is { } p ? Math.Round(p, 1) : null,
+            VerifiedExact = m.VerifiedExact,
+        };
 }

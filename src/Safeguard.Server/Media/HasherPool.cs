@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Safeguard.Engine.Media;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Imaging;
 using Safeguard.Server.Errors;
@@ -6,7 +7,7 @@ using Safeguard.Server.Errors;
 namespace Safeguard.Server.Media;
 
 /// <summary>
-/// FileHasher is one-per-thread; requests borrow one from this pool. Decodes run within a global
+/// The engine's <see cref="MediaHasher"/> is one-per-thread; requests borrow one from this pool. Decodes run within a global
 /// pixel budget (<see cref="DecodeBudget"/>), and idle hashers keep only modest buffers: one that grew
 /// for a large image gives its memory back before it is pooled again.
 /// </summary>
@@ -17,7 +18,7 @@ public sealed class HasherPool : IDisposable
     /// <summary>All idle hashers together keep at most this much.</summary>
     public const long MaxRetainedBytesIdle = 256L * 1024 * 1024;
 
-    private readonly ConcurrentBag<(FileHasher Hasher, long Retained)> _pool = [];
+    private readonly ConcurrentBag<(MediaHasher Hasher, long Retained)> _pool = [];
     private readonly DecodeBudget _budget;
     private readonly TimeSpan _budgetWait;
     private long _idleRetained;
@@ -46,8 +47,16 @@ public sealed class HasherPool : IDisposable
         return Hash(bytes, name);
     }
 
-    /// <summary>Hashes without waiting for the budget: only for bytes that are not an image (video containers).</summary>
-    public FileHashResult HashOutsideBudget(ReadOnlySpan<byte> bytes, string name) => Hash(bytes, name);
+    /// <summary>
+    /// Hashes a video held in memory (exact hashes and vPDQ, as match and scan sample it) outside
+    /// the image decode budget: videos have their own bounded workers (<see cref="VideoHasher"/>).
+    /// </summary>
+    public FileHashResult HashVideo(ReadOnlySpan<byte> bytes, string name, CancellationToken cancel)
+    {
+        var hasher = Take();
+        try { return hasher.HashMedia(bytes, name, cancel); }
+        finally { Return(hasher); }
+    }
 
     private FileHashResult Hash(ReadOnlySpan<byte> bytes, string name)
     {
@@ -73,14 +82,14 @@ public sealed class HasherPool : IDisposable
         catch (ImageDecodeException) { return 0; }
     }
 
-    private FileHasher Take()
+    private MediaHasher Take()
     {
-        if (!_pool.TryTake(out var idle)) return new FileHasher(new FileHashOptions());
+        if (!_pool.TryTake(out var idle)) return new MediaHasher(new FileHashOptions()) { RequireImage = true };
         Interlocked.Add(ref _idleRetained, -idle.Retained);
         return idle.Hasher;
     }
 
-    private void Return(FileHasher hasher)
+    private void Return(MediaHasher hasher)
     {
         long retained = hasher.RetainedBytes;
         if (retained > MaxRetainedBytesPerHasher || Interlocked.Add(ref _idleRetained, retained) > MaxRetainedBytesIdle)

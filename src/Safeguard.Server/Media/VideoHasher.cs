@@ -1,4 +1,5 @@
 using Safeguard.Hashing.Pdq;
+using Safeguard.Engine.Media;
 using Safeguard.Hashing.Files;
 using Safeguard.Video;
 using Safeguard.Video.Ffmpeg;
@@ -15,7 +16,7 @@ namespace Safeguard.Server.Media;
 public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan timeout)
 {
     /// <summary>What `match` and `scan` use: 1 fps, decode only the frames that are needed.</summary>
-    public static readonly VpdqOptions Options = VpdqOptions.Default with { Fast = true, ComputeMd5 = false };
+    public static readonly VpdqOptions Options = MediaHasher.FastVideo;
 
     private static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _slots = new(Math.Max(1, maxConcurrent), Math.Max(1, maxConcurrent));
@@ -33,9 +34,7 @@ public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan 
             limit.CancelAfter(timeout);
             var result = await Task.Factory.StartNew(() =>
             {
-                var r = hashers.HashOutsideBudget(bytes, name);
-                VideoFiles.AddVpdq(r, bytes, Options, limit.Token);
-                return r;
+                return hashers.HashVideo(bytes, name, limit.Token);
             }, limit.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             if (result.VideoFrames is null || result.VpdqFrames == 0)
                 throw new UnprocessableMediaException($"'{name}' looks like a video but could not be decoded ({WithoutMemoryPath(result.Error ?? "no frames", name)}); nothing was stored");

@@ -11,7 +11,7 @@ namespace Safeguard.Server.UseCases;
 public sealed record EntryInput(string? SignalType, string? Value, string? ContentId, int? Category, string? Grade, string[]? Tags);
 
 /// <summary>Adds, disables, enables and removes a bank's entries; each change is audited and made matchable at once.</summary>
-public sealed class EditBankEntries(IBankStore banks, AuditLog audit, IMatcher matcher)
+public sealed class EditBankEntries(IBankStore banks, AuditLog audit, LiveIndex index)
 {
     public async Task<ImportResult> AddAsync(string bank, IReadOnlyList<EntryInput>? entries, string actor)
     {
@@ -19,7 +19,7 @@ public sealed class EditBankEntries(IBankStore banks, AuditLog audit, IMatcher m
         var records = Records(entries);
         var result = await banks.ImportAsync(bank, records, new ImportOptions { Source = new ImportSource("api", actor) });
         await audit.AppendAsync(actor, "bank.add", $"bank:{bank}", $"read={result.Read}; added={result.Added}; updated={result.Updated}");
-        await matcher.RefreshAsync();
+        await index.RefreshAsync();
         return result;
     }
 
@@ -30,7 +30,7 @@ public sealed class EditBankEntries(IBankStore banks, AuditLog audit, IMatcher m
         var keys = Records(entries).Select(r => (r.Type, r.Value)).ToList();
         int n = await banks.SetDisabledAsync(bank, keys, disable, disable ? reason : null);
         await audit.AppendAsync(actor, disable ? "bank.disable" : "bank.enable", $"bank:{bank}", $"requested={keys.Count}; changed={n}; reason={reason}");
-        await matcher.RefreshAsync();
+        await index.RefreshAsync();
         return n;
     }
 
@@ -40,7 +40,7 @@ public sealed class EditBankEntries(IBankStore banks, AuditLog audit, IMatcher m
         var keys = Records(entries).Select(r => (r.Type, r.Value)).ToList();
         int n = await banks.RemoveEntriesAsync(bank, keys);
         await audit.AppendAsync(actor, "bank.remove", $"bank:{bank}", $"requested={keys.Count}; removed={n}");
-        await matcher.RefreshAsync();
+        await index.RefreshAsync();
         return (n, keys.Count - n);
     }
 

@@ -16,7 +16,7 @@ public sealed record BankImport(ImportResult Result, int Skipped, List<string> P
 /// Bulk import: the body is spooled to a file (never held in memory; see <see cref="ImportSpool"/>),
 /// checked complete, then imported streaming in one transaction, so a truncated upload stores nothing.
 /// </summary>
-public sealed class ImportBank(IBankStore banks, AuditLog audit, IMatcher matcher)
+public sealed class ImportBank(IBankStore banks, AuditLog audit, LiveIndex index)
 {
     public async Task<BankImport> RunAsync(string bank, Stream body, long? declaredLength, ImportRequest request, string actor, CancellationToken ct)
     {
@@ -62,7 +62,7 @@ public sealed class ImportBank(IBankStore banks, AuditLog audit, IMatcher matche
             }
             await audit.AppendAsync(actor, "bank.import", $"bank:{bank}",
                 $"format={fmt}; replace={request.Replace}; read={result.Read}; added={result.Added}; updated={result.Updated}; disabled={result.Disabled}; skipped={problemCount}");
-            await matcher.RefreshAsync();
+            await index.RefreshAsync();
             return new BankImport(result, problemCount, problems);
         }
     }

@@ -18,7 +18,7 @@ public sealed class LookupFile(MediaHashing media, SafeFetcher fetcher, ReviewSt
     {
         var hashed = await media.HashAsync(file.Bytes, file.Name, ct);
         var h = hashed.Hashes;
-        var matches = await media.MatchAsync(hashed, ct);
+        var matches = media.Match(hashed);
         long? itemId = null;
         if (matches.Count > 0)
         {
@@ -27,7 +27,7 @@ public sealed class LookupFile(MediaHashing media, SafeFetcher fetcher, ReviewSt
             {
                 Kind = "media-hit", FileName = file.Name, MediaType = file.MediaType, Size = file.Bytes.Length,
                 Md5 = h.Md5, Sha1 = h.Sha1, Sha256 = h.Sha256, Pdq = h.Pdq, PdqQuality = h.PdqQuality, Matches = matches,
-                VerifiedExact = matches.Any(m => m.Verified && m.SignalType is not ("pdq" or "vpdq")), MediaNote = note,
+                VerifiedExact = matches.Any(m => m.VerifiedExact), MediaNote = note,
             }, kept, actor);
         }
         return new FileLookup(h, matches, itemId);

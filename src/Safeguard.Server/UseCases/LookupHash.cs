@@ -23,7 +23,7 @@ public sealed class LookupHash(LookupService lookup, ReviewStore review)
                 Kind = "hash-hit",
                 Md5 = q.SignalType == "md5" ? q.Value : null, Sha1 = q.SignalType == "sha1" ? q.Value : null,
                 Sha256 = q.SignalType == "sha256" ? q.Value : null, Pdq = q.SignalType == "pdq" ? q.Value : null,
-                Matches = matches, VerifiedExact = matches.Any(m => m.Verified && m.Distance == 0 && m.SignalType != "pdq"),
+                Matches = matches, VerifiedExact = matches.Any(m => m.VerifiedExact),
             }, null, actor);
         return new HashLookup(matches, itemId);
     }
