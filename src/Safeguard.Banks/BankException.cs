@@ -1,7 +1,16 @@
 namespace Safeguard.Banks;
 
+/// <summary>What kind of failure a <see cref="BankException"/> is, so callers (the service's status codes) need not read its message.</summary>
+public enum BankErrorKind { Invalid, NotFound }
+
 /// <summary>A request the store cannot carry out (unknown bank, duplicate name, ...).</summary>
-public class BankException(string message, Exception? inner = null) : Exception(message, inner);
+public class BankException(string message, Exception? inner = null, BankErrorKind kind = BankErrorKind.Invalid) : Exception(message, inner)
+{
+    public BankErrorKind Kind { get; } = kind;
+
+    /// <summary>The named bank does not exist.</summary>
+    public static BankException NoSuchBank(string bank) => new($"no bank named '{bank}'", kind: BankErrorKind.NotFound);
+}
 
 /// <summary>An input file that cannot be read as a whole (truncated, not the format). Nothing is imported.</summary>
 public sealed class BankFormatException(string source, long line, string message, Exception? inner = null)
@@ -16,10 +25,4 @@ public sealed class BankFormatException(string source, long line, string message
 public sealed record InputProblem(string Source, long Line, string Message)
 {
     public override string ToString() => Line > 0 ? $"{Source}:{Line}: {Message}" : $"{Source}: {Message}";
-}
-
-/// <summary>The named bank does not exist (callers such as the service answer it as "not found").</summary>
-public sealed class BankNotFoundException(string bank) : BankException($"no bank named '{bank}'")
-{
-    public string Bank { get; } = bank;
 }

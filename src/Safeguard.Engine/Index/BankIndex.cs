@@ -69,7 +69,7 @@ public sealed class BankIndex
         else
             foreach (var name in index._banks.Order(StringComparer.Ordinal))
             {
-                if (await store.GetBankAsync(name, ct) is null) throw new BankNotFoundException(name);
+                if (await store.GetBankAsync(name, ct) is null) throw BankException.NoSuchBank(name);
                 names.Add(name);
             }
         // The cursor is taken first: changes made while we enumerate are applied again afterwards

@@ -19,7 +19,7 @@ public static class ProblemMapper
     public static (int Status, string Detail, TimeSpan? RetryAfter)? Classify(Exception ex) => ex switch
     {
         ServiceException s => (s.Status, s.Message, s.RetryAfter),
-        BankNotFoundException b => (StatusCodes.Status404NotFound, b.Message, null),
+        BankException { Kind: BankErrorKind.NotFound } b => (StatusCodes.Status404NotFound, b.Message, null),
         BankException b => (StatusCodes.Status400BadRequest, b.Message, null),
         ConversationFormatException c => (StatusCodes.Status400BadRequest, c.Message, null),
         BadHttpRequestException b => (b.StatusCode, b.Message, null),

@@ -160,7 +160,7 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
     private static async Task<long> RequireBankIdAsync(DbConnection conn, DbTransaction? tx, string name, CancellationToken ct) =>
         await FindBankIdAsync(conn, tx, name, ct) ?? throw UnknownBank(name);
 
-    private static BankException UnknownBank(string name) => new BankNotFoundException(name);
+    private static BankException UnknownBank(string name) => BankException.NoSuchBank(name);
 
     // ---- change sequence ----
 
