@@ -35,6 +35,23 @@ public class CliFixture : IDisposable
         return r;
     }
 
+    /// <summary>Waits (up to 60 s) until a started `safeguard serve` answers its readiness check.</summary>
+    public static async Task WaitReadyAsync(HttpClient http, string url)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync($"{url}/v1/health/ready")).StatusCode == System.Net.HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            Assert.True(DateTime.UtcNow < deadline, "the server did not become ready");
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>The shared reference PDQ data (see Safeguard.TestSupport.TestData).</summary>
     public static string Pdq => TestData.Pdq;
 

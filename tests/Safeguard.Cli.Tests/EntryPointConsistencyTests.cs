@@ -140,7 +140,7 @@ public sealed class EntryPointConsistencyTests : CliFixture
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-            await WaitReady(http, url);
+            await WaitReadyAsync(http, url);
             foreach (var file in files.Where(f => f != "bundle.zip"))
             {
                 var hashed = JsonDocument.Parse(await Upload(http, $"{url}/v1/hash", Path.Combine(_in, file))).RootElement;
@@ -227,21 +227,5 @@ public sealed class EntryPointConsistencyTests : CliFixture
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{url} {Path.GetFileName(path)}: {(int)response.StatusCode} {body}");
         return body;
-    }
-
-    private static async Task WaitReady(HttpClient http, string url)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync($"{url}/v1/health/ready")).StatusCode == HttpStatusCode.OK) return;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            Assert.True(DateTime.UtcNow < deadline, "the server did not become ready");
-            await Task.Delay(250);
-        }
     }
 }

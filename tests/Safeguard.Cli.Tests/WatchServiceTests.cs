@@ -41,18 +41,7 @@ public sealed class WatchServiceTests : IDisposable
         _ = _server.StandardError.ReadToEndAsync();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync($"{url}/v1/health/ready")).StatusCode == HttpStatusCode.OK) break;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            Assert.True(DateTime.UtcNow < deadline, "the server did not become ready");
-            await Task.Delay(250);
-        }
+        await CliFixture.WaitReadyAsync(http, url);
 
         // Three seconds of video showing the bridge photo, which the demo bank holds.
         string video = Path.Combine(_dir, "bridge.mp4");

@@ -8,6 +8,7 @@ using Safeguard.Hashing.Pdq;
 using Safeguard.Server.Media;
 using Safeguard.Video.Vpdq;
 using static Safeguard.Server.Tests.ServerHarness;
+using Safeguard.Signals;
 
 namespace Safeguard.Server.Tests;
 
@@ -48,7 +49,7 @@ public abstract class VideoContract
         // Second path: the library hashing the file on disk, not the server's in-memory copy.
         var expected = VpdqHasher.HashFile(path, VideoHasher.Options);
         Assert.False(expected.Failed, expected.Error);
-        var expectedVpdq = VpdqText.FormatCompact(expected.Frames);
+        var expectedVpdq = SignalTypes.Vpdq.Format(expected.Frames);
 
         var r = await hasher.PostAsync("/v1/hash", VideoForm(bytes, "chair.mp4"));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
@@ -92,7 +93,7 @@ public abstract class VideoContract
         Assert.False(body.TryGetProperty("review_item_id", out _));
         Assert.Equal(before, await h.ReviewCountAsync());
 
-        var ownVpdq = VpdqText.FormatCompact(VpdqHasher.HashFile(path, VideoHasher.Options).Frames);
+        var ownVpdq = SignalTypes.Vpdq.Format(VpdqHasher.HashFile(path, VideoHasher.Options).Frames);
         await AddAsync(h, "frames", "pdq", frame.Pdq);
         await AddAsync(h, "exact", "video_md5", Md5(bytes));
         await AddAsync(h, "whole", "vpdq", ownVpdq);
@@ -205,7 +206,7 @@ public abstract class VideoContract
         // The whole-video rule alone (no frame_seconds): the first sampled frame, Meta's frame 0.
         var frames = VpdqHasher.HashFile(path, VideoHasher.Options).Frames;
         Assert.True(frames[0].Quality >= 50);
-        await AddAsync(h, "whole", "vpdq", VpdqText.FormatCompact(frames));
+        await AddAsync(h, "whole", "vpdq", SignalTypes.Vpdq.Format(frames));
         await Task.Delay(1200); // the vPDQ cache checks the change sequence at most once a second
         body = await Json(await matcher.PostAsync("/v1/lookup/file", VideoForm(bytes, "chair.mp4")));
         Assert.All(body.GetProperty("matches").EnumerateArray(), m => Assert.Equal("vpdq", m.GetProperty("signal_type").GetString()));

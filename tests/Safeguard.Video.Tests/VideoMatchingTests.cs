@@ -2,6 +2,8 @@ using Safeguard.Hashing.Pdq;
 using Safeguard.Matching;
 using Safeguard.Video.Vpdq;
 using Xunit.Abstractions;
+using Safeguard.Signals;
+using Safeguard.Signals.Vpdq;
 
 namespace Safeguard.Video.Tests;
 
@@ -157,13 +159,13 @@ public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper
     public void CompactTextRoundTrips()
     {
         var frames = hashes.ByName["chair-19-sd-bar"];
-        var text = VpdqText.FormatCompact(frames, distinctOnly: false);
+        var text = VpdqSignal.Format(frames, distinctOnly: false);
         Assert.DoesNotContain(' ', text);
-        Assert.True(VpdqText.TryParseCompact(text, out var back, out var error), error);
+        Assert.True(SignalTypes.Vpdq.TryParse(text, out var back, out var error), error);
         Assert.Equal(frames.Select(f => (f.Hash, f.Quality, Math.Round(f.Timestamp, 3))), back.Select(f => (f.Hash, f.Quality, f.Timestamp)));
-        Assert.False(VpdqText.TryParseCompact("zz,1,0", out _, out error));
-        Assert.False(VpdqText.TryParseCompact(frames[0].Hash + ",101,0", out _, out _));
-        Assert.False(VpdqText.TryParseCompact(frames[0].Hash + ",50", out _, out _));
-        Assert.False(VpdqText.TryParseCompact("", out _, out _));
+        Assert.False(SignalTypes.Vpdq.TryParse("zz,1,0", out _, out error));
+        Assert.False(SignalTypes.Vpdq.TryParse(frames[0].Hash + ",101,0", out _, out _));
+        Assert.False(SignalTypes.Vpdq.TryParse(frames[0].Hash + ",50", out _, out _));
+        Assert.False(SignalTypes.Vpdq.TryParse("", out _, out _));
     }
 }

@@ -85,14 +85,14 @@ public static class VideoCommand
                     foreach (var f in r.Frames) o.WriteLine(VpdqText.FormatRow(f));
                     break;
                 case VideoHashFormat.Csv:
-                    o.WriteLine($"{CsvField.Escape(item.Path)},{FileHashResult.Hex(r.Md5)},\"{VpdqText.FormatCompact(r.Frames)}\"");
+                    o.WriteLine($"{CsvField.Escape(item.Path)},{FileHashResult.Hex(r.Md5)},\"{SignalTypes.Vpdq.Format(r.Frames)}\"");
                     break;
                 default:
                     o.WriteLine(JsonSerializer.Serialize(new
                     {
                         path = item.Path, video_md5 = FileHashResult.Hex(r.Md5), size = r.Size,
                         width = r.Info!.Width, height = r.Info.Height, fps = r.Info.FrameRate, duration = r.Info.DurationSeconds,
-                        frames = r.Frames.Count, vpdq = VpdqText.FormatCompact(r.Frames),
+                        frames = r.Frames.Count, vpdq = SignalTypes.Vpdq.Format(r.Frames),
                     }));
                     break;
             }
