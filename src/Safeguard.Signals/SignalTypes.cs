@@ -30,44 +30,46 @@ public static class SignalTypes
         Vpdq,
     ];
 
-    private static readonly List<SignalType> Registered = [.. BuiltIn];
-    private static readonly Dictionary<string, SignalType> ByName = new(StringComparer.OrdinalIgnoreCase);
+    // Copy-on-write: lookups (one per stored entry on an index load) read a snapshot without a lock.
+    private static readonly object Writer = new();
+    private static SignalType[] s_all = BuiltIn;
+    private static Dictionary<string, SignalType> s_byName = Names(BuiltIn);
 
-    static SignalTypes()
+    private static Dictionary<string, SignalType> Names(IEnumerable<SignalType> types)
     {
-        foreach (var t in BuiltIn) AddNames(t);
+        var names = new Dictionary<string, SignalType>(StringComparer.OrdinalIgnoreCase);
+        foreach (var t in types)
+        {
+            names[t.Name] = t;
+            foreach (var alias in t.Aliases) names[alias] = t;
+        }
+        return names;
     }
 
     /// <summary>Every known type: the built-in ones, then any registered at run time.</summary>
-    public static IReadOnlyList<SignalType> All
-    {
-        get { lock (ByName) return Registered.ToArray(); }
-    }
+    public static IReadOnlyList<SignalType> All => Volatile.Read(ref s_all);
 
     /// <summary>Adds a type at run time (a list's own digest type); its name and aliases must be new.</summary>
     public static void Register(SignalType type)
     {
-        lock (ByName)
+        lock (Writer)
         {
-            if (ByName.TryGetValue(type.Name, out var existing) && !ReferenceEquals(existing, type))
+            if (s_byName.TryGetValue(type.Name, out var existing))
+            {
+                if (ReferenceEquals(existing, type)) return;
                 throw new ArgumentException($"signal type '{type.Name}' is already registered");
-            if (existing is not null) return;
-            Registered.Add(type);
-            AddNames(type);
+            }
+            var all = s_all.Append(type).ToArray();
+            Volatile.Write(ref s_byName, Names(all));
+            Volatile.Write(ref s_all, all);
         }
-    }
-
-    private static void AddNames(SignalType t)
-    {
-        ByName[t.Name] = t;
-        foreach (var alias in t.Aliases) ByName[alias] = t;
     }
 
     public static bool TryGet(string? name, [NotNullWhen(true)] out SignalType? type)
     {
         type = null;
         if (string.IsNullOrWhiteSpace(name)) return false;
-        lock (ByName) return ByName.TryGetValue(name.Trim(), out type);
+        return Volatile.Read(ref s_byName).TryGetValue(name.Trim(), out type);
     }
 
     /// <summary>The type of a stored entry: the registered one, or an opaque hex type of the value's length.</summary>

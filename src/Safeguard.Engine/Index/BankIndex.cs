@@ -22,7 +22,7 @@ namespace Safeguard.Engine.Index;
 public sealed class BankIndex
 {
     /// <summary>An indexed entry. Immutable: a metadata update swaps the whole object.</summary>
-    private sealed record Slot(MatchedEntry Entry, Hash256 Pdq, IReadOnlyList<VpdqFrame>? Frames)
+    private sealed record Slot(MatchedEntry Entry, Hash256 Pdq, IReadOnlyList<VpdqFrame>? Frames, bool Valid)
     {
         public long EntryId => Entry.Id;
         public SignalType Type => Entry.Type;
@@ -304,19 +304,22 @@ public sealed class BankIndex
         var entry = new MatchedEntry(e.Id, e.Bank, type, e.Value, e.ContentId, e.Category, e.Grade);
         Hash256 pdq = default;
         IReadOnlyList<VpdqFrame>? frames = null;
-        if (type == SignalTypes.Pdq) SignalTypes.Pdq.TryParse(e.Value, out pdq, out _);
-        else if (type == SignalTypes.Vpdq && SignalTypes.Vpdq.TryParse(e.Value, out var f, out _)) frames = f;
-        return new Slot(entry, pdq, frames);
+        bool valid;
+        if (type == SignalTypes.Pdq) valid = Hash256.TryParse(e.Value, out pdq); // stored values are canonical hex already
+        else if (type == SignalTypes.Vpdq)
+        {
+            valid = SignalTypes.Vpdq.TryParse(e.Value, out var f, out _) && f.Count > 0;
+            if (valid) frames = f;
+        }
+        else valid = type is DigestSignal d && d.Algorithm != DigestAlgorithm.Other && e.Value.Length == d.HexLength;
+        return new Slot(entry, pdq, frames, valid);
     }
 
     /// <summary>Registers an entry's slot (not yet searchable); -1 for values this index cannot hold.</summary>
     private int AddSlot(BankEntry e, out Slot slot)
     {
         slot = MakeSlot(e);
-        bool known = slot.Type == SignalTypes.Pdq ? SignalTypes.Pdq.TryParse(e.Value, out _, out _)
-            : slot.Type is DigestSignal d ? ExactFor(d.Algorithm) is { } x && e.Value.Length == x.KeyLength * 2
-            : slot.Frames is { Count: > 0 };
-        if (!known) return -1;
+        if (!slot.Valid) return -1;
         if (_nextSlot == _slots.Length)
         {
             var grown = new Slot?[_slots.Length * 2];
