@@ -19,6 +19,7 @@ namespace Safeguard.Engine.Index;
 /// <para>Thread safety: any number of threads may call the Match methods while one refresh runs
 /// (concurrent refreshes take turns). A reader sees each change fully or not at all.</para>
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its AvailableWaitHandle is used, and it never is here.")]
 public sealed class BankIndex
 {
     /// <summary>An indexed entry. Immutable: a metadata update swaps the whole object.</summary>
@@ -304,7 +305,8 @@ public sealed class BankIndex
         var entry = new MatchedEntry(e.Id, e.Bank, type, e.Value, e.ContentId, e.Category, e.Grade);
         Hash256 pdq = default;
         IReadOnlyList<VpdqFrame>? frames = null;
-        if (type == SignalTypes.Pdq) SignalTypes.Pdq.TryParse(e.Value, out pdq, out _);
+        // A malformed stored PDQ value keeps the zero hash, as it always has.
+        if (type == SignalTypes.Pdq && !SignalTypes.Pdq.TryParse(e.Value, out pdq, out _)) pdq = default;
         else if (type == SignalTypes.Vpdq && SignalTypes.Vpdq.TryParse(e.Value, out var f, out _)) frames = f;
         return new Slot(entry, pdq, frames);
     }
