@@ -15,6 +15,7 @@ namespace Safeguard.Benchmarks;
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: the fields are disposed in [GlobalCleanup].")]
 public class DecodeBenchmarks
 {
     private byte[] _jpeg = [], _png = [];

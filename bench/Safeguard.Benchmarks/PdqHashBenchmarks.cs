@@ -12,6 +12,7 @@ namespace Safeguard.Benchmarks;
 /// the reference's 512x512 resize), checked against Meta's expected hash.
 /// </summary>
 [MemoryDiagnoser]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: the fields are disposed in [GlobalCleanup].")]
 public class PdqHashBenchmarks
 {
     private const string Image = "bridge-mods/aaa-orig.jpg";

@@ -6,7 +6,7 @@ public sealed record SeedSources(string RepositoryRoot, string TestData)
     /// <summary>Seeds larger than this are not copied: small inputs fuzz faster.</summary>
     public const long MaxSeedBytes = 32 * 1024;
 
-    public IEnumerable<(string Name, byte[] Bytes)> SmallFiles(string folder, string pattern, int max)
+    public static IEnumerable<(string Name, byte[] Bytes)> SmallFiles(string folder, string pattern, int max)
     {
         if (!Directory.Exists(folder)) yield break;
         var files = Directory.EnumerateFiles(folder, pattern, SearchOption.AllDirectories)

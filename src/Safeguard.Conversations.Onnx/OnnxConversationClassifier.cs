@@ -81,7 +81,7 @@ public sealed class OnnxConversationClassifier : IConversationClassifier, IDispo
             : NamedOnnxValue.CreateFromTensor(_inputName,
                 new DenseTensor<string>(new[] { string.Join('\n', input.RecentMessages) }, [1, 1]));
         using var results = _session.Run([value], [_outputName]);
-        var output = results.First().AsTensor<float>().ToArray();
+        var output = results[0].AsTensor<float>().ToArray();
         if (output.Length == 0) return double.NaN;
         double score = output[^1];
         return score is >= 0 and <= 1 ? score : 1 / (1 + Math.Exp(-score));

@@ -8,7 +8,11 @@ public class BenchMatchCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-bench-match-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
     private static (int Exit, string Out, string Err) Run(params string[] args)
     {

@@ -10,7 +10,11 @@ public class ChatCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-chat-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
     private static (int Exit, string Out, string Err) Run(params string[] args)
     {

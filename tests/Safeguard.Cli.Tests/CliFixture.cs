@@ -8,7 +8,11 @@ public class CliFixture : IDisposable
     public readonly string Dir = Directory.CreateTempSubdirectory("safeguard-cli-").FullName;
     public string Db => Path.Combine(Dir, "banks.db");
 
-    public virtual void Dispose() => Directory.Delete(Dir, recursive: true);
+    public virtual void Dispose()
+    {
+        Directory.Delete(Dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
     public static ProcessStartInfo StartInfo(IEnumerable<string> args)
     {

@@ -195,7 +195,7 @@ public sealed class EntryPointConsistencyTests : CliFixture
 
     private static string Normal(string path) => path.Replace('!', '/').Replace("//", "/", StringComparison.Ordinal);
 
-    private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;

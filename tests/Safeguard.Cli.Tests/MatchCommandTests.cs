@@ -5,6 +5,8 @@ namespace Safeguard.Cli.Tests;
 /// <summary>`safeguard match` by file and by hash, against brute force over the reference hashes.</summary>
 public sealed class MatchCommandTests : CliFixture
 {
+    private static readonly string[] DihedralNames = ["rot90", "rot180", "rot270", "flipx", "flipy", "flipplus1", "flipminus1"];
+
     private static readonly string[] BankImages = ["bridge-mods/aaa-orig.jpg", "reg-test-input/labelme-subset/q0122.jpg", "reg-test-input/pen-and-coaster.png", "misc-images/small.jpg"];
 
     public MatchCommandTests()
@@ -101,7 +103,7 @@ public sealed class MatchCommandTests : CliFixture
             var row = Assert.Single(Rows(dihedral.Out), r => r["path"] == file);
             Assert.Equal(best.ToString(), row["distance"]);
             Assert.NotEqual("original", row["dihedral"]);
-            Assert.Contains(row["dihedral"], new[] { "rot90", "rot180", "rot270", "flipx", "flipy", "flipplus1", "flipminus1" });
+            Assert.Contains(row["dihedral"], DihedralNames);
         }
     }
 

@@ -136,8 +136,9 @@ public sealed class ScanCommandTests : CliFixture
         Assert.Contains(entries, e => e.Type == SignalTypes.Pdq);
         var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "case.vics.json"))).RootElement;
         Assert.EndsWith("#Cases", doc.GetProperty("@odata.context").GetString());
+        var upperMd5 = aaaMd5.ToUpperInvariant(); // VICS writes hashes in upper case
         var media = doc.GetProperty("value")[0].GetProperty("Media").EnumerateArray()
-            .Single(m => m.GetProperty("MD5").GetString() == aaaMd5.ToUpperInvariant());
+            .Single(m => m.GetProperty("MD5").GetString() == upperMd5);
         Assert.Equal(["aaa-orig.jpg", "dup.jpg", "copy-of-aaa.jpg"], media.GetProperty("MediaFiles").EnumerateArray().Select(f => f.GetProperty("FileName").GetString()!).ToArray());
         Assert.Equal(B + "!/docs/inner.zip!/x", media.GetProperty("MediaFiles")[1].GetProperty("FilePath").GetString());
 

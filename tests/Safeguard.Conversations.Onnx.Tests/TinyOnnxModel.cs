@@ -55,6 +55,7 @@ internal static class TinyOnnxModel
         return new Proto().String(1, name).Message(2, new Proto().Message(1, tensorType));
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A MemoryStream holds only managed memory.")]
     private sealed class Proto
     {
         private readonly MemoryStream _buffer = new();

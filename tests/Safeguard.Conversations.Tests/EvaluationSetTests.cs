@@ -6,6 +6,8 @@ namespace Safeguard.Conversations.Tests;
 /// <summary>The labelled set in the repository: its shape, and the targets the analyser must meet on it.</summary>
 public class EvaluationSetTests
 {
+    private static readonly string[] SplitNames = ["tuning", "heldout"];
+
     private static readonly List<(string File, Model.Conversation Conversation, Model.ConversationLabel Label)> Set =
         [.. Evaluator.LoadSet(TestSupport.EvalDirectory)];
 
@@ -13,7 +15,7 @@ public class EvaluationSetTests
     public void Set_is_large_varied_and_split()
     {
         Assert.True(Set.Count >= 150);
-        Assert.All(Set, s => Assert.Contains(s.Label.Split, new[] { "tuning", "heldout" }));
+        Assert.All(Set, s => Assert.Contains(s.Label.Split, SplitNames));
         Assert.All(Set, s => Assert.Equal(s.Label.Split, Path.GetDirectoryName(s.File)));
         Assert.True(Set.Count(s => s.Label.Split == "heldout") >= 40);
         Assert.All(Set.Where(s => s.Label.IsRisk), s => Assert.InRange(s.Label.FirstRiskIndex ?? -1, 0, s.Conversation.Messages.Count - 1));

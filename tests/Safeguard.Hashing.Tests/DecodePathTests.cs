@@ -13,7 +13,11 @@ public class DecodePathTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-decode-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
     private static readonly FileHashOptions Fast = new() { Signals = HashSignals.Pdq };
     private static readonly FileHashOptions ViaSkia = new() { Signals = HashSignals.Pdq, Decode = new DecodeOptions { UseSystemJpeg = false } };

@@ -10,7 +10,11 @@ public class FormatTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-formats-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
     private string Write(string name, byte[] bytes)
     {

@@ -4,6 +4,8 @@ namespace Safeguard.Matching.Tests;
 
 public class PdqIndexSearchTests
 {
+    private static readonly int[] PlantedIds = [123, 20_000, 20_001, 20_002, 99_999];
+
     public static TheoryData<string, bool> Banks => new()
     {
         { "uniform", false }, { "uniform", true }, { "clustered", false }, { "clustered", true },
@@ -92,7 +94,7 @@ public class PdqIndexSearchTests
             index.Add(shared, 99_999);
             var results = new List<PdqMatch>();
             index.Search(shared.WithBitFlipped(3), 31, results);
-            Assert.Equal(new[] { 123, 20_000, 20_001, 20_002, 99_999 }, results.Select(r => r.Id).Order());
+            Assert.Equal(PlantedIds, results.Select(r => r.Id).Order());
             Assert.All(results, r => Assert.Equal(1, r.Distance));
         }
     }

@@ -32,7 +32,7 @@ public sealed class BrowserTests
         """;
 
     /// <summary>Opens the UI and signs in with a reviewer key; the wait is for the steps after.</summary>
-    private static WebDriverWait SignIn(IWebDriver driver, string baseUrl, string reviewerKey)
+    private static WebDriverWait SignIn(ChromeDriver driver, string baseUrl, string reviewerKey)
     {
         var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
         driver.Navigate().GoToUrl(baseUrl + "/ui/");
@@ -73,7 +73,7 @@ public sealed class BrowserTests
             entry.Click();
 
             // The media comes through fetch (with the UI's anti-forgery header) and is shown from a blob URL.
-            var js = (IJavaScriptExecutor)driver;
+            var js = driver;
             var preview = wait.Until(d => d.FindElement(By.Id("preview")) is { Displayed: true } p && p.GetAttribute("data-view") == "blurred" ? p : null);
             wait.Until(_ => Convert.ToInt64(js.ExecuteScript("return document.getElementById('preview').complete && document.getElementById('preview').naturalWidth")) > 0);
             Assert.StartsWith("blob:", preview!.GetAttribute("src"));
@@ -133,7 +133,7 @@ public sealed class BrowserTests
             var wait = SignIn(driver, h.BaseUrl, reviewerKey);
             wait.Until(d => d.FindElements(By.CssSelector($"li.queue-item[data-id='{item}']")).FirstOrDefault(e => e.Displayed))!.Click();
             wait.Until(d => d.FindElement(By.Id("item-title")).Text.Contains($"#{item}"));
-            var js = (IJavaScriptExecutor)driver;
+            var js = driver;
             Assert.Equal("none", js.ExecuteScript("return getComputedStyle(document.getElementById('preview')).display"));
             Assert.Equal("none", js.ExecuteScript("return getComputedStyle(document.getElementById('unblur')).display"));
             Assert.False(driver.FindElement(By.Id("preview")).Displayed);

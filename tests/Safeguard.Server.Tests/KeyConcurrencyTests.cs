@@ -8,6 +8,8 @@ namespace Safeguard.Server.Tests;
 /// <summary>One key flooding slow URL fetches cannot starve the other keys.</summary>
 public sealed class KeyConcurrencyTests
 {
+    private static readonly string[] MatcherRole = ["matcher"];
+
     [Fact]
     [Trait("Timing", "wall-clock")]
     public async Task Key_flooding_a_silent_url_gets_429_while_other_keys_are_served_at_once()
@@ -64,14 +66,14 @@ public sealed class KeyConcurrencyTests
         {
             FetchAllowList = ["127.0.0.1"], FetchTimeout = TimeSpan.FromSeconds(30), MaxConcurrentUrlFetches = 4,
         });
-        var created = await h.Admin.PostAsJsonAsync("/v1/keys", new { name = "capped", roles = new[] { "matcher" }, max_concurrent = 3 });
+        var created = await h.Admin.PostAsJsonAsync("/v1/keys", new { name = "capped", roles = MatcherRole, max_concurrent = 3 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var createdBody = await Json(created);
         Assert.Equal(3, createdBody.GetProperty("key").GetProperty("max_concurrent").GetInt32());
         using var capped = NewClient(h.BaseUrl, createdBody.GetProperty("secret").GetString());
         var listed = (await Json(await h.Admin.GetAsync("/v1/keys"))).GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("name").GetString() == "capped");
         Assert.Equal(3, listed.GetProperty("max_concurrent").GetInt32());
-        Assert.Equal(HttpStatusCode.BadRequest, (await h.Admin.PostAsJsonAsync("/v1/keys", new { name = "bad", roles = new[] { "matcher" }, max_concurrent = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await h.Admin.PostAsJsonAsync("/v1/keys", new { name = "bad", roles = MatcherRole, max_concurrent = 0 })).StatusCode);
 
         var second = await h.ClientAsync("matcher");
         var third = await h.ClientAsync("hasher");

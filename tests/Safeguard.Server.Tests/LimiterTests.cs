@@ -6,6 +6,8 @@ namespace Safeguard.Server.Tests;
 /// <summary>The fair worker queue and the decode budget, on their own.</summary>
 public sealed class LimiterTests
 {
+    private static readonly string[] FairOrder = ["a0", "b0", "c0", "a1", "a2"];
+
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -23,7 +25,7 @@ public sealed class LimiterTests
         held!.Dispose();
         await Task.WhenAll(waiting);
         // Key 1 queued first, so it goes first; then keys 2 and 3 get their turns before key 1's backlog.
-        Assert.Equal(new[] { "a0", "b0", "c0", "a1", "a2" }, order.Take(5));
+        Assert.Equal(FairOrder, order.Take(5));
         Assert.Equal(0, limiter.Queued);
 
         async Task Take(long key, string name)

@@ -94,7 +94,7 @@ internal static class NamespaceGraph
         return string.IsNullOrEmpty(t.Namespace) ? null : t.Namespace;
     }
 
-    private static IEnumerable<Type> TypesUsedBy(Type type)
+    private static HashSet<Type> TypesUsedBy(Type type)
     {
         var found = new HashSet<Type>();
         void Add(Type? t)

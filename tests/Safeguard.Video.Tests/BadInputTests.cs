@@ -97,10 +97,12 @@ public sealed class BadInputTests : IDisposable
 /// <summary>Runs ffmpeg to make test media.</summary>
 public static class Ffmpeg
 {
+    private static readonly string[] QuietFfmpeg = ["-hide_banner", "-loglevel", "error", "-nostdin", "-y"];
+
     public static void Run(params string[] args)
     {
         var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in new[] { "-hide_banner", "-loglevel", "error", "-nostdin", "-y" }.Concat(args)) psi.ArgumentList.Add(a);
+        foreach (var a in QuietFfmpeg.Concat(args)) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         p.StandardOutput.ReadToEnd();

@@ -28,7 +28,7 @@ public sealed class TestVideoHashes
 }
 
 [CollectionDefinition("videos")]
-public sealed class VideoCollection : ICollectionFixture<TestVideoHashes>;
+public sealed class SharedVideoHashes : ICollectionFixture<TestVideoHashes>;
 
 [Collection("videos")]
 public sealed class VideoMatchingTests(TestVideoHashes hashes, ITestOutputHelper output)

@@ -50,7 +50,7 @@ public sealed class BankListTarget(BankFormat format) : IFuzzTarget
             default:
                 yield return ("media.json", Utf8($$"""{"odata.metadata":"x#Media","value":[{"MediaID":"1","Category":1,"MD5":"{{Md5}}","SHA1":"{{Sha1}}","Tags":["grade:A","t"],"AlternativeHashes":[{"HashName":"PDQ","HashValue":"{{Pdq}}"}]}]}"""));
                 yield return ("cases.json", Utf8($$"""{"value":[{"CaseID":7,"Media":[{"MediaID":2,"Category":"2","SHA256":"{{Sha256}}","IsPrecategorized":"true"}]}]}"""));
-                foreach (var f in sources.SmallFiles(Path.Combine(sources.RepositoryRoot, "tests", "Safeguard.Banks.Tests", "Fixtures"), "*.json", 4)) yield return f;
+                foreach (var f in SeedSources.SmallFiles(Path.Combine(sources.RepositoryRoot, "tests", "Safeguard.Banks.Tests", "Fixtures"), "*.json", 4)) yield return f;
                 break;
         }
     }

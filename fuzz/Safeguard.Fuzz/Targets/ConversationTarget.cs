@@ -37,7 +37,7 @@ public sealed class ConversationTarget : IFuzzTarget
                          {"sender":"a","timestamp":1704164800000,"text":"\u00e9\ud83d\ude00 ok"}],
              "label":"risk","category":"grooming","split":"tuning","firstRiskIndex":1}
             """u8.ToArray());
-        foreach (var f in sources.SmallFiles(Path.Combine(sources.RepositoryRoot, "data", "conversations", "eval", "tuning"), "*.json", 4)) yield return f;
+        foreach (var f in SeedSources.SmallFiles(Path.Combine(sources.RepositoryRoot, "data", "conversations", "eval", "tuning"), "*.json", 4)) yield return f;
     }
 
     public IEnumerable<string> Dictionary =>

@@ -60,7 +60,7 @@ public sealed class ImageTarget : IFuzzTarget, IDisposable
         yield return ("tiny.bmp", TinyImages.Bmp(4, 3));
         yield return ("tiny.gif", TinyImages.Gif);
         yield return ("tiny.ico", TinyImages.IcoAround(png, 24, 16));
-        foreach (var f in sources.SmallFiles(Path.Combine(sources.TestData, "pdq"), "*.jpg", 3)) yield return f;
+        foreach (var f in SeedSources.SmallFiles(Path.Combine(sources.TestData, "pdq"), "*.jpg", 3)) yield return f;
     }
 
     public IEnumerable<string> Dictionary =>

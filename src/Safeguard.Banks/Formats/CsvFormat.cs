@@ -1,3 +1,4 @@
+using System.Buffers;
 using Safeguard.Signals;
 
 namespace Safeguard.Banks.Formats;
@@ -91,10 +92,12 @@ public static class CsvFormat
         return typed ? new Layout { Type = 0, Value = 1, ContentId = 2 } : new Layout { Value = 0, ContentId = 1 };
     }
 
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+
     private static bool LooksLikeHex(string s)
     {
         var t = s.AsSpan().Trim();
-        return t.Length >= 32 && !t.ContainsAnyExcept("0123456789abcdefABCDEF");
+        return t.Length >= 32 && !t.ContainsAnyExcept(HexDigits);
     }
 
     private static IEnumerable<EntryRecord> ToRecords(List<string> f, Layout layout, long line, ReadOptions options)

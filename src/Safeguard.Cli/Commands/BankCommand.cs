@@ -11,6 +11,9 @@ namespace Safeguard.Cli.Commands;
 /// <summary>`safeguard bank ...`: hash banks and their import/export.</summary>
 public static class BankCommand
 {
+    private static readonly string[] BankColumns = ["NAME", "ENABLED", "DISABLED", "VERIFIED", "DESCRIPTION"];
+    private static readonly string[] EntryColumns = ["TYPE", "VALUE", "CONTENT_ID", "CATEGORY", "TAGS", "STATE"];
+
     private static readonly Argument<string> Name = new("name") { Description = "Bank name (letters, digits, '.', '_', '-')" };
 
     public static Command Create()
@@ -50,7 +53,7 @@ public static class BankCommand
         {
             var banks = await store.ListBanksAsync();
             if (banks.Count == 0) { Console.WriteLine("no banks"); return ExitCodes.Ok; }
-            var rows = new List<string[]> { new[] { "NAME", "ENABLED", "DISABLED", "VERIFIED", "DESCRIPTION" } };
+            var rows = new List<string[]> { BankColumns };
             foreach (var b in banks)
             {
                 var s = await store.GetStatsAsync(b.Name);
@@ -80,7 +83,7 @@ public static class BankCommand
             foreach (var src in s.Sources)
                 Console.WriteLine($"source:      {src.Name ?? "-"} file {src.File ?? "-"} first added {src.FirstAdded:yyyy-MM-dd HH:mm:ss}Z, {src.Entries} entries");
             if (n == 0) return ExitCodes.Ok;
-            var rows = new List<string[]> { new[] { "TYPE", "VALUE", "CONTENT_ID", "CATEGORY", "TAGS", "STATE" } };
+            var rows = new List<string[]> { EntryColumns };
             await foreach (var e in store.EnumerateEntriesAsync(s.Bank.Name, pageSize: Math.Min(n, 5000)))
             {
                 rows.Add([e.SignalType, e.Value, e.ContentId ?? "", FormatCategory(e.Category, e.Grade), string.Join(';', e.Tags),

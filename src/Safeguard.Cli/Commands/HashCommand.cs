@@ -64,7 +64,7 @@ public static class HashCommand
     public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads, Safeguard.Video.Vpdq.VpdqOptions? video = null)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
-        var writer = new HashResultWriter(stdout, format, options.Signals, options.Dihedral);
+        using var writer = new HashResultWriter(stdout, format, options.Signals, options.Dihedral);
         writer.WriteHeader();
         int failed = 0;
         OrderedParallel.Run(

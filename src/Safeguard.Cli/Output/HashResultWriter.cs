@@ -9,7 +9,7 @@ namespace Safeguard.Cli.Output;
 public enum OutputFormat { Csv, Jsonl }
 
 /// <summary>Writes <c>safeguard hash</c> results as CSV (with a header) or JSON lines.</summary>
-public sealed class HashResultWriter
+public sealed class HashResultWriter : IDisposable
 {
     private static readonly string[] DihedralColumns =
         ["pdq", "pdq_rot90", "pdq_rot180", "pdq_rot270", "pdq_flipx", "pdq_flipy", "pdq_flipplus1", "pdq_flipminus1"];
@@ -28,6 +28,12 @@ public sealed class HashResultWriter
         _signals = signals;
         _dihedral = dihedral;
         _json = new Utf8JsonWriter(_jsonBuffer);
+    }
+
+    public void Dispose()
+    {
+        _json.Dispose();
+        _jsonBuffer.Dispose();
     }
 
     public void WriteHeader()

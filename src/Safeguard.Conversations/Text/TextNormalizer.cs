@@ -126,7 +126,7 @@ public sealed class TextNormalizer(NormalizationTables tables)
     }
 
     /// <summary>Edge symbols are punctuation ("hey!"), except a leading "$" before letters ("$end").</summary>
-    private string TrimSymbols(string raw)
+    private static string TrimSymbols(string raw)
     {
         var start = 0;
         var end = raw.Length;

@@ -19,6 +19,7 @@ namespace Safeguard.Engine.Index;
 /// <para>Thread safety: any number of threads may call the Match methods while one refresh runs
 /// (concurrent refreshes take turns). A reader sees each change fully or not at all.</para>
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its AvailableWaitHandle is used, and it never is here.")]
 public sealed class BankIndex
 {
     /// <summary>An indexed entry. Immutable: a metadata update swaps the whole object.</summary>

@@ -18,6 +18,7 @@ public sealed class ScanOutputs : IDisposable
     private readonly List<MediaEntry> _mediaOrder = [];
     private readonly HashSet<string> _uniqueImages = new(StringComparer.Ordinal);
     public readonly ScanSummary Summary = new();
+    private static readonly JsonSerializerOptions IndentedJson = new(ScanRecord.Json) { WriteIndented = true };
 
     private sealed class MediaEntry(ScanRecord first)
     {
@@ -93,7 +94,7 @@ public sealed class ScanOutputs : IDisposable
         _csv.Dispose();
         Publish("files.jsonl");
         Publish("files.csv");
-        File.WriteAllText(Path.Combine(_dir, "summary.json.partial"), JsonSerializer.Serialize(Summary, new JsonSerializerOptions(ScanRecord.Json) { WriteIndented = true }) + "\n");
+        File.WriteAllText(Path.Combine(_dir, "summary.json.partial"), JsonSerializer.Serialize(Summary, IndentedJson) + "\n");
         Publish("summary.json");
         using (var stream = new FileStream(Path.Combine(_dir, "case.vics.json.partial"), FileMode.Create, FileAccess.Write))
         using (var vics = new VicsWriter(stream, VicsDocumentKind.Cases))

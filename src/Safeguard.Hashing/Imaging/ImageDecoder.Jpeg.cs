@@ -122,7 +122,8 @@ public sealed unsafe partial class ImageDecoder
 
     private void FreeJpeg()
     {
-        if (_tj != 0) TurboJpeg.Destroy(_tj);
+        // A failed destroy leaves nothing to retry: the handle is dropped either way.
+        if (_tj != 0) _ = TurboJpeg.Destroy(_tj);
         _tj = 0;
         if (_planeBuffer != null) NativeMemory.AlignedFree(_planeBuffer);
         _planeBuffer = null;

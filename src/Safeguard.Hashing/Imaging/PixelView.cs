@@ -23,7 +23,7 @@ public readonly ref struct PixelView
     {
         if (width < 0 || height < 0) throw new ArgumentOutOfRangeException(nameof(width));
         int bpp = BytesPerPixel(layout);
-        if (rowBytes < width * bpp) throw new ArgumentOutOfRangeException(nameof(rowBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(rowBytes, width * bpp);
         if (height > 0 && data.Length < (long)rowBytes * (height - 1) + (long)width * bpp)
             throw new ArgumentException("pixel buffer is smaller than the image it describes", nameof(data));
         Data = data; Width = width; Height = height; RowBytes = rowBytes; Layout = layout;

@@ -88,7 +88,8 @@ public static class OrderedParallel
             {
                 stop.Token.ThrowIfCancellationRequested();
                 // The slot bounds how far workers may run ahead of the writer.
-                while (!slots.Wait(0)) Drain(block: true);
+                // A zero timeout never blocks; cancellation is checked just above.
+                while (!slots.Wait(0, CancellationToken.None)) Drain(block: true);
                 queue.Add((count++, item), stop.Token);
                 Drain(block: false);
             }

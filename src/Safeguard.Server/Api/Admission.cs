@@ -18,7 +18,7 @@ public sealed record FetchesUrl(string? QueryParameter = null);
 /// <item>then a worker slot, queued per key and handed out in turn between keys (503 when the queue is full or the wait too long).</item>
 /// </list>
 /// </summary>
-public sealed class Admission
+public sealed class Admission : IDisposable
 {
     private readonly ServerOptions _options;
     private readonly ConcurrencyLimiter _inServer;
@@ -39,6 +39,8 @@ public sealed class Admission
 
     /// <summary>URL fetches at once: the configured number, but never more than half the workers.</summary>
     public static int FetchSlots(ServerOptions o) => Math.Max(1, Math.Min(o.MaxConcurrentUrlFetches, o.MaxConcurrentRequests / 2));
+
+    public void Dispose() => _inServer.Dispose();
 
     /// <summary>A place among all requests in the server; not acquired when it is full.</summary>
     public RateLimitLease EnterServer() => _inServer.AttemptAcquire();

@@ -44,7 +44,7 @@ public sealed partial class AuditAnchors
     /// <summary>Every checkpoint in a checkpoint file; any bad line rejects the file.</summary>
     public static AuditAnchors FromFile(string path, AuditPublicKey key) => FromLines(path, CheckpointFile.ReadLines(path).ToList(), key);
 
-    private static AuditAnchors FromLines(string source, IReadOnlyList<(int Line, string Text)> lines, AuditPublicKey key)
+    private static AuditAnchors FromLines(string source, List<(int Line, string Text)> lines, AuditPublicKey key)
     {
         var list = new List<AuditCheckpoint>();
         foreach (var (n, text) in lines)

@@ -85,7 +85,7 @@ public sealed class AuditCheckpointSchedule(TimeSpan interval, AuditCheckpointer
             {
                 try
                 {
-                    if (await checkpoints.CreateIfMovedAsync(stoppingToken) is { } c)
+                    if (await checkpoints.CreateIfMovedAsync(stoppingToken) is { } c && log.IsEnabled(LogLevel.Information))
                         log.LogInformation("audit checkpoint written: entry {Seq} to {File}", c.Seq, checkpoints.FilePath);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { throw; }

@@ -50,7 +50,8 @@ public sealed class ApiKeyStore(ServerDb db, AuditLog audit)
     /// <summary>Revokes by id or by prefix; returns false when no active key matched.</summary>
     public async Task<bool> RevokeAsync(string idOrPrefix, string actor)
     {
-        long.TryParse(idOrPrefix, out var id);
+        // Not a number: only the prefix can match (id 0 is never issued).
+        if (!long.TryParse(idOrPrefix, out var id)) id = 0;
         int n = await db.ExecAsync("UPDATE api_keys SET revoked_at = @t WHERE revoked_at IS NULL AND (id = @id OR prefix = @p)",
             ("@t", Db.NowMillis()), ("@id", id), ("@p", idOrPrefix));
         _cache.Clear();

@@ -47,16 +47,16 @@ public static class ProblemMapper
 /// <summary>Answers an exception that escaped an endpoint, through <see cref="ProblemMapper"/>.</summary>
 public sealed class ServiceExceptionHandler(ILogger<ServiceExceptionHandler> log) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext ctx, Exception exception, CancellationToken ct)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         // The client went away: nobody to answer.
-        if (exception is OperationCanceledException && ctx.RequestAborted.IsCancellationRequested) return true;
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested) return true;
         if (ProblemMapper.Classify(exception) is not { } problem)
         {
-            log.LogError(exception, "unhandled error on {Method} {Path}", ctx.Request.Method, ctx.Request.Path);
+            log.LogError(exception, "unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
             problem = (StatusCodes.Status500InternalServerError, "internal error", null);
         }
-        await ProblemMapper.WriteAsync(ctx, problem.Status, problem.Detail, problem.RetryAfter);
+        await ProblemMapper.WriteAsync(httpContext, problem.Status, problem.Detail, problem.RetryAfter);
         return true;
     }
 }

@@ -24,7 +24,8 @@ public static class DemoBank
         var dir = FindImages(options.DemoImages);
         if (dir is null)
         {
-            log.LogInformation("demo bank skipped: no benign test images found (give --demo-images DIR or set {Env})", EnvironmentVariable);
+            if (log.IsEnabled(LogLevel.Information))
+                log.LogInformation("demo bank skipped: no benign test images found (give --demo-images DIR or set {Env})", EnvironmentVariable);
             return;
         }
         // Modified copies ("bridge-blurred.jpg") stay out, so uploading one shows a PDQ near-match.
@@ -39,11 +40,16 @@ public static class DemoBank
             if (r.Pdq is { } p) records.Add(new EntryRecord(SignalTypes.Pdq, p.Hash.ToString()) { ContentId = id, Tags = ["demo"] });
             if (r.Md5 is not null) records.Add(new EntryRecord(SignalTypes.Md5, FileHashResult.Hex(r.Md5)) { ContentId = id, Tags = ["demo"] });
         }
-        if (records.Count == 0) { log.LogInformation("demo bank skipped: no image in {Dir}", dir); return; }
+        if (records.Count == 0)
+        {
+            if (log.IsEnabled(LogLevel.Information)) log.LogInformation("demo bank skipped: no image in {Dir}", dir);
+            return;
+        }
         await banks.CreateBankAsync(Name, "Demo: hashes of benign public PDQ test images (not abuse material)", verified: false, ct);
         await banks.ImportAsync(Name, records, new ImportOptions { Source = new ImportSource("demo", dir) }, ct);
         await audit.AppendAsync("system", "bank.demo", $"bank:{Name}", $"{files.Count} images from {dir}", ct);
-        log.LogInformation("demo bank '{Bank}' created from {Count} benign images in {Dir}: upload one of them to /v1/lookup/file to see a match", Name, files.Count, dir);
+        if (log.IsEnabled(LogLevel.Information))
+            log.LogInformation("demo bank '{Bank}' created from {Count} benign images in {Dir}: upload one of them to /v1/lookup/file to see a match", Name, files.Count, dir);
     }
 
     public static string? FindImages(string? given)

@@ -145,7 +145,8 @@ public static class SafeguardServer
     {
         try
         {
-            foreach (var path in ImportSpool.RemoveStale()) log.LogInformation("removed {Path}, an import upload left by a stopped process", path);
+            foreach (var path in ImportSpool.RemoveStale())
+                if (log.IsEnabled(LogLevel.Information)) log.LogInformation("removed {Path}, an import upload left by a stopped process", path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

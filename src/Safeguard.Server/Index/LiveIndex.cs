@@ -9,6 +9,7 @@ public sealed record IndexStatus(bool Ready, long Entries, long ChangeSeq, DateT
 /// The engine's <see cref="BankIndex"/> over every bank, loaded once, then kept current from the
 /// store's change feed in place (by <see cref="IndexFollower"/> and after writes through this node).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its AvailableWaitHandle is used, and it never is here.")]
 public sealed class LiveIndex(IBankStore store)
 {
     private BankIndex? _index;

@@ -13,7 +13,7 @@ internal static class NativeHeap
     public static void Trim()
     {
         if (_unavailable) return;
-        try { MallocTrim(0); }
+        try { _ = MallocTrim(0); } // 1 if memory was released, 0 if none could be: either is fine
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
             _unavailable = true; // musl and other C libraries have no malloc_trim

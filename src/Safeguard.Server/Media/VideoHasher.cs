@@ -13,6 +13,7 @@ namespace Safeguard.Server.Media;
 /// Decoding is CPU-heavy and slow, so it runs on its own threads, not the request thread pool, a
 /// few at a time, and gives up after a time limit.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its AvailableWaitHandle is used, and it never is here.")]
 public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan timeout)
 {
     /// <summary>What `match` and `scan` use: 1 fps, decode only the frames that are needed.</summary>

@@ -15,7 +15,7 @@ public sealed class ExportReport(ReviewStore review, AuditLog audit, CreateCheck
     public async Task<(string Xml, AuditCheckpoint Checkpoint)> NcmecAsync(string? items, string? additionalInfo, string actor, CancellationToken ct)
     {
         var list = await ConfirmedAsync(items);
-        await audit.AppendAsync(actor, "report.ncmec", $"items:{string.Join(",", list.Select(i => i.Id))}", null);
+        await audit.AppendAsync(actor, "report.ncmec", $"items:{string.Join(",", list.Select(i => i.Id))}", null, ct);
         var checkpoint = await checkpoints.RunAsync(ct); // covers the report's own audit entry
         // The incident is when the earliest item reached Safeguard, not when a reviewer confirmed it.
         var xml = NcmecReport.Report(list, new NcmecReport.Reporter(options.ReporterName, options.ReporterEmail),
@@ -38,7 +38,7 @@ public sealed class ExportReport(ReviewStore review, AuditLog audit, CreateCheck
     public async Task<ExportedReport> VicsAsync(string? items, string actor, CancellationToken ct)
     {
         var list = await ConfirmedAsync(items);
-        await audit.AppendAsync(actor, "report.vics", $"items:{string.Join(",", list.Select(i => i.Id))}", null);
+        await audit.AppendAsync(actor, "report.vics", $"items:{string.Join(",", list.Select(i => i.Id))}", null, ct);
         var checkpoint = await checkpoints.RunAsync(ct); // covers the report's own audit entry
         var ms = new MemoryStream();
         VicsExport.Write(ms, list, checkpoint.ToString());

@@ -53,16 +53,17 @@ public sealed class ImportBank(IBankStore banks, AuditLog audit, LiveIndex index
             ImportResult result;
             try
             {
+                // Once the upload is in, the import runs to the end, is audited and becomes searchable even if the client goes away.
                 result = await banks.ImportAsync(bank, BankFormats.Read(fmt, spool, options),
-                    new ImportOptions { Replace = request.Replace, Source = new ImportSource(Http.SafeName(request.Source ?? "api-import"), actor) });
+                    new ImportOptions { Replace = request.Replace, Source = new ImportSource(Http.SafeName(request.Source ?? "api-import"), actor) }, CancellationToken.None);
             }
             catch (Exception ex) when (ex is BankException or InvalidDataException or System.Text.Json.JsonException or FormatException)
             {
                 throw new ValidationException($"import failed, nothing imported: {ex.Message}", ex);
             }
             await audit.AppendAsync(actor, "bank.import", $"bank:{bank}",
-                $"format={fmt}; replace={request.Replace}; read={result.Read}; added={result.Added}; updated={result.Updated}; disabled={result.Disabled}; skipped={problemCount}");
-            await index.RefreshAsync();
+                $"format={fmt}; replace={request.Replace}; read={result.Read}; added={result.Added}; updated={result.Updated}; disabled={result.Disabled}; skipped={problemCount}", CancellationToken.None);
+            await index.RefreshAsync(CancellationToken.None);
             return new BankImport(result, problemCount, problems);
         }
     }

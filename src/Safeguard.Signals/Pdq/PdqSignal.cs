@@ -6,6 +6,7 @@ namespace Safeguard.Signals.Pdq;
 /// PDQ, Meta's 256-bit perceptual image hash (64 hex digits). Near when the Hamming distance is
 /// within the threshold; hashes of low quality (flat or tiny images) are not matched by default.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Read through the registered signal instance (SignalTypes.Pdq.DefaultThreshold) like every signal type's settings.")]
 public sealed class PdqSignal() : SignalType<Hash256>("pdq", SignalKind.Perceptual, "photo_pdq", "pdq_photo")
 {
     /// <summary>Meta's recommended match distance.</summary>

@@ -9,6 +9,7 @@ namespace Safeguard.Signals.Vpdq;
 /// <c>;</c> (e.g. <c>e271...055c,100,0.000;c0f1...055c,98,1.000</c>; see docs/video.md). Two videos
 /// match when enough of their distinct frames are within the PDQ distance of each other.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Read through the registered signal instance (SignalTypes.Pdq.DefaultThreshold) like every signal type's settings.")]
 public sealed class VpdqSignal() : SignalType<IReadOnlyList<VpdqFrame>>("vpdq", SignalKind.Video)
 {
     /// <summary>Largest accepted text: about 800 frames (lines of bank files are limited to 64 KiB).</summary>

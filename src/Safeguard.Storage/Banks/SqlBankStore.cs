@@ -167,7 +167,7 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
     private async Task<long> NextSeqAsync(DbConnection conn, DbTransaction tx, CancellationToken ct) =>
         await Db.ScalarLongAsync(conn, tx, LockCounterSql, ct) + 1;
 
-    private static Task SetSeqAsync(DbConnection conn, DbTransaction tx, long seq, CancellationToken ct) =>
+    private static Task<int> SetSeqAsync(DbConnection conn, DbTransaction tx, long seq, CancellationToken ct) =>
         Db.ExecAsync(conn, tx, "UPDATE change_counter SET value = @s WHERE id = 1", ct, ("@s", seq));
 
     public async Task<long> GetLastChangeSeqAsync(CancellationToken ct = default)
@@ -387,5 +387,9 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
         return lines;
     }
 
-    public ValueTask DisposeAsync() => Database.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return Database.DisposeAsync();
+    }
 }

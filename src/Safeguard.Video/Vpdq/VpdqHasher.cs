@@ -190,6 +190,7 @@ public static class VpdqHasher
     /// One thread reads frames from FFmpeg into a small ring of buffers while the caller's thread
     /// hashes: decoding, the pipe copy and hashing overlap.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The frame callback goes last so the multi-line lambda closes the call.")]
     internal static void ReadPipelined(FrameReader reader, CancellationToken cancel, Action<byte[], double> onFrame)
     {
         const int Slots = 3;
