@@ -5,6 +5,9 @@ namespace Safeguard.Engine.Matching;
 /// <summary>Hashes a deployment has marked as not to be reported (false positives, benign duplicates).</summary>
 public interface ISuppressionList
 {
+    /// <summary>True when nothing is suppressed: matching then skips the per-hit check.</summary>
+    bool IsEmpty { get; }
+
     bool IsSuppressed(string bank, SignalType type, string queryValue);
 }
 

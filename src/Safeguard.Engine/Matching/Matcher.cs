@@ -78,14 +78,16 @@ public sealed class Matcher
                 _index.MatchVideo(frames, Policy.Threshold, Policy.VideoQueryPercent, Policy.VideoComparedPercent, results);
                 break;
         }
-        if (Policy.Suppressions is not null || Policy.VerifiedBanks is not null)
-            for (int i = results.Count - 1; i >= 0; i--)
-            {
-                var m = results[i];
-                string query = m.QueryPdq is { } q && type != SignalTypes.Vpdq ? q.ToString() : type.TryNormalize(value, out _) ?? value;
-                if (Policy.Suppressions?.IsSuppressed(m.Entry.Bank, type, query) == true) { results.RemoveAt(i); continue; }
-                if (Policy.IsVerifiedExact(m.Entry.Bank, m.Signal, m.Distance)) results[i] = m with { VerifiedExact = true };
-            }
+        var suppressions = Policy.Suppressions is { IsEmpty: false } s ? s : null;
+        if (results.Count == 0 || (suppressions is null && Policy.VerifiedBanks is null)) return results;
+        // Every hit came from the one query: its canonical text is what a suppression names.
+        string query = suppressions is null ? "" : type.TryNormalize(value, out _) ?? value;
+        for (int i = results.Count - 1; i >= 0; i--)
+        {
+            var m = results[i];
+            if (suppressions?.IsSuppressed(m.Entry.Bank, type, query) == true) { results.RemoveAt(i); continue; }
+            if (Policy.IsVerifiedExact(m.Entry.Bank, m.Signal, m.Distance)) results[i] = m with { VerifiedExact = true };
+        }
         return results;
     }
 
@@ -125,13 +127,14 @@ public sealed class Matcher
     /// <summary>Drops suppressed query hashes and marks verified exact hits (only when the policy has either).</summary>
     private void Finish(List<Match> results, int start, FileHashResult media)
     {
-        if (Policy.Suppressions is null && Policy.VerifiedBanks is null) return;
+        var active = Policy.Suppressions is { IsEmpty: false } s ? s : null;
+        if (results.Count == start || (active is null && Policy.VerifiedBanks is null)) return;
         string? videoQuery = null;
         int write = start;
         for (int i = start; i < results.Count; i++)
         {
             var m = results[i];
-            if (Policy.Suppressions is { } suppressions)
+            if (active is { } suppressions)
             {
                 var (type, query) = QueryOf(m, media, ref videoQuery);
                 if (suppressions.IsSuppressed(m.Entry.Bank, type, query)) continue;

@@ -26,6 +26,8 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
 
     public bool IsVerified(string bank) => _verifiedBanks.Contains(bank);
 
+    bool ISuppressionList.IsEmpty => suppressions.Count == 0;
+
     bool ISuppressionList.IsSuppressed(string bank, SignalType type, string queryValue) => suppressions.IsSuppressed(bank, type.Name, queryValue);
 
     /// <summary>The service's match policy; <paramref name="threshold"/> overrides the configured PDQ threshold for one request.</summary>
@@ -51,7 +53,9 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
     {
         if (index.Current is not { } bankIndex) return [];
         var matches = new Matcher(bankIndex, Policy(threshold)).MatchValue(SignalTypes.Get(q.SignalType), q.Value);
-        return matches.Select(m => ToItem(m, m.QueryPdq?.ToString() ?? q.Value)).ToList();
+        var items = new List<ItemMatch>(matches.Count);
+        foreach (var m in matches) items.Add(ToItem(m, q.Value)); // the query's canonical text, as the caller gave it
+        return items;
     }
 
     /// <summary>Entries matching one given hash, before suppressions (HMA's raw lookup).</summary>
