@@ -79,9 +79,6 @@ public static class SignalTypes
     public static SignalType Get(string name) =>
         TryGet(name, out var t) ? t : throw new ArgumentException($"unknown signal type '{name}' (known: {string.Join(", ", All.Select(x => x.Name))})");
 
-    /// <summary>The exact types of one algorithm (md5 and video_md5 share MD5).</summary>
-    public static IEnumerable<DigestSignal> Digests => All.OfType<DigestSignal>();
-
     /// <summary>
     /// Guesses a type from a bare hex value's length: 32 md5, 40 sha1, 64 pdq unless
     /// <paramref name="for64"/> says otherwise (sha256 and pdq share that length).

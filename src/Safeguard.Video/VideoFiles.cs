@@ -33,18 +33,6 @@ public static class VideoFiles
     }
 
     /// <summary>
-    /// Hashes a file with <paramref name="hasher"/> and, when it is a video, adds its vPDQ (and
-    /// clears the image decoder's "this is a video" error). The whole file's MD5 is the video_md5 signal.
-    /// </summary>
-    public static FileHashResult HashFileOrVideo(FileHasher hasher, string path, VpdqOptions videoOptions, CancellationToken cancel = default)
-    {
-        if (!LooksLikeVideo(path)) return hasher.HashFile(path);
-        var result = hasher.HashFile(path);
-        AddVpdq(result, path, videoOptions, cancel);
-        return result;
-    }
-
-    /// <summary>
     /// Adds the vPDQ of a video held in memory (an archive member) through an in-memory file, so
     /// nothing is written to disk. Where that is not possible the result keeps its exact hashes
     /// and says why.

@@ -67,8 +67,10 @@ public sealed class Matcher
         var results = new List<Match>();
         switch (type)
         {
-            case DigestSignal d when d.TryParse(value, out var digest, out _):
-                _index.MatchExact(d.Algorithm, digest.ToArray(), results);
+            case DigestSignal d when d.TryNormalize(value, out _) is { } hex:
+                Span<byte> digest = stackalloc byte[Digest.MaxBytes];
+                Convert.FromHexString(hex, digest, out _, out int length);
+                _index.MatchExact(d.Algorithm, digest[..length], results);
                 break;
             case var _ when type == SignalTypes.Pdq && SignalTypes.Pdq.TryParse(value, out var hash, out _):
                 _index.MatchPdq(hash, Policy.Threshold, results);

@@ -46,10 +46,6 @@ public abstract class DigestSignal(string name, DigestAlgorithm algorithm, int b
     }
 
     public override string Format(in Digest value) => value.ToString();
-
-    /// <summary>The digest of <paramref name="bytes"/> as this type's value; they must have the right length.</summary>
-    public Digest From(ReadOnlySpan<byte> bytes) =>
-        bytes.Length == ByteLength ? new Digest(bytes) : throw new ArgumentException($"{Name} digest must be {ByteLength} bytes, not {bytes.Length}");
 }
 
 /// <summary>A fixed-length hex signal Safeguard only stores and compares (registered at run time, or read from a newer store).</summary>

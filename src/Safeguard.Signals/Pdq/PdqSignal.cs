@@ -40,8 +40,6 @@ public sealed class PdqSignal() : SignalType<Hash256>("pdq", SignalKind.Perceptu
 
     public override string Format(in Hash256 value) => value.ToString();
 
-    public static int Distance(in Hash256 a, in Hash256 b) => a.DistanceTo(b);
-
     /// <summary>Checks a threshold given by a user or a request.</summary>
     public string? CheckThreshold(int threshold) =>
         threshold is >= 0 and <= PdqResult.MaxMatchThreshold ? null : $"threshold must be 0..{PdqResult.MaxMatchThreshold}, not {threshold}";

@@ -19,9 +19,6 @@ public sealed class VpdqSignal() : SignalType<IReadOnlyList<VpdqFrame>>("vpdq", 
     public double DefaultQueryMatchPercent => 80;
     public double DefaultComparedMatchPercent => 0;
 
-    /// <summary>Frames of lower quality are left out of the comparison.</summary>
-    public int DefaultQualityTolerance => 50;
-
     public override bool TryParse(ReadOnlySpan<char> text, out IReadOnlyList<VpdqFrame> value, out string? error)
     {
         var frames = new List<VpdqFrame>();
