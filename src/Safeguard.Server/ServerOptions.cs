@@ -46,6 +46,8 @@ public sealed record ServerOptions
     public int PdqThreshold { get; init; } = 31;
     /// <summary>Conversation level at which a streamed conversation becomes a review item.</summary>
     public RiskLevel ConversationAlertLevel { get; init; } = RiskLevel.High;
+    /// <summary>A model from <c>safeguard chat train</c> that streamed conversations are scored with, beside the indicators.</summary>
+    public Safeguard.Conversations.Models.ConversationModel? ConversationModel { get; init; }
     public int DefaultBlurStrength { get; init; } = 24;
     /// <summary>Exposure cap: clear (unblurred) views per reviewer in 24 hours; 0 for none.</summary>
     public int MaxClearViewsPerDay { get; init; } = 200;

@@ -1,3 +1,4 @@
+using Safeguard.Csv;
 using System.Buffers;
 using Safeguard.Signals;
 

@@ -20,6 +20,7 @@ public static class ServeCommand
         var urlFetches = new Option<int>("--max-url-fetches") { Description = "URL-fetching requests (/v1/hash/url, /v1/lookup/url, HMA ?url=) at once, at most half of --max-concurrent", DefaultValueFactory = _ => new ServerOptions().MaxConcurrentUrlFetches };
         var maxMedia = new Option<long>("--max-media-bytes") { Description = "Largest upload or fetched file", DefaultValueFactory = _ => 32L * 1024 * 1024 };
         var alert = new Option<string>("--conversation-alert") { Description = "Conversation risk level that creates a review item: low, medium, high or critical", DefaultValueFactory = _ => "high" };
+        var conversationModel = new Option<string>("--conversation-model") { Description = "Score streamed conversations with a model from 'chat train' (or 'default')" };
         var reporterName = new Option<string>("--reporter-name") { Description = "Reporting person's name in CyberTipline reports", DefaultValueFactory = _ => "Safeguard operator" };
         var reporterEmail = new Option<string>("--reporter-email") { Description = "Reporting person's e-mail in CyberTipline reports", DefaultValueFactory = _ => "trust-and-safety@example.invalid" };
         var clearViews = new Option<int>("--max-clear-views") { Description = "Exposure cap: clear (unblurred) image views per reviewer in 24 hours (0: no cap)", DefaultValueFactory = _ => 200 };
@@ -31,7 +32,7 @@ public static class ServeCommand
         var decodePixels = new Option<long>("--max-decode-pixels") { Description = "Image pixels decoded at once across all requests (4-8 bytes each); more wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerOptions().MaxDecodePixels };
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
-            urls, demoImages, noDemo, allow, rate, concurrent, keyConcurrent, urlFetches, maxMedia, alert, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout, decodePixels,
+            urls, demoImages, noDemo, allow, rate, concurrent, keyConcurrent, urlFetches, maxMedia, alert, conversationModel, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout, decodePixels,
             auditCheckpoints, auditKey, checkpointInterval,
         };
         cmd.SetAction(parse =>
@@ -52,12 +53,13 @@ public static class ServeCommand
             if (pixels < 1_000_000) throw new UsageException("--max-decode-pixels must be at least 1000000");
             if (!Enum.TryParse<Safeguard.Conversations.Analysis.RiskLevel>(parse.GetValue(alert), ignoreCase: true, out var level) || level == Safeguard.Conversations.Analysis.RiskLevel.None || !Enum.IsDefined(level) || char.IsDigit(parse.GetValue(alert)![0]))
                 throw new UsageException("--conversation-alert must be low, medium, high or critical");
+            var model = parse.GetValue(conversationModel) is { } modelPath ? Chat.ChatCommand.LoadTrainedModel(modelPath, "--conversation-model") : null;
             var options = new ServerOptions
             {
                 Db = parse.GetValue(GlobalOptions.Db), Urls = parse.GetValue(urls)!, DemoImages = parse.GetValue(demoImages),
                 Demo = !parse.GetValue(noDemo), FetchAllowList = parse.GetValue(allow) ?? [], DefaultKeyRatePerSecond = parse.GetValue(rate),
                 MaxConcurrentRequests = c, MaxQueuedRequests = c * 2, DefaultKeyMaxConcurrent = perKey, MaxConcurrentUrlFetches = fetches, MaxMediaBytes = parse.GetValue(maxMedia),
-                ConversationAlertLevel = level, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
+                ConversationAlertLevel = level, ConversationModel = model, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
                 MaxClearViewsPerDay = Math.Max(0, parse.GetValue(clearViews)),
                 AuditCheckpoints = parse.GetValue(auditCheckpoints), AuditKey = parse.GetValue(auditKey),
                 AuditCheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds),

@@ -1,3 +1,4 @@
+using Safeguard.Csv;
 using Safeguard.Signals;
 using System.Text.Json;
 using Safeguard.Banks.Formats;

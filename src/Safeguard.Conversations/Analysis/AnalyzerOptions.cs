@@ -25,6 +25,9 @@ public sealed record AnalyzerOptions
     public IConversationClassifier? Classifier { get; init; }
     public ScoreCombiner Combiner { get; init; } = new();
 
+    /// <summary>A model trained by <c>safeguard chat train</c>; it takes the place of <see cref="Classifier"/>.</summary>
+    public Models.ConversationModel? Model { get; init; }
+
     /// <summary>How many messages of one indicator are kept as evidence; bounds memory on long conversations.</summary>
     public int MaxEvidencePerIndicator { get; init; } = 5;
 

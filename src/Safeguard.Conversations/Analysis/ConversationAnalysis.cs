@@ -36,7 +36,18 @@ public sealed record ConversationAnalysis(
     int MessageCount,
     double IndicatorScore,
     double? ModelScore,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>With a trained Safeguard model: why it scored as it did.</summary>
+    public ModelExplanation? Model { get; init; }
+}
+
+/// <summary>
+/// What a trained model saw: its probability and threshold, the terms present that raised the score most, and the
+/// messages whose terms added most when they arrived (these are also in <see cref="ConversationAnalysis.Evidence"/>).
+/// </summary>
+public sealed record ModelExplanation(string Name, double Probability, double Threshold, IReadOnlyList<Models.ModelTerm> TopTerms,
+    IReadOnlyList<int> MessageIndices);
 
 /// <summary>The cheap result of adding one message to a stream.</summary>
 public readonly record struct RiskUpdate(int MessageIndex, double Score, RiskLevel Level, ConversationStage FurthestStage, int NewIndicators);

@@ -1,6 +1,7 @@
 using Safeguard.Conversations.Classifiers;
 using Safeguard.Conversations.Lexicons;
 using Safeguard.Conversations.Model;
+using Safeguard.Conversations.Models;
 
 namespace Safeguard.Conversations.Analysis;
 
@@ -22,11 +23,14 @@ public sealed class StreamingConversationAnalyzer
     private ParticipantState? _focus;
     private double _indicatorScore;
     private double? _modelScore;
+    private readonly ConversationModelState? _modelState;
+    private readonly HashSet<string> _senders = new(StringComparer.Ordinal);
 
     public StreamingConversationAnalyzer(IEnumerable<Participant>? participants = null, AnalyzerOptions? options = null, string? conversationId = null)
     {
         _options = options ?? AnalyzerOptions.Default;
         ConversationId = conversationId;
+        _modelState = _options.Model?.NewState();
         foreach (var participant in participants ?? [])
             AddParticipant(participant);
     }
@@ -35,6 +39,9 @@ public sealed class StreamingConversationAnalyzer
     public int MessageCount { get; private set; }
     public double Score { get; private set; }
     public RiskLevel Level => _options.Thresholds.LevelOf(Score);
+
+    /// <summary>The model's current score (with a trained model, its probability), or null without a model.</summary>
+    public double? ModelScore => _modelScore;
     public ConversationStage FurthestStage => _focus is null ? ConversationStage.None : FurthestStageOf(_focus);
 
     /// <summary>Adds or updates a participant's profile (declared age, account age).</summary>
@@ -51,10 +58,13 @@ public sealed class StreamingConversationAnalyzer
         var elapsed = TrackTime(message.Timestamp);
         var sender = State(message.Sender ?? "");
         sender.MessagesSent++;
+        if (_senders.Count < 2) _senders.Add(message.Sender ?? "");
 
         var lexicons = _options.Lexicons;
         var normalized = lexicons.Normalizer.Normalize(message.Text);
         _truncated |= normalized.Truncated;
+        _modelState?.Add(normalized.Tokens, index, message.Sender ?? "", message.Timestamp, message.Text ?? "");
+        TokensObserved?.Invoke(normalized.Tokens);
         var ageChanged = false;
         var newIndicators = 0;
         foreach (var match in lexicons.Match(normalized.Tokens))
@@ -181,9 +191,43 @@ public sealed class StreamingConversationAnalyzer
         _focus = focus;
         _indicatorScore = focus?.Score ?? 0;
         _modelScore = null;
+        if (_modelState is not null)
+        {
+            _modelScore = _modelState.Probability(ModelInputs());
+            var coercion = focus is not null && focus.FamilyFirstIndex[(int)IndicatorFamily.Coercion] >= 0;
+            Score = _options.Combiner.CombineCalibrated(_indicatorScore, _modelScore.Value, _modelState.Model.Threshold,
+                _options.Thresholds.High, focus is not null || _modelState.HasEvidence, AllKnownAdults(), coercion);
+            return;
+        }
         if (_options.Classifier is { } classifier && focus is not null)
             _modelScore = classifier.Score(new ClassifierInput(Features(focus), [.. focus.RecentText]));
         Score = _options.Combiner.Combine(_indicatorScore, _modelScore, focus is not null);
+    }
+
+    /// <summary>Called with each message's normalised tokens; training uses it to read exactly what a model sees.</summary>
+    internal Action<string[]>? TokensObserved { get; set; }
+
+    /// <summary>Whether any participant is, by declaration, statement or cue, a minor; resp. an adult.</summary>
+    public bool MinorStated => _participants.Values.Any(p => p.IsMinor);
+    public bool AdultStated => _participants.Values.Any(p => p.IsAdult);
+
+    /// <summary>True when messages carry no speaker turns (all from one unnamed or single sender).</summary>
+    public bool Speakerless => _senders.Count < 2 && _participants.Count < 2;
+
+    /// <summary>At least two participants, every one a known adult, and no minor anywhere.</summary>
+    private bool AllKnownAdults() =>
+        _participants.Count >= 2 && !MinorStated && _participants.Values.All(p => p.IsAdult);
+
+    /// <summary>The inputs of a trained model besides n-grams, in <see cref="ModelFeatures.DenseNames"/> order.</summary>
+    internal float[] ModelInputs()
+    {
+        var features = new float[ModelFeatures.DenseNames.Count];
+        if (_focus is not null) Features(_focus).CopyTo(features, 0);
+        else features[10] = (float)Math.Log(1 + MessageCount);
+        features[11] = MinorStated ? 1 : 0;
+        features[12] = AdultStated ? 1 : 0;
+        features[13] = Speakerless ? 1 : 0;
+        return features;
     }
 
     internal RiskScorer.Breakdown ScoreOf(ParticipantState sender) =>
@@ -253,9 +297,17 @@ public sealed class StreamingConversationAnalyzer
         }
         var referenced = findings.SelectMany(f => f.MessageIndices).ToHashSet();
         var evidence = _evidence.Values.Where(e => referenced.Contains(e.Index)).OrderBy(e => e.Index).ToList();
+        ModelExplanation? explanation = null;
+        if (_modelState is not null)
+        {
+            var modelEvidence = _modelState.Evidence;
+            explanation = new ModelExplanation(_modelState.Model.Name, Math.Round(_modelScore ?? 0, 4), _modelState.Model.Threshold,
+                _modelState.TopTerms(10), [.. modelEvidence.Select(e => e.Index)]);
+            evidence = [.. evidence.Concat(modelEvidence.Where(m => !referenced.Contains(m.Index))).OrderBy(e => e.Index)];
+        }
         return new ConversationAnalysis(ConversationId, Math.Round(Score, 4), Level, FurthestStage, _focus?.Id,
             findings, Timeline(), evidence, MessageCount, Math.Round(_indicatorScore, 4),
-            _modelScore is { } m ? Math.Round(m, 4) : null, Warnings());
+            _modelScore is { } m ? Math.Round(m, 4) : null, Warnings()) { Model = explanation };
     }
 
     private IndicatorFinding AgeGapFinding(ParticipantState adult, double strength)

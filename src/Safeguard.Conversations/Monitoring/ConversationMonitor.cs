@@ -95,8 +95,13 @@ public sealed record RiskAlert(
     IReadOnlyList<StageReached> Timeline,
     IReadOnlyList<EvidenceMessage> EvidenceMessages)
 {
+    /// <summary>With a trained model: its probability, strongest terms and the messages that raised it (also in the evidence).</summary>
+    public ModelExplanation? Model { get; init; }
+
     internal static RiskAlert From(string conversationId, int trigger, ConversationAnalysis a) =>
         new(conversationId, trigger, a.Score, a.Level, a.FurthestStage, a.FocusParticipant,
             a.Indicators.Where(i => i.Participant == a.FocusParticipant).ToList(), a.Timeline,
-            a.Evidence.Where(e => a.Indicators.Any(i => i.Participant == a.FocusParticipant && i.MessageIndices.Contains(e.Index))).ToList());
+            a.Evidence.Where(e => a.Indicators.Any(i => i.Participant == a.FocusParticipant && i.MessageIndices.Contains(e.Index))
+                                  || a.Model?.MessageIndices.Contains(e.Index) == true).ToList())
+        { Model = a.Model };
 }

@@ -1,3 +1,4 @@
+using Safeguard.Csv;
 using System.Text;
 using System.Text.Json;
 using Safeguard.Banks.Formats;

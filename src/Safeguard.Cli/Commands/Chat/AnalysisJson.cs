@@ -10,8 +10,12 @@ internal sealed record AnalysisJson(
     string? Id, double Score, string Level, string Stage, string? Participant, int Messages,
     double IndicatorScore, double? ModelScore,
     IReadOnlyList<AnalysisJson.Indicator> Indicators, IReadOnlyList<AnalysisJson.Step> Timeline,
-    IReadOnlyList<EvidenceMessage> Evidence, IReadOnlyList<string> Warnings)
+    IReadOnlyList<EvidenceMessage> Evidence, IReadOnlyList<string> Warnings, AnalysisJson.ModelPart? Model)
 {
+    public sealed record ModelPart(string Name, double Probability, double Threshold, IReadOnlyList<Term> Terms, IReadOnlyList<int> Messages);
+
+    public sealed record Term(string Text, string Kind, int Count, double Contribution);
+
     public sealed record Indicator(string Id, string Family, string Description, string Participant, double Strength,
         int Occurrences, IReadOnlyList<int> Messages, IReadOnlyList<string> Matched);
 
@@ -31,5 +35,8 @@ internal sealed record AnalysisJson(
         [.. a.Indicators.Select(i => new Indicator(i.Id, i.Family.Name(), i.Description, i.Participant, i.Strength,
             i.Occurrences, i.MessageIndices, i.MatchedPhrases))],
         [.. a.Timeline.Select(t => new Step(t.Stage.Name(), t.MessageIndex, t.MessagesFromFirstContact, t.TimeFromFirstContact?.TotalSeconds))],
-        a.Evidence, a.Warnings);
+        a.Evidence, a.Warnings,
+        a.Model is { } m ? new ModelPart(m.Name, m.Probability, m.Threshold,
+            [.. m.TopTerms.Select(t => new Term(t.Term, t.Kind == Safeguard.Conversations.Models.NgramKind.Word ? "word" : "characters", t.Count, Math.Round(t.Contribution, 4)))],
+            m.MessageIndices) : null);
 }

@@ -31,6 +31,15 @@ internal static class AnalysisText
                 if (i.MatchedPhrases.Count > 0) o.WriteLine($"      matched: {string.Join("; ", i.MatchedPhrases.Select(x => $"\"{x}\""))}");
             }
         }
+        if (a.Model is { } model)
+        {
+            o.WriteLine();
+            o.WriteLine($"Model: {model.Name}: probability {model.Probability:0.000} (threshold {model.Threshold:0.000})");
+            if (model.TopTerms.Count > 0)
+                o.WriteLine($"  strongest terms: {string.Join(", ", model.TopTerms.Select(t => $"\"{t.Term.Trim()}\"{(t.Kind == Safeguard.Conversations.Models.NgramKind.Word ? "" : " (chars)")} {t.Contribution:+0.00;-0.00}"))}");
+            if (model.MessageIndices.Count > 0)
+                o.WriteLine($"  messages that raised it most: {string.Join(", ", model.MessageIndices.Select(x => $"#{x}"))}");
+        }
         if (a.Evidence.Count > 0)
         {
             o.WriteLine();

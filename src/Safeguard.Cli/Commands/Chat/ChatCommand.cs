@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Safeguard.Conversations.Analysis;
+using Safeguard.Conversations.Models;
 using Safeguard.Conversations.Onnx;
 
 namespace Safeguard.Cli.Commands.Chat;
@@ -13,6 +14,7 @@ public static class ChatCommand
         chat.Add(ChatAnalyzeCommand.Create());
         chat.Add(ChatEvalCommand.Create());
         chat.Add(ChatBenchCommand.Create());
+        chat.Add(ChatTrainCommand.Create());
         return chat;
     }
 
@@ -26,7 +28,7 @@ public static class ChatCommand
     };
 
     internal static Option<string> ModelOption() =>
-        new("--model") { Description = "Blend in a trained ONNX model (float feature input; see docs/conversations.md)" };
+        new("--model") { Description = "A model from 'chat train' (or 'default' for the shipped one), or an ONNX model (see docs/conversations.md)" };
 
     internal static Option<string> ModelInputOption() =>
         new("--model-input") { Description = "What the model takes: features (default) or text" };
@@ -38,6 +40,11 @@ public static class ChatCommand
         {
             if (modelInput is not null) throw new UsageException("--model-input needs --model");
             return (AnalyzerOptions.Default, null);
+        }
+        if (modelPath == "default" && !File.Exists(modelPath) || File.Exists(modelPath) && ModelFile.LooksLikeModel(modelPath))
+        {
+            if (modelInput is not null) throw new UsageException("--model-input is for ONNX models; a model from 'chat train' says what it reads");
+            return (new AnalyzerOptions { Model = LoadTrainedModel(modelPath, "--model") }, null);
         }
         var kind = modelInput?.ToLowerInvariant() switch
         {
@@ -55,6 +62,17 @@ public static class ChatCommand
         {
             throw new UsageException($"{modelPath}: {ex.Message}");
         }
+    }
+
+    /// <summary>Loads a model from 'chat train' (or the shipped default); anything else is a usage error naming the option.</summary>
+    internal static ConversationModel LoadTrainedModel(string path, string option)
+    {
+        try
+        {
+            if (path == "default" && !File.Exists(path)) return DefaultConversationModel.Load();
+            return ModelFile.Load(path);
+        }
+        catch (ModelFormatException ex) { throw new UsageException($"{option}: {ex.Message}"); }
     }
 
     internal readonly record struct RiskLevelArg(Safeguard.Conversations.Analysis.RiskLevel Level);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Safeguard.Conversations.Analysis;
 using Safeguard.Conversations.Evaluation;
 using Safeguard.Conversations.Model;
+using Safeguard.Conversations.Training;
 
 namespace Safeguard.Cli.Commands.Chat;
 
@@ -10,34 +11,60 @@ public static class ChatEvalCommand
 {
     public static Command Create()
     {
-        var dir = new Argument<string>("dir") { Description = "Directory of labelled conversation JSON files (searched recursively)" };
+        var dir = new Argument<string[]>("inputs") { Description = "Labelled conversation JSON files, CSV segment files (text,label), or directories of them (searched recursively)", Arity = ArgumentArity.OneOrMore };
         var threshold = new Option<string>("--threshold") { Description = "Level that counts as flagged: low, medium, high (default) or critical" };
         var verbose = new Option<bool>("--verbose") { Description = "List every misclassified conversation" };
         var model = ChatCommand.ModelOption();
         var modelInput = ChatCommand.ModelInputOption();
-        var command = new Command("eval", "Evaluate the analyser on a labelled set of conversations.") { dir, threshold, verbose, model, modelInput };
+        var command = new Command("eval", "Evaluate the analyser (and a model) on labelled conversations.") { dir, threshold, verbose, model, modelInput };
         command.SetAction(parse => Run(parse.GetValue(dir)!, ChatCommand.ParseLevel(parse.GetValue(threshold)).Level,
             parse.GetValue(verbose), Console.Out, Console.Error, parse.GetValue(model), parse.GetValue(modelInput)));
         return command;
     }
 
     internal static int Run(string directory, RiskLevel threshold, bool verbose, TextWriter output, TextWriter errors,
+        string? modelPath = null, string? modelInput = null) =>
+        Run([directory], threshold, verbose, output, errors, modelPath, modelInput);
+
+    internal static int Run(string[] inputs, RiskLevel threshold, bool verbose, TextWriter output, TextWriter errors,
         string? modelPath = null, string? modelInput = null)
     {
-        if (!Directory.Exists(directory)) throw new UsageException($"no such directory: {directory}");
+        var files = new List<(string File, string Name)>();
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+                files.AddRange(Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories)
+                    .Where(f => f.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal).Select(f => (f, Path.GetRelativePath(input, f))));
+            else if (File.Exists(input)) files.Add((input, Path.GetFileName(input)));
+            else throw new UsageException($"no such file or directory: {input}");
+        }
         var (options, model) = ChatCommand.Options(modelPath, modelInput);
         using var _ = model;
         var evaluator = new Evaluator(threshold, options);
         var cases = new List<EvaluationCase>();
         var failed = 0;
-        foreach (var file in Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var (file, name) in files)
         {
             try
             {
+                if (file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                {
+                    var csv = new TrainingSetReader();
+                    csv.Read(file);
+                    foreach (var item in csv.Items)
+                        cases.Add(evaluator.Evaluate(item.Id, item.Conversation, new ConversationLabel(item.IsRisk, item.Category, Path.GetFileName(file), null)));
+                    continue;
+                }
                 using var stream = File.OpenRead(file);
                 var (conversation, label) = ConversationJson.ReadLabelled(stream);
                 if (label is null) { errors.WriteLine($"safeguard: {file}: no label, skipped"); continue; }
-                cases.Add(evaluator.Evaluate(Path.GetRelativePath(directory, file), conversation, label));
+                cases.Add(evaluator.Evaluate(name, conversation, label));
+            }
+            catch (TrainingDataException ex)
+            {
+                errors.WriteLine($"safeguard: {ex.Message}");
+                failed++;
             }
             catch (Exception ex) when (ex is ConversationFormatException or IOException or UnauthorizedAccessException)
             {
@@ -45,8 +72,10 @@ public static class ChatEvalCommand
                 failed++;
             }
         }
-        if (cases.Count == 0) throw new UsageException($"no labelled conversations in {directory}");
+        if (cases.Count == 0) throw new UsageException($"no labelled conversations in {string.Join(", ", inputs)}");
 
+        if (options.Model is { } trained)
+            output.WriteLine($"Model: {trained.Name}, threshold {trained.Threshold:0.0000} (its probability at the level-high boundary).");
         output.WriteLine($"Flagged at level >= {threshold.Name()}; delay = messages from the first request/threat to detection (negative = before it).");
         output.WriteLine();
         output.WriteLine($"{"set",-10} {"n",5} {"pos",5} {"TP",4} {"FP",4} {"FN",4} {"precision",10} {"recall",7} {"F0.5",6} {"median delay",13} {"late",5}");

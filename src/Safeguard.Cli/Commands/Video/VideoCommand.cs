@@ -1,3 +1,4 @@
+using Safeguard.Csv;
 using System.CommandLine;
 using System.Text.Json;
 using Safeguard.Engine.Index;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Safeguard.Banks.Formats;
+namespace Safeguard.Csv;
 
 /// <summary>
 /// The project's one CSV reader (its writer is <see cref="CsvField"/>): RFC 4180 records (quoted

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Safeguard.Banks.Formats;
+namespace Safeguard.Csv;
 
 /// <summary>
 /// One CSV field for every CSV the project writes (bank exports, scan, hash and match outputs):
