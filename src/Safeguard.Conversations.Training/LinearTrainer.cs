@@ -57,6 +57,7 @@ internal sealed class LinearTrainer(NgramSettings ngrams, TrainingSettings setti
             MaximumNumberOfIterations = 1000,
         });
         var fitted = trainer.Fit(data);
+        _last = (ml, fitted, vocabulary, kinds, dimension, schema);
         var linear = fitted.Model.SubModel;
         var calibrator = fitted.Model.Calibrator;
         // ML.NET's probability is 1 / (1 + exp(slope * score + offset)); fold it into the weights and bias.
@@ -81,6 +82,22 @@ internal sealed class LinearTrainer(NgramSettings ngrams, TrainingSettings setti
         var bias = scale * linear.Bias - calibrator.Offset;
         return new ConversationModel(language, ngrams, [.. keptTerms], [.. keptKinds], [.. keptWeights], [.. keptIdf],
             ModelFeatures.DenseNames, dense, bias, threshold: 0.5, settings, training: null, crossValidation: null);
+    }
+
+    private (MLContext Ml, ITransformer Model, Vocabulary Vocabulary, NgramKind[] Kinds, int Dimension, SchemaDefinition Schema)? _last;
+
+    private sealed class Scored
+    {
+        public float Probability { get; set; }
+    }
+
+    /// <summary>ML.NET's own probabilities from the last fit, for checking the run-time scorer against it.</summary>
+    internal float[] MlNetProbabilities(IReadOnlyList<ExtractedConversation> items)
+    {
+        var (ml, model, vocabulary, kinds, dimension, schema) = _last ?? throw new InvalidOperationException("nothing fitted yet");
+        var rows = items.Select(c => new Row { Label = c.Source.IsRisk, Weight = 1, Features = Vectorize(c, vocabulary, kinds, dimension) });
+        var scored = model.Transform(ml.Data.LoadFromEnumerable(rows, schema));
+        return [.. ml.Data.CreateEnumerable<Scored>(scored, reuseRowObject: false).Select(s => s.Probability)];
     }
 
     /// <summary>The feature vector of one conversation: TF-IDF with log counts, each n-gram block L2-normalised.</summary>
