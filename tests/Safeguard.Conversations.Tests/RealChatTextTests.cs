@@ -14,6 +14,16 @@ public class RealChatTextTests
         LexiconSet.Default.FindAgeAnswer(LexiconSet.Default.Normalizer.Normalize(text).Tokens, 0, StatedAges.AnswerWindow);
 
     [Theory]
+    [InlineData("35/m/ca", "35 m ca")]
+    [InlineData("13 y/o", "13 y o")]
+    [InlineData("14f", "14 f")]
+    [InlineData("a/s/l?", "asl")]
+    [InlineData("a s l", "asl")]
+    [InlineData("twenty-five", "twenty five")]
+    public void Age_forms_normalise_to_separate_tokens(string text, string tokens) =>
+        Assert.Equal(tokens, string.Join(' ', LexiconSet.Default.Normalizer.Normalize(text).Tokens));
+
+    [Theory]
     [InlineData("im 13 lol", 13)]
     [InlineData("i'm 14", 14)]
     [InlineData("14 f ny", 14)]
