@@ -24,11 +24,12 @@ public sealed class StreamingConversationAnalyzer
     private double _indicatorScore;
     private double? _modelScore;
     private readonly ConversationModelState? _modelState;
-    private readonly HashSet<string> _senders = new(StringComparer.Ordinal);
+    private readonly StatedAges _ages;
 
     public StreamingConversationAnalyzer(IEnumerable<Participant>? participants = null, AnalyzerOptions? options = null, string? conversationId = null)
     {
         _options = options ?? AnalyzerOptions.Default;
+        _ages = new StatedAges(_participants, _options.MaxEvidencePerIndicator);
         ConversationId = conversationId;
         _modelState = _options.Model?.NewState();
         foreach (var participant in participants ?? [])
@@ -44,6 +45,19 @@ public sealed class StreamingConversationAnalyzer
     public double? ModelScore => _modelScore;
     public ConversationStage FurthestStage => _focus is null ? ConversationStage.None : FurthestStageOf(_focus);
 
+    /// <summary>Someone declared, stated or gave cues of a minor's age, in any message so far or in a profile.</summary>
+    public bool MinorStated => _ages.YoungestMinor is not null || _ages.MinorCue || AnyParticipant(minor: true);
+
+    /// <summary>Someone declared, stated or gave cues of an adult's age, in any message so far or in a profile.</summary>
+    public bool AdultStated => _ages.OldestAdult is not null || _ages.AdultCue || AnyParticipant(minor: false);
+
+    private bool AnyParticipant(bool minor)
+    {
+        foreach (var p in _participants.Values)
+            if (minor ? p.IsMinor : p.IsAdult) return true;
+        return false;
+    }
+
     /// <summary>Adds or updates a participant's profile (declared age, account age).</summary>
     public void AddParticipant(Participant participant)
     {
@@ -58,25 +72,25 @@ public sealed class StreamingConversationAnalyzer
         var elapsed = TrackTime(message.Timestamp);
         var sender = State(message.Sender ?? "");
         sender.MessagesSent++;
-        if (_senders.Count < 2) _senders.Add(message.Sender ?? "");
+        var ageChanged = _ages.Observe(sender.Id);
 
         var lexicons = _options.Lexicons;
         var normalized = lexicons.Normalizer.Normalize(message.Text);
         _truncated |= normalized.Truncated;
         _modelState?.Add(normalized.Tokens, index, message.Sender ?? "", message.Timestamp, message.Text ?? "");
         TokensObserved?.Invoke(normalized.Tokens);
-        var ageChanged = false;
         var newIndicators = 0;
+        var questionEnd = -1;
         foreach (var match in lexicons.Match(normalized.Tokens))
         {
             var indicator = match.Indicator;
             if (indicator.Family == LexiconSet.AgeFamily)
             {
-                ageChanged |= RecordAgeCue(sender, indicator.Id, index, message);
+                if (indicator.Id == LexiconSet.AgeQuestion) questionEnd = match.End;
+                else ageChanged |= RecordAgeCue(sender, indicator.Id, index, message);
                 continue;
             }
             if (FamilyNames.FromLexicon(indicator.Family) is not { } family) continue;
-            if (indicator.Id == AgeQuestionIndicator) _ageQuestionFrom = sender;
             if (!sender.Indicators.TryGetValue(indicator, out var state))
             {
                 sender.Indicators[indicator] = state = new IndicatorState(indicator, family);
@@ -96,7 +110,11 @@ public sealed class StreamingConversationAnalyzer
                 sender.FamilyFirstTime[(int)family] = elapsed;
             }
         }
-        var statedAge = lexicons.FindSelfStatedAge(normalized.Tokens) ?? AnswerToAgeQuestion(sender, normalized.Tokens);
+        var selfStated = lexicons.FindSelfStatedAge(normalized.Tokens);
+        var statedAge = _ages.AnswerFrom(sender, normalized.Tokens, selfStated, lexicons) ?? selfStated;
+        if (questionEnd >= 0 && _ages.Asked(sender, normalized.Tokens, questionEnd, lexicons) is { } runOnAnswer)
+            ageChanged |= RecordConversationAge(runOnAnswer, index, message);
+        if (statedAge is { } stated) ageChanged |= RecordConversationAge(stated, index, message);
         if (statedAge is { } age && age != sender.StatedAge)
         {
             sender.StatedAge = age;
@@ -114,15 +132,12 @@ public sealed class StreamingConversationAnalyzer
         return new RiskUpdate(index, Score, Level, FurthestStage, newIndicators);
     }
 
-    private const string AgeQuestionIndicator = "age-probe";
-    private ParticipantState? _ageQuestionFrom;
-
-    /// <summary>A bare number opening a reply to "how old are you" / "asl" ("13 why", "14 f uk") is the replier's age.</summary>
-    private int? AnswerToAgeQuestion(ParticipantState sender, string[] tokens)
+    /// <summary>Ages in text count for the conversation as a whole too: without speaker turns that is all we know.</summary>
+    private bool RecordConversationAge(int age, int index, ChatMessage message)
     {
-        if (_ageQuestionFrom is null || ReferenceEquals(_ageQuestionFrom, sender)) return null;
-        _ageQuestionFrom = null;
-        return tokens.Length > 0 && tokens[0].Length <= 2 && int.TryParse(tokens[0], out var age) && age is >= 8 and <= 99 ? age : null;
+        if (!_ages.Record(age, index)) return false;
+        KeepEvidence(index, message);
+        return true;
     }
 
     private TimeSpan? TrackTime(DateTimeOffset? timestamp)
@@ -145,6 +160,11 @@ public sealed class StreamingConversationAnalyzer
         if (id == "minor-cue" && !sender.MinorCue) { sender.MinorCue = true; changed = true; }
         if (id == "adult-cue" && !sender.AdultCue) { sender.AdultCue = true; changed = true; }
         if (changed) AddAgeEvidence(sender, index, message);
+        if (id is "minor-cue" or "adult-cue" && _ages.Cue(id == "minor-cue", index))
+        {
+            KeepEvidence(index, message);
+            changed = true;
+        }
         return changed;
     }
 
@@ -207,12 +227,8 @@ public sealed class StreamingConversationAnalyzer
     /// <summary>Called with each message's normalised tokens; training uses it to read exactly what a model sees.</summary>
     internal Action<string[]>? TokensObserved { get; set; }
 
-    /// <summary>Whether any participant is, by declaration, statement or cue, a minor; resp. an adult.</summary>
-    public bool MinorStated => _participants.Values.Any(p => p.IsMinor);
-    public bool AdultStated => _participants.Values.Any(p => p.IsAdult);
-
     /// <summary>True when messages carry no speaker turns (all from one unnamed or single sender).</summary>
-    public bool Speakerless => _senders.Count < 2 && _participants.Count < 2;
+    public bool Speakerless => _ages.Speakerless;
 
     /// <summary>At least two participants, every one a known adult, and no minor anywhere.</summary>
     private bool AllKnownAdults() =>
@@ -244,14 +260,14 @@ public sealed class StreamingConversationAnalyzer
             if (p.IsMinor) return MinorContext.Present;
             if (p.IsAdult) adults++;
         }
-        return others > 0 && adults == others ? MinorContext.AdultsOnly : MinorContext.Unknown;
+        return _ages.Refine(sender, others > 0 && adults == others ? MinorContext.AdultsOnly : MinorContext.Unknown);
     }
 
     /// <summary>0.8 when an adult and a minor both declared their ages, 0.6 when either was inferred, else 0.</summary>
     private double AgeGapOf(ParticipantState sender)
     {
-        if (!sender.IsAdult) return 0;
-        var best = 0.0;
+        var best = _ages.GapFor(sender);
+        if (!sender.IsAdult) return best;
         foreach (var p in _participants.Values)
             if (!ReferenceEquals(p, sender) && p.IsMinor)
                 best = Math.Max(best, sender.AgeIsDeclared && p.AgeIsDeclared ? 0.8 : 0.6);
@@ -313,6 +329,7 @@ public sealed class StreamingConversationAnalyzer
     private IndicatorFinding AgeGapFinding(ParticipantState adult, double strength)
     {
         var minors = _participants.Values.Where(p => !ReferenceEquals(p, adult) && p.IsMinor).ToList();
+        if (!adult.IsAdult || minors.Count == 0) return _ages.GapFinding(adult.Id);
         var messages = adult.AgeEvidence.Concat(minors.SelectMany(m => m.AgeEvidence)).Distinct().Order().ToList();
         static string Describe(ParticipantState p) => p.KnownAge is { } a
             ? $"{p.Id} ({(p.AgeIsDeclared ? "declared" : "stated")} age {a})"

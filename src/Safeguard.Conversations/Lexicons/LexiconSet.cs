@@ -19,22 +19,28 @@ public sealed class LexiconSet
     public TextNormalizer Normalizer { get; }
     public IReadOnlyList<IndicatorDefinition> Indicators { get; }
 
-    private LexiconSet(string language, NormalizationTables tables, List<LexiconParser.RawSection> sections)
+    private LexiconSet(string language, NormalizationTables tables, List<LexiconParser.RawSection> sections, Dictionary<string, int> numberWords)
     {
         Language = language;
         Normalizer = new TextNormalizer(tables);
         Indicators = sections.Select(s => s.Indicator).ToList();
+        var ageWords = new Dictionary<string, List<string[]>>(StringComparer.Ordinal);
         foreach (var section in sections)
         {
-            if (section.Indicator.Family == AgeFamily && section.Indicator.Id is SelfAgePrefix or SelfAgeSuffix or NotAge)
+            if (section.Indicator.Family == AgeFamily && AgeReader.IsWordList(section.Indicator.Id))
             {
-                var compiled = section.Phrases.Select(p => LexiconParser.CompilePhrase(p, Normalizer).Select(t => t.Text).ToArray());
-                (section.Indicator.Id == SelfAgePrefix ? _agePrefixes : section.Indicator.Id == SelfAgeSuffix ? _ageSuffixes : _notAgeWords)
-                    .AddRange(compiled.Where(c => c.Length > 0));
+                if (!ageWords.TryGetValue(section.Indicator.Id, out var list)) ageWords[section.Indicator.Id] = list = [];
+                list.AddRange(section.Phrases.Select(p => LexiconParser.CompilePhrase(p, Normalizer).Select(t => t.Text).ToArray())
+                    .Where(c => c.Length > 0));
                 continue;
             }
             AddPhrases(section);
         }
+        // Number words are folded like message text ("fünf" is read as "funf").
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (word, value) in numberWords)
+            if (Normalizer.Normalize(word).Tokens is [var token]) numbers[token] = value;
+        _ages = new AgeReader(ageWords, numbers);
     }
 
     private void AddPhrases(LexiconParser.RawSection section)
@@ -54,39 +60,23 @@ public sealed class LexiconSet
     }
 
     public const string AgeFamily = "age";
-    private const string SelfAgePrefix = "self-age-prefix", SelfAgeSuffix = "self-age-suffix", NotAge = "not-age";
-    private readonly List<string[]> _agePrefixes = [], _ageSuffixes = [], _notAgeWords = [];
 
-    /// <summary>An age the writer states about themselves ("i'm 13", "14 years old", "just turned 15"), if any.</summary>
-    public int? FindSelfStatedAge(string[] tokens)
-    {
-        for (var i = 0; i < tokens.Length; i++)
-        {
-            var token = tokens[i];
-            if (token.Length is < 1 or > 2 || !int.TryParse(token, out var age) || age is < 8 or > 99) continue;
-            var before = _agePrefixes.Any(p => EndsAt(tokens, i, p));
-            var after = _ageSuffixes.Any(s => StartsAt(tokens, i + 1, s));
-            var notAge = i + 1 < tokens.Length && _notAgeWords.Any(w => StartsAt(tokens, i + 1, w));
-            if (after || before && !notAge) return age;
-        }
-        return null;
-    }
+    /// <summary>The age-family indicator for questions whose answer is an age ("how old are you", "asl").</summary>
+    public const string AgeQuestion = "age-question";
 
-    private static bool EndsAt(string[] tokens, int end, string[] words)
-    {
-        if (end < words.Length) return false;
-        for (var k = 0; k < words.Length; k++)
-            if (tokens[end - words.Length + k] != words[k]) return false;
-        return true;
-    }
+    private readonly AgeReader _ages;
 
-    private static bool StartsAt(string[] tokens, int start, string[] words)
-    {
-        if (start + words.Length > tokens.Length) return false;
-        for (var k = 0; k < words.Length; k++)
-            if (tokens[start + k] != words[k]) return false;
-        return true;
-    }
+    /// <summary>
+    /// An age the writer states about themselves ("i'm 13", "14 years old", "just turned 15", "14 f ny", "35/m/ca",
+    /// "im thirteen"), if any.
+    /// </summary>
+    public int? FindSelfStatedAge(string[] tokens) => _ages.FindSelfStated(tokens);
+
+    /// <summary>
+    /// A bare age answering an age question: the first number among tokens [start, start + window) when it is a
+    /// plausible age rather than a time, count, score or measure ("umm 15" → 15; "gimme 10 mins", "3 1" → none).
+    /// </summary>
+    public int? FindAgeAnswer(string[] tokens, int start, int window) => _ages.FindAnswer(tokens, start, window);
 
     /// <summary>The built-in English lexicons.</summary>
     public static LexiconSet Default => English.Value;
@@ -132,7 +122,9 @@ public sealed class LexiconSet
             .SelectMany(f => LexiconParser.ParseLex(f.Key, f.Value)).ToList();
         var shorthand = LexiconParser.ParseTsv("shorthand.tsv", Table("shorthand.tsv"))
             .ToDictionary(r => r.Key, r => r.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        var vocabulary = new HashSet<string>(StringComparer.Ordinal);
+        var numberWords = LexiconParser.ParseTsv(NumbersFile, Table(NumbersFile))
+            .ToDictionary(r => r.Key, r => ParseNumberValue(r.Value), StringComparer.Ordinal);
+        var vocabulary = new HashSet<string>(numberWords.Keys, StringComparer.Ordinal);
         foreach (var (key, value) in shorthand)
         {
             vocabulary.Add(key);
@@ -155,8 +147,15 @@ public sealed class LexiconSet
                 .ToDictionary(r => char.ConvertToUtf32(r.Key, 0), r => r.Value),
             Vocabulary = vocabulary,
         };
-        return new LexiconSet(language, tables, sections);
+        return new LexiconSet(language, tables, sections, numberWords);
     }
+
+    /// <summary>Number words and their values ("thirteen" 13), used to read ages written as words.</summary>
+    private const string NumbersFile = "numbers.tsv";
+
+    private static int ParseNumberValue(string value) =>
+        int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n : throw new FormatException($"{NumbersFile}: \"{value}\" is not a whole number");
 
     private static Dictionary<char, char> SingleChars(IEnumerable<(string Key, string Value)> rows) =>
         rows.Where(r => r.Key.Length == 1 && r.Value.Length == 1).ToDictionary(r => r.Key[0], r => r.Value[0]);

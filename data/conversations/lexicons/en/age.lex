@@ -1,4 +1,5 @@
-# Age cues. Self-stated ages are read as "<prefix> N" or "N <suffix>"; the sections below hold the words around N.
+# Age cues. Self-stated ages are read as "<prefix> N", "N <suffix>", "N <sex>", "<sex> N" or, when N opens the
+# message, "N <opening suffix>"; the sections below hold the words around N. N is digits or number words (numbers.tsv).
 family: age
 
 [self-age-prefix] 0 | Words before a self-stated age
@@ -9,11 +10,54 @@ turned
 i just turned
 i turn
 my age is
+age
+aged
+im only
+im just
+im like
+i am only
+i m
 
 [self-age-suffix] 0 | Words after a self-stated age
 years old
 year old
 yo
+y o
+
+[opening-age-suffix] 0 | Words after a number that opens a message and make it an age ("13 yrs", "13 years lol")
+years
+
+[sex-marker] 0 | Words right after or right before a lone number that make it an age ("14 f ny", "35/m/ca", "f 14")
+m
+f
+male
+female
+girl
+boy
+guy
+
+[not-age-before] 0 | Words right before a number or its prefix that mean it is not an age ("at 10", "at age 10")
+at
+in
+by
+since
+until
+till
+from
+for
+have
+got
+had
+under
+over
+after
+before
+level
+lvl
+page
+room
+grade
+year
 
 [not-age] 0 | Words after a number that mean it is not an age
 minutes
@@ -41,6 +85,8 @@ times
 days
 weeks
 months
+ago
+later
 am
 pm
 in
@@ -48,6 +94,13 @@ on
 at
 of
 away
+
+[age-question] 0 | Asks an age: a number opening one of the next two replies is the replier's age ("umm 15 f")
+how old are you
+what age are you
+what is your age
+asl
+age sex location
 
 [minor-cue] 0 | Says something that places them at school age
 in 6th grade
