@@ -112,6 +112,14 @@ public sealed class TrainingTests
         Assert.True(flagged >= 40, $"{flagged} flagged");
     }
 
+    /// <summary>A minor's age stated in a message ("13", "im 14") is a minor appearing, whatever the profiles say.</summary>
+    private static bool MinorInText(Conversation conversation)
+    {
+        var stream = new StreamingConversationAnalyzer(conversation.Participants.Select(p => p with { DeclaredAge = null }));
+        foreach (var m in conversation.Messages) stream.Add(m);
+        return stream.MinorStated;
+    }
+
     private static string[] LexiconText(string text) => AnalyzerOptions.Default.Lexicons.Normalizer.Normalize(text).Tokens;
 
     [Fact]
@@ -138,10 +146,10 @@ public sealed class TrainingTests
             var original = item.Conversation;
             var adults = original with { Participants = [.. original.Messages.Select(m => m.Sender).Distinct().Select(s => new Participant(s, DeclaredAge: 30))] };
             var asAdults = new ConversationAnalyzer(options).Analyze(adults);
-            if (asAdults.Indicators.Any(i => i.Family == IndicatorFamily.Coercion)) continue;
+            if (asAdults.Indicators.Any(i => i.Family == IndicatorFamily.Coercion) || MinorInText(adults)) continue;
             checkedCount++;
             Assert.True(asAdults.Level < RiskLevel.High, $"{item.Id} between declared adults scored {asAdults.Score}");
         }
-        Assert.True(checkedCount >= 20, $"only {checkedCount} grooming conversations without coercion");
+        Assert.True(checkedCount >= 10, $"only {checkedCount} grooming conversations without coercion or a stated minor");
     }
 }
