@@ -254,4 +254,31 @@ public sealed class BadInputTests
         Assert.Equal(HttpStatusCode.BadRequest, (await matcher.PostAsJsonAsync("/v1/conversations/c/messages", new { text = "hi" })).StatusCode);
     }
 
+    [Fact]
+    public async Task With_a_trained_model_the_service_explains_the_model_in_analyses_and_review_items()
+    {
+        var model = Safeguard.Conversations.Models.DefaultConversationModel.Load();
+        await using var h = await StartAsync(o => o with { ConversationModel = model });
+        var matcher = await h.ClientAsync("matcher");
+        var path = Directory.GetFiles(Path.Combine(Repository.Root, "data", "conversations", "eval", "tuning"), "*groom*.json").Order(StringComparer.Ordinal).First();
+        using var doc = JsonDocument.Parse(System.IO.File.ReadAllText(path));
+        var analysis = await Json(await matcher.PostAsync("/v1/conversations/analyze", new StringContent(doc.RootElement.GetRawText(), Encoding.UTF8, "application/json")));
+        var part = analysis.GetProperty("model");
+        Assert.Equal(model.Threshold, part.GetProperty("threshold").GetDouble(), 6);
+        Assert.True(part.GetProperty("top_terms").GetArrayLength() > 0);
+
+        long? item = null;
+        foreach (var m in doc.RootElement.GetProperty("messages").EnumerateArray())
+        {
+            var r = await Json(await matcher.PostAsJsonAsync("/v1/conversations/conv-model/messages",
+                new { sender = m.GetProperty("sender").GetString(), text = m.GetProperty("text").GetString() }));
+            if (r.TryGetProperty("review_item_id", out var id)) item ??= id.GetInt64();
+        }
+        Assert.NotNull(item);
+        var stored = await h.State.Review.GetAsync(item.Value);
+        var alert = stored!.Conversation!.Value;
+        Assert.True(alert.GetProperty("model").GetProperty("probability").GetDouble() >= model.Threshold);
+        var evidence = alert.GetProperty("evidence_messages").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()).ToHashSet();
+        Assert.All(alert.GetProperty("model").GetProperty("message_indices").EnumerateArray(), i => Assert.Contains(i.GetInt32(), evidence));
+    }
 }

@@ -24,7 +24,8 @@ public sealed record ScoreCombiner(double ModelWeight = 0.35, double MaxWithoutI
     /// <summary>
     /// Combines a trained model whose decision threshold was calibrated: the probability is mapped so that the
     /// threshold lands on the <paramref name="highLevel"/> boundary, and the model then decides, within three rules.
-    /// Strong indicator evidence (coercion, threats) is never lowered; with no evidence at all (no indicator and no
+    /// Strong coercion evidence (threats, demands at a critical indicator score) is never lowered, since sextortion is
+    /// often missing from training data; grooming language the model has learned to weigh itself. With no evidence at all (no indicator and no
     /// message that raised the model score) the score stays below the alert levels; and between participants who are
     /// all known adults, with no minor anywhere, only coercion can lift it that far (adults' consensual talk).
     /// </summary>
@@ -37,6 +38,6 @@ public sealed record ScoreCombiner(double ModelWeight = 0.35, double MaxWithoutI
             ? highLevel * probability / threshold
             : highLevel + (1 - highLevel) * (probability - threshold) / Math.Max(1e-9, 1 - threshold);
         if (!hasEvidence || adultsOnly && !coercion) model = Math.Min(model, MaxWithoutIndicators);
-        return indicatorScore >= StrongIndicatorScore ? Math.Max(model, indicatorScore) : model;
+        return indicatorScore >= StrongIndicatorScore && coercion ? Math.Max(model, indicatorScore) : model;
     }
 }

@@ -97,13 +97,13 @@ public static class CoreEndpoints
                 await keys.RevokeAsync(id, ctx.Caller().Actor) ? Results.Json(new { revoked = id }) : throw new NotFoundException("no active key with that id or prefix"))
             .Roles(Roles.Admin).WithName("RevokeKey").WithSummary("Revoke a key by id or prefix").Problems();
 
-        app.MapPost("/v1/conversations/analyze", async (HttpRequest req) =>
+        app.MapPost("/v1/conversations/analyze", async (HttpRequest req, AnalyzerOptions analyzerOptions) =>
             {
                 if (req.ContentLength > 64L * 1024 * 1024) throw new PayloadTooLargeException("conversation over 64 MB");
                 using var ms = new MemoryStream();
                 await req.Body.CopyToAsync(ms, req.HttpContext.RequestAborted);
                 var conversation = ConversationJson.Parse(ms.ToArray());
-                return Results.Json(new ConversationAnalyzer().Analyze(conversation), ApiJson.Options);
+                return Results.Json(new ConversationAnalyzer(analyzerOptions).Analyze(conversation), ApiJson.Options);
             }).Roles(Roles.Matcher).AcceptsJson<JsonElement>()
             .WithName("AnalyzeConversation").WithSummary("Analyse a whole conversation (docs/conversations.md format)").Problems();
         app.MapPost("/v1/conversations/{id}/messages", async (string id, HttpContext ctx, ObserveConversation observe) =>

@@ -86,8 +86,11 @@ public static class SafeguardServer
         services.AddSingleton<Suppressions>();
         services.AddSingleton<LookupService>();
         services.AddSingleton<ReviewStore>();
-        services.AddSingleton(_ => new ConversationMonitor(options.ConversationAlertLevel,
-            options.ConversationModel is { } model ? new Safeguard.Conversations.Analysis.AnalyzerOptions { Model = model } : null));
+        var conversationOptions = options.ConversationModel is { } model
+            ? new Safeguard.Conversations.Analysis.AnalyzerOptions { Model = model }
+            : Safeguard.Conversations.Analysis.AnalyzerOptions.Default;
+        services.AddSingleton(conversationOptions);
+        services.AddSingleton(_ => new ConversationMonitor(options.ConversationAlertLevel, conversationOptions));
         services.AddSingleton(_ => new HasherPool(options));
         services.AddSingleton(_ => new SafeFetcher(options));
         services.AddSingleton(sp => new VideoHasher(sp.GetRequiredService<HasherPool>(), options.MaxConcurrentVideos, options.VideoTimeout));
