@@ -16,7 +16,7 @@ public class ChatCommandTests : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
+    internal static (int Exit, string Out, string Err) Run(params string[] args)
     {
         var root = new RootCommand("test") { ChatCommand.Create() };
         var (oldOut, oldErr) = (Console.Out, Console.Error);

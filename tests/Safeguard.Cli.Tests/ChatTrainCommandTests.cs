@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using Safeguard.Cli.Commands.Chat;
 
@@ -13,16 +12,7 @@ public sealed class ChatTrainCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var root = new RootCommand("test") { ChatCommand.Create() };
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (CommandRunner.Run(root, args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    private static (int Exit, string Out, string Err) Run(params string[] args) => ChatCommandTests.Run(args);
 
     private string Path_(string name) => Path.Combine(_dir, name);
 
