@@ -15,6 +15,7 @@ using Safeguard.Fuzz.Targets;
     ("image", () => new ImageTarget()), ("archive", () => new ArchiveTarget()),
     ("vics", () => new BankListTarget(BankFormat.Vics)), ("csv", () => new BankListTarget(BankFormat.Csv)),
     ("plain", () => new BankListTarget(BankFormat.Plain)), ("conversation", () => new ConversationTarget()),
+    ("model", () => new ConversationModelTarget()),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help") return Usage();

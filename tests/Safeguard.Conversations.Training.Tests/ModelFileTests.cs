@@ -101,6 +101,34 @@ public sealed class ModelFileTests : IDisposable
         Assert.True(GC.GetTotalAllocatedBytes() - before < 512L * 1024 * 1024, "the payload was expanded in memory");
     }
 
+    [Fact]
+    public void Random_damage_under_a_valid_hash_gives_a_clear_error_or_a_usable_model()
+    {
+        // Recomputing the hash after each mutation lets the damage reach the gzip and JSON layers.
+        var payload = Bytes.Value[44..];
+        var random = new Random(11);
+        var refused = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            var damaged = (byte[])payload.Clone();
+            for (var n = random.Next(1, 4); n > 0; n--) damaged[random.Next(damaged.Length)] = (byte)random.Next(256);
+            if (i % 3 == 0) damaged = damaged[..random.Next(damaged.Length)];
+            try
+            {
+                var model = ModelFile.Parse(Envelope(damaged));
+                var stream = new Safeguard.Conversations.Analysis.StreamingConversationAnalyzer(null, new() { Model = model });
+                stream.Add(new("a", null, "send me a pic"));
+                Assert.InRange(stream.Score, 0, 1);
+            }
+            catch (ModelFormatException ex)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(ex.Message));
+                refused++;
+            }
+        }
+        Assert.True(refused > 200, $"{refused} of 300 damaged payloads refused");
+    }
+
     private static byte[] Gzip(string text)
     {
         using var buffer = new MemoryStream();
