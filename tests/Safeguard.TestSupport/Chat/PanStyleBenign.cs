@@ -188,8 +188,12 @@ internal static class PanStyleBenign
     {
         "tech-help" or "adult-flirting" or "adult-small-talk" => AdultTalk,
         "parent-child" => AdultAsksKid,
+        "teen-chat" => TeenTalk,
         _ => SmallTalk,
     };
+
+    /// <summary>Teenagers mix their small talk with the day's news, as a young person in a risk chat does.</summary>
+    private static readonly string[][] TeenTalk = [.. SmallTalk, .. KidShares];
 
     public static string[][] TeenSmallTalk => SmallTalk;
     public static string[][] AdultToKid => AdultAsksKid;

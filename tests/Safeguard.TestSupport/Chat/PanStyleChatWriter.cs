@@ -32,15 +32,20 @@ internal sealed class PanStyleChatWriter(Random rng, PanStyleRiskArcs.Style styl
             _ => (rng.Next(16, 50), rng.Next(16, 50), 0.1),
         };
         Greeting();
-        if (rng.NextDouble() < askAge) AgeExchange(ageFirst, ageSecond, adultFirst: false);
+        // Adults answer "asl" the way the adult of a risk chat does, so that answer alone says nothing.
+        if (rng.NextDouble() < askAge) AgeExchange(ageFirst, ageSecond, adultFirst: ageFirst >= 18 && rng.Next(2) == 0);
         if (category == "parent-child" && rng.NextDouble() < 0.3) Say(false, $"im {ageSecond} now (lol|) (im|) not a baby");
         var topics = PanStyleBenign.ExchangesFor(category);
         var general = PanStyleBenign.GeneralFor(category);
-        // A parent or relative starts the family exchanges; elsewhere either speaker does.
-        bool? initiator = category == "parent-child" ? true : null;
+        // A parent or relative starts the family exchanges, and the child tells them about the day, with the same
+        // exchanges a risk chat uses; elsewhere either speaker starts.
+        var family = category == "parent-child";
+        bool? initiator = family ? true : null;
         while (_lines.Count < target)
         {
-            if (rng.NextDouble() < 0.6) Exchange(topics, initiator);
+            var r = rng.NextDouble();
+            if (r < 0.5) Exchange(topics, initiator);
+            else if (family && r < 0.75) Exchange(PanStyleBenign.KidToAdult, initiator: false);
             else Exchange(general, initiator);
         }
         _lines.RemoveRange(target, _lines.Count - target);

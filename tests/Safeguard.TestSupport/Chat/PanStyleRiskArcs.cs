@@ -39,15 +39,15 @@ internal static class PanStyleRiskArcs
         Isolation:
         [
             "(keep|lets keep) this (just us|on the low|just between the 2 of us)",
-            "lets (go|hop|head) (on|over to) the other site",
+            "lets (go|hop|jump) (on|over to) the other site",
             "(ur|ya) (mom|folks|friends) (wouldnt|would not|wont) (get it|get this|be cool w this)",
             "(dont|no need to) bring me up (to|with|around) ur (mom|folks|friends)",
-            "(ppl|adults) (just|always) (judge|overreact|freak) (so|lol|)",
+            "(ppl|everyone) (just|always) (judge|overreact|freak) (so|lol|)",
         ],
         Gift:
         [
             "(ill|i could|i can) (grab|snag|cop) u (that|the) (game skin|skin|battle pass) (u wanted|u been wanting|)",
-            "(ill|i could) (load|put) (some|a few) bucks on ur (game|xbox|account) (if u want|np|)",
+            "(ill|i could) (load|put) (a little|like 20) bucks on ur (game|xbox|account) (if u want|np|)",
         ],
         Request:
         [
@@ -61,7 +61,7 @@ internal static class PanStyleRiskArcs
         [
             "(its|thats) (fine|ok|cool) (noone|nobody) (has to|gotta) find out",
             "(come on|cmon) (dont|stop) be (shy|scared) (lol|)",
-            "(trust|believe) me (its|ill be) (fine|chill|cool)",
+            "no worries (its|ill be) (fine|chill|cool)",
         ],
         Known: ["u r so mature", "keep it between us ok", "dont tell ur mom about me", "can we meet up sat", "send me a pic"],
         Slots: new(StringComparer.Ordinal) { ["minorAge"] = ["ur age", "{age}", "a {age} yr old"] });
@@ -71,39 +71,39 @@ internal static class PanStyleRiskArcs
         [
             "(honestly|tbh|ngl) u (seem|come off|come across) (wiser|brighter) than (most|half the) adults i know",
             "ur (head|mind|brain) is (ahead of|beyond|past) ur years",
-            "(nobody|no one) (at my work|in my life) (listens|pays attention) (the way|how) u do",
-            "(cant|can not) believe ur only {age} (seriously|for real|)",
+            "(not one person|no one) (at my work|in my life) (listens|pays attention) (the way|how) u do",
+            "(cant|can not) believe ur only {age} (seriously|honestly|)",
             "u (honestly|totally) (feel|seem) (my|like my) equal",
         ],
         Probe:
         [
-            "(anybody|any1) (besides u|else) (at the house|in the house|at ur place) (tonight|this evening)?",
-            "(does|do) ur (mum|parents|dad) ever (go thru|look thru|snoop on) ur (tablet|phone|stuff)",
+            "(anybody|any1) (besides u|but u) (at the house|in the house|at home) (tonight|this evening)?",
+            "(does|do) ur (mum|parents|dad) ever (go thru|scroll thru|snoop on) ur (tablet|phone|stuff)",
             "(what|which) (hours|shifts|days) (is|does) ur (mum|dad) (at work|on shift|work)",
             "(do|so) u (have|got) the (house|place) to urself (after school|this evening|most days)",
         ],
         Isolation:
         [
-            "this (stays|is) (hush hush|off the record|on the down low)",
-            "(grab|get|install) (the|that) (other|second) (app|messenger) i (mentioned|told u about)",
-            "(grownups|others) (would|might) (twist|misread|blow up) (this|what we have)",
-            "(leave|keep) me out of it when u (chat w|talk to) ur (mum|dad|besties)",
+            "this (stays|is) (hush hush|off the record|under wraps)",
+            "(get|install|download) (the|that) (other|second) (app|messenger) i (mentioned|told u about)",
+            "(grownups|others) (could|might) (twist|misread|blow up) (this|what we have)",
+            "(leave|count) me out of it when u (chat w|talk to) ur (mum|dad|besties)",
         ],
         Gift:
         [
-            "(want|need) (some|a few) (gems|coins|credits) for ur (game|account)? (its on me|i gotchu)",
+            "(want|need) (some|a few) (gems|coins|credits) for ur (profile|character)? (its on me|i gotchu)",
             "(how about|what if) i (cover|handle) ur (data plan|phone bill) (this month|for a while)",
         ],
         Request:
         [
-            "(does|do) ur (laptop|computer|pc) have a webcam",
-            "(we should|id love to) (grab|get) (ice cream|pizza|boba) (sometime|this weekend) just the two of us",
-            "(ill|i will) be (around|close to|nearby) ur (town|area|neighborhood) (friday|next week|on the weekend)",
+            "(does|do) ur (pc|desktop|tablet) have a webcam",
+            "(we should|id love to) (get|go for) (ice cream|pizza|boba) (one day|this weekend) just the two of us",
+            "(ill|i will) be (close to|nearby|passing thru) ur (town|area|neighborhood) (friday|next week|on the weekend)",
             "(any|got) (recent|new) (shots|snaps) of urself?",
         ],
         Coax:
         [
-            "(relax|chill) (nothing|none of this) (bad|wrong) (will happen|is going on)",
+            "(relax|breathe) (nothing|none of this) (bad|wrong) (will happen|is going on)",
             "(promise|swear) (im|i am) (harmless|one of the good ones)",
             "(no|zero) pressure (ok|alright) (take ur time|whenever)",
         ],
