@@ -10,7 +10,7 @@ internal static class AnalysisText
         o.WriteLine($"Conversation {a.ConversationId ?? "(no id)"}: {a.MessageCount} messages");
         o.WriteLine($"Risk: {a.Level.Name().ToUpperInvariant()} (score {a.Score:0.00}" +
                     (a.ModelScore is { } m ? $"; indicators {a.IndicatorScore:0.00}, model {m:0.00})" : ")"));
-        o.WriteLine($"Furthest stage: {a.FurthestStage.Name()}" + (a.FocusParticipant is { } p ? $" (participant {p})" : ""));
+        o.WriteLine($"Furthest stage: {a.FurthestStage.Name()}" + (a.FocusParticipant is { } p ? p.Length > 0 ? $" (participant {p})" : " (no speaker turns)" : ""));
         foreach (var w in a.Warnings) o.WriteLine($"Warning: {w}");
         if (a.Timeline.Count > 0)
         {
@@ -27,7 +27,8 @@ internal static class AnalysisText
             foreach (var i in a.Indicators)
             {
                 var where = i.MessageIndices.Count > 0 ? $" — messages {string.Join(", ", i.MessageIndices.Select(x => $"#{x}"))}" : "";
-                o.WriteLine($"  [{i.Family.Name()}] {i.Description} ({i.Participant}, strength {i.Strength:0.00}){where}");
+                var who = i.Participant.Length > 0 ? i.Participant + ", " : "";
+                o.WriteLine($"  [{i.Family.Name()}] {i.Description} ({who}strength {i.Strength:0.00}){where}");
                 if (i.MatchedPhrases.Count > 0) o.WriteLine($"      matched: {string.Join("; ", i.MatchedPhrases.Select(x => $"\"{x}\""))}");
             }
         }
