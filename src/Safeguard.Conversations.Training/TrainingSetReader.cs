@@ -23,12 +23,18 @@ public sealed class TrainingSetReader
     private readonly Dictionary<string, string> _sourceOfId = new(StringComparer.Ordinal);
 
     public List<string> Warnings { get; } = [];
+
+    /// <summary>CSV column holding the text, when it is not one of the usual names.</summary>
+    public string? TextColumn { get; init; }
+
+    /// <summary>CSV column holding the label, when it is not <c>label</c>.</summary>
+    public string? LabelColumn { get; init; }
     public IReadOnlyList<LabelledConversation> Items => _items;
     public List<string> Sources { get; } = [];
 
-    public static TrainingSetReader ReadAll(IEnumerable<string> paths)
+    public static TrainingSetReader ReadAll(IEnumerable<string> paths, string? textColumn = null, string? labelColumn = null)
     {
-        var reader = new TrainingSetReader();
+        var reader = new TrainingSetReader { TextColumn = textColumn, LabelColumn = labelColumn };
         foreach (var path in paths) reader.Read(path);
         return reader;
     }
@@ -88,11 +94,11 @@ public sealed class TrainingSetReader
             if (!csv.TryRead(fields, out var headerError) || headerError is not null)
                 throw new TrainingDataException($"{file}: {(headerError ?? "empty file")}; a header row such as text,label is needed");
             var header = fields.Select(f => f.Trim().ToLowerInvariant()).ToList();
-            var textColumn = header.FindIndex(h => TextColumns.Contains(h));
-            var labelColumn = header.IndexOf("label");
+            var textColumn = TextColumn is { } t ? header.IndexOf(t.Trim().ToLowerInvariant()) : header.FindIndex(h => TextColumns.Contains(h));
+            var labelColumn = header.IndexOf(LabelColumn?.Trim().ToLowerInvariant() ?? "label");
             var idColumn = header.IndexOf("id");
             if (textColumn < 0 || labelColumn < 0)
-                throw new TrainingDataException($"{file}: the header ({string.Join(",", header)}) needs a text column ({string.Join(", ", TextColumns)}) and a label column");
+                throw new TrainingDataException($"{file}: the header ({string.Join(",", header)}) needs a text column ({TextColumn ?? string.Join(", ", TextColumns)}) and a label column ({LabelColumn ?? "label"}); --text-column and --label-column name others");
             var rows = 0;
             while (csv.TryRead(fields, out var error))
             {

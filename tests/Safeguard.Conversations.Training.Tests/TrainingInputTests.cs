@@ -41,6 +41,16 @@ public sealed class TrainingInputTests : IDisposable
     }
 
     [Fact]
+    public void Other_column_names_are_read_when_named()
+    {
+        var path = Write("named.csv", "messages_de,klasse\n\"hallo wie gehts\",1\n\"guten morgen\",0\n");
+        Assert.Contains("--text-column", Refused(path).Message, StringComparison.Ordinal);
+        var read = TrainingSetReader.ReadAll([path], textColumn: "messages_de", labelColumn: "Klasse");
+        Assert.Equal(["hallo wie gehts", "guten morgen"], read.Items.Select(i => i.Conversation.Messages[0].Text));
+        Assert.Equal([true, false], read.Items.Select(i => i.IsRisk));
+    }
+
+    [Fact]
     public void A_segment_without_speakers_is_analysed_as_one_speakerless_conversation()
     {
         var path = Write("s.csv", "text,label\n\"hey asl 35 m here how old r u 13 f\",0\n");

@@ -30,6 +30,12 @@ public static class ChatCommand
     internal static Option<string> ModelOption() =>
         new("--model") { Description = "A model from 'chat train' (or 'default' for the shipped one), or an ONNX model (see docs/conversations.md)" };
 
+    internal static Option<string> TextColumnOption() =>
+        new("--text-column") { Description = "CSV column with the text (default: text, segment, conversation or content)" };
+
+    internal static Option<string> LabelColumnOption() =>
+        new("--label-column") { Description = "CSV column with the label (default: label)" };
+
     internal static Option<string> ModelInputOption() =>
         new("--model-input") { Description = "What the model takes: features (default) or text" };
 

@@ -16,9 +16,12 @@ public static class ChatEvalCommand
         var verbose = new Option<bool>("--verbose") { Description = "List every misclassified conversation" };
         var model = ChatCommand.ModelOption();
         var modelInput = ChatCommand.ModelInputOption();
-        var command = new Command("eval", "Evaluate the analyser (and a model) on labelled conversations.") { dir, threshold, verbose, model, modelInput };
+        var textColumn = ChatCommand.TextColumnOption();
+        var labelColumn = ChatCommand.LabelColumnOption();
+        var command = new Command("eval", "Evaluate the analyser (and a model) on labelled conversations.") { dir, threshold, verbose, model, modelInput, textColumn, labelColumn };
         command.SetAction(parse => Run(parse.GetValue(dir)!, ChatCommand.ParseLevel(parse.GetValue(threshold)).Level,
-            parse.GetValue(verbose), Console.Out, Console.Error, parse.GetValue(model), parse.GetValue(modelInput)));
+            parse.GetValue(verbose), Console.Out, Console.Error, parse.GetValue(model), parse.GetValue(modelInput),
+            parse.GetValue(textColumn), parse.GetValue(labelColumn)));
         return command;
     }
 
@@ -27,7 +30,7 @@ public static class ChatEvalCommand
         Run([directory], threshold, verbose, output, errors, modelPath, modelInput);
 
     internal static int Run(string[] inputs, RiskLevel threshold, bool verbose, TextWriter output, TextWriter errors,
-        string? modelPath = null, string? modelInput = null)
+        string? modelPath = null, string? modelInput = null, string? textColumn = null, string? labelColumn = null)
     {
         var files = new List<(string File, string Name)>();
         foreach (var input in inputs)
@@ -50,7 +53,7 @@ public static class ChatEvalCommand
             {
                 if (file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
                 {
-                    var csv = new TrainingSetReader();
+                    var csv = new TrainingSetReader { TextColumn = textColumn, LabelColumn = labelColumn };
                     csv.Read(file);
                     foreach (var item in csv.Items)
                         cases.Add(evaluator.Evaluate(item.Id, item.Conversation, new ConversationLabel(item.IsRisk, item.Category, Path.GetFileName(file), null)));

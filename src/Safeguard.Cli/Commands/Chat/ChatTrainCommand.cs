@@ -21,10 +21,12 @@ public static class ChatTrainCommand
         var l1 = new Option<double?>("--l1") { Description = "L1 penalty (default 0)" };
         var l2 = new Option<double?>("--l2") { Description = "L2 penalty (default 0.1)" };
         var minDf = new Option<int?>("--min-df") { Description = "Keep n-grams found in at least this many conversations (default 2)" };
+        var textColumn = ChatCommand.TextColumnOption();
+        var labelColumn = ChatCommand.LabelColumnOption();
         var trainedAt = new Option<string>("--trained-at") { Description = "Training time to record (ISO 8601; default now), for reproducible files" };
         var command = new Command("train", "Train a conversation model from labelled conversations.")
         {
-            inputs, output, cv, seed, progress, test, testFraction, baseline, l1, l2, minDf, trainedAt,
+            inputs, output, cv, seed, progress, test, testFraction, baseline, l1, l2, minDf, textColumn, labelColumn, trainedAt,
         };
         command.SetAction(parse =>
         {
@@ -44,25 +46,25 @@ public static class ChatTrainCommand
                     ? t.ToUniversalTime() : throw new UsageException($"--trained-at \"{text}\" is not an ISO 8601 time");
             var options = new TrainingOptions { Folds = parse.GetValue(cv), Seed = parse.GetValue(seed), Settings = settings, TrainedAt = at };
             return Run(parse.GetValue(inputs)!, parse.GetValue(output)!, options, parse.GetValue(test) ?? [], parse.GetValue(testFraction),
-                parse.GetValue(baseline), parse.GetValue(progress), Console.Out, Console.Error);
+                parse.GetValue(baseline), parse.GetValue(progress), Console.Out, Console.Error, parse.GetValue(textColumn), parse.GetValue(labelColumn));
         });
         return command;
     }
 
     internal static int Run(string[] inputs, string outputPath, TrainingOptions options, string[] testInputs, double? testFraction,
-        bool baseline, bool progress, TextWriter output, TextWriter errors)
+        bool baseline, bool progress, TextWriter output, TextWriter errors, string? textColumn = null, string? labelColumn = null)
     {
         if (testInputs.Length > 0 && testFraction is not null) throw new UsageException("give --test or --test-fraction, not both");
         if (baseline && testInputs.Length == 0 && testFraction is null) throw new UsageException("--baseline needs --test or --test-fraction");
         try
         {
-            var read = TrainingSetReader.ReadAll(inputs);
+            var read = TrainingSetReader.ReadAll(inputs, textColumn, labelColumn);
             foreach (var warning in read.Warnings) errors.WriteLine($"safeguard: {warning}");
             var training = read.Items.ToList();
             List<LabelledConversation> test = [];
             if (testInputs.Length > 0)
             {
-                var held = TrainingSetReader.ReadAll(testInputs);
+                var held = TrainingSetReader.ReadAll(testInputs, textColumn, labelColumn);
                 foreach (var warning in held.Warnings) errors.WriteLine($"safeguard: {warning}");
                 test = [.. held.Items];
                 var trainingTexts = training.Select(t => ConversationTrainer.ContentKey(t.Conversation)).ToHashSet(StringComparer.Ordinal);
