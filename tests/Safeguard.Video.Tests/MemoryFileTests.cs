@@ -10,14 +10,24 @@ public sealed class MemoryFileTests
     public void TheFileHoldsTheBytesUntilDisposed()
     {
         var bytes = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7)).ToArray();
+        var name = $"test-{Guid.NewGuid():N}";
         string path;
-        using (var file = MemoryFile.Create("test", bytes))
+        using (var file = MemoryFile.Create(name, bytes))
         {
             path = file.Path;
             Assert.StartsWith("/proc/", path);
             Assert.Equal(bytes, File.ReadAllBytes(path));
+            Assert.Contains(name, File.ResolveLinkTarget(path, returnFinalTarget: false)!.FullName, StringComparison.Ordinal);
         }
-        Assert.False(File.Exists(path));
+        // Tests running in parallel may reuse the descriptor number at once, so the path can exist again;
+        // what must be gone is this memory file.
+        Assert.False(LinkTarget(path)?.Contains(name, StringComparison.Ordinal) == true, "the memory file outlived its disposal");
+    }
+
+    private static string? LinkTarget(string path)
+    {
+        try { return File.ResolveLinkTarget(path, returnFinalTarget: false)?.FullName; }
+        catch (IOException) { return null; }
     }
 
     [Fact]
