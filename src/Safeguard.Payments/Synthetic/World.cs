@@ -173,14 +173,21 @@ internal sealed class World(FeedGenerator g)
         {
             while (links[i].Count < want[i])
             {
+                // The facilitator with the most room; when all are full, a purchaser still gets its first
+                // one, from those that are not meant to stay small.
                 int best = -1;
-                double bestScore = -1;
+                double bestScore = double.MinValue;
                 for (int f = 0; f < facilitators.Length; f++)
                 {
                     if (links[i].Contains(f)) continue;
-                    double score = (capacity[f] - load[f]) + g.U();
+                    int room = capacity[f] - load[f];
+                    if (room <= 0 && (links[i].Count > 0 || capacity[f] == 2)) continue;
+                    double score = room + g.U();
                     if (score > bestScore) { bestScore = score; best = f; }
                 }
+                if (best < 0 && links[i].Count == 0)
+                    for (int f = 0; f < facilitators.Length; f++)
+                        if (best < 0 || load[f] < load[best]) best = f;
                 if (best < 0) break;
                 links[i].Add(best);
                 load[best]++;

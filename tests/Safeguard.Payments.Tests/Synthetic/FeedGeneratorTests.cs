@@ -147,6 +147,7 @@ public class FeedGeneratorTests(TunedFeedFixture fixture) : IClassFixture<TunedF
         Assert.Equal(facilitators.Count, sendersOf.Count);
         Assert.All(sendersOf.Values, n => Assert.InRange(n, 2, 40));
         Assert.Contains(sendersOf.Values, n => n >= 4);
+        Assert.Contains(sendersOf.Values, n => n == 2);
         foreach (var hard in F.Truth.Where(t => t.Hard))
             Assert.Single(payments.Where(r => r.Sender == hard.Account).Select(r => r.Receiver).Distinct());
         Assert.Contains(payments, r => r.Channel == "crypto_exchange");
