@@ -150,8 +150,9 @@ internal sealed class World(FeedGenerator g)
         var want = new int[n];
         for (int i = 0; i < n; i++) want[i] = hard[i] ? 1 : g.U() switch { < 0.45 => 1, < 0.8 => 2, _ => 3 };
         var capacity = new int[facilitators.Length];
-        for (int f = 0; f < capacity.Length; f++)
-            capacity[f] = g.Chance(s.SmallFacilitatorShare) ? 2 : g.Between(3, s.MaxPurchasersPerFacilitator);
+        int small = s.SmallFacilitatorShare > 0 ? Math.Max(1, (int)Math.Round(capacity.Length * s.SmallFacilitatorShare)) : 0;
+        for (int f = 0; f < capacity.Length; f++) capacity[f] = g.Between(3, s.MaxPurchasersPerFacilitator);
+        foreach (int f in Enumerable.Range(0, capacity.Length).OrderBy(_ => g.U()).Take(small).ToArray()) capacity[f] = 2;
         var links = new List<int>[n];
         for (int i = 0; i < n; i++) links[i] = [];
         var load = new int[facilitators.Length];

@@ -337,6 +337,10 @@ public class FeedGeneratorTests(TunedFeedFixture fixture) : IClassFixture<TunedF
         Assert.Contains(pay, r => r.Amount is > 80 and <= 120);
         Assert.Contains(pay, r => r.Amount < 20);
         Assert.Equal(22, facilitators.Count);
+        var senders = pay.GroupBy(r => r.Receiver).Select(x => x.Select(r => r.Sender).Distinct().Count()).ToList();
+        Assert.Equal(22, senders.Count);
+        Assert.All(senders, n => Assert.InRange(n, 2, 40));
+        Assert.Contains(senders, n => n == 2);
         Assert.Contains(pay, r => r.SenderCountry is "CH" or "IE");
     }
 
