@@ -82,6 +82,26 @@ public sealed partial class FeedReader(FeedOptions options, Action<FeedError> on
         }
     }
 
+    /// <summary>Reads one feed from a stream (an upload, a pipe); <paramref name="name"/> names it in errors.</summary>
+    public void ReadStream<TSink>(Stream stream, string name, FeedFormat format, ref TSink sink) where TSink : ITransactionSink
+    {
+        try
+        {
+            using var text = new StreamReader(stream, Utf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: true);
+            _file = name;
+            _firstOfCurrentFile = long.MaxValue;
+            if (format == FeedFormat.Auto) format = Sniff(name, text);
+            var tracker = new ProgressTracker(null, 0, stream);
+            if (format == FeedFormat.JsonLines) ReadJsonLines(text, ref sink, ref tracker);
+            else ReadCsv(text, ref sink, ref tracker);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            FailedFiles++;
+            Report(new FeedError(name, 0, e.Message));
+        }
+    }
+
     private long _firstOfCurrentFile;
 
     private static FileStream OpenFile(string path)
