@@ -31,7 +31,7 @@ public static class CsvReportWriter
             fields[7] = t.Currency;
             fields[8] = t.AmountInBase.ToString(CultureInfo.InvariantCulture);
             fields[9] = FeedNames.Of(t.Channel);
-            fields[10] = XmlText.Clean(t.Description, MaxDescription);
+            fields[10] = XmlSafeText.Clean(t.Description, MaxDescription);
             fields[11] = c.IndicatorsOf.TryGetValue(t.Id, out var names) ? string.Join(';', names) : "";
             for (int i = 0; i < fields.Length; i++)
             {

@@ -163,7 +163,7 @@ public static class GoamlReportWriter
 
     private static string Money(decimal d) => d.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static string Clean(string? s, int max) => XmlText.Clean(s, max);
+    private static string Clean(string? s, int max) => XmlSafeText.Clean(s, max);
 
     private static void El(XmlWriter w, string name, string value) => w.WriteElementString(name, value);
 

@@ -62,7 +62,7 @@ public static class ReportSummaryWriter
     /// <summary>Feed text in Markdown: cleaned, and the characters that would change the layout escaped.</summary>
     private static string Md(string s)
     {
-        var clean = XmlText.Clean(s, 200).Replace('\n', ' ').Replace('\r', ' ');
+        var clean = XmlSafeText.Clean(s, 200).Replace('\n', ' ').Replace('\r', ' ');
         var sb = new StringBuilder(clean.Length);
         foreach (var ch in clean)
         {
