@@ -19,7 +19,10 @@ public static class ReportSummaryWriter
         var first = s.FirstSeen ?? (c.Transactions.Count > 0 ? c.Transactions[0].Timestamp : null);
         var last = s.LastSeen ?? (c.Transactions.Count > 0 ? c.Transactions[^1].Timestamp : null);
         if (first is { } f && last is { } l)
-            sb.Append(inv, $"- Active: {f.UtcDateTime:yyyy-MM-dd HH:mm} to {l.UtcDateTime:yyyy-MM-dd HH:mm} UTC ({Math.Max(0, (l - f).TotalDays):0} days)\n");
+        {
+            var days = Math.Round(Math.Max(0, (l - f).TotalDays));
+            sb.Append(inv, $"- Active: {f.UtcDateTime:yyyy-MM-dd HH:mm} to {l.UtcDateTime:yyyy-MM-dd HH:mm} UTC ({days:0} day{(days == 1 ? "" : "s")})\n");
+        }
         sb.Append(inv, $"- Transactions in the report: {c.Transactions.Count}");
         if (c.Omitted > 0) sb.Append(inv, $" (capped at {c.Cap}; {c.Omitted} earlier ones with the same counterparties left out)");
         sb.Append('\n');

@@ -59,6 +59,7 @@ public sealed record ReportingEntity
 
     public static ReportingEntity Read(string path)
     {
+        if (new FileInfo(path).Length > 1024 * 1024) throw new FormatException($"{path}: larger than 1 MiB; not an entity config");
         try
         {
             return JsonSerializer.Deserialize<ReportingEntity>(File.ReadAllBytes(path), Json) ?? throw new FormatException($"{path}: null");

@@ -61,9 +61,15 @@ public static class SubjectsFile
         var errors = new List<LineError>();
         using var reader = new StreamReader(path, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
         long lineNo = 0;
-        while (reader.ReadLine() is { } line)
+        var buffer = new System.Text.StringBuilder();
+        while (ReadLine(reader, buffer, MaxLineChars, out bool tooLong) is { } line)
         {
             lineNo++;
+            if (tooLong)
+            {
+                errors.Add(new LineError(path, lineNo, $"line longer than {MaxLineChars / (1024 * 1024)} MiB characters; skipped"));
+                continue;
+            }
             if (string.IsNullOrWhiteSpace(line)) continue;
             ScanSubject s;
             try { s = ScanSubject.Parse(line); }
@@ -76,5 +82,24 @@ public static class SubjectsFile
         }
         if (lineNo == 0) errors.Add(new LineError(path, 0, "empty file: the scan found no subjects, or the file was truncated"));
         return new Lookup(matches, errors);
+    }
+
+    /// <summary>Longest subject line read; longer ones are skipped to their end and reported.</summary>
+    public const int MaxLineChars = 16 * 1024 * 1024;
+
+    /// <summary>One line (without its end), read in bounded memory; null at the end of the input.</summary>
+    private static string? ReadLine(StreamReader reader, System.Text.StringBuilder sb, int max, out bool tooLong)
+    {
+        sb.Clear();
+        tooLong = false;
+        int c = reader.Read();
+        if (c < 0) return null;
+        for (; c >= 0 && c != '\n'; c = reader.Read())
+        {
+            if (sb.Length < max) sb.Append((char)c);
+            else tooLong = true;
+        }
+        if (sb.Length > 0 && sb[^1] == '\r') sb.Length--;
+        return tooLong ? "" : sb.ToString();
     }
 }

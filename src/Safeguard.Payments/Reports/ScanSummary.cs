@@ -5,9 +5,12 @@ namespace Safeguard.Payments.Reports;
 /// <summary>What a report needs from a scan's <c>summary.json</c>: the scanned feeds, the rates table and the base currency.</summary>
 public sealed record ScanSummary(IReadOnlyList<string> Feeds, string? Rates, string BaseCurrency)
 {
+    public const int MaxBytes = 16 * 1024 * 1024;
+
     public static ScanSummary Read(string path)
     {
         JsonDocument doc;
+        if (new FileInfo(path).Length > MaxBytes) throw new FormatException($"{path}: larger than {MaxBytes / (1024 * 1024)} MiB; not a scan summary");
         try { doc = JsonDocument.Parse(File.ReadAllBytes(path)); }
         catch (JsonException ex) { throw new FormatException($"{path}: not JSON: {ex.Message}", ex); }
         using (doc)

@@ -71,6 +71,20 @@ public sealed class ReportInputTests : IDisposable
     }
 
     [Fact]
+    public void Over_long_and_truncated_subject_lines_are_reported()
+    {
+        var path = Path.Combine(_dir, "subjects.jsonl");
+        string good = """{"subject":"C0001","role":"purchaser","score":0.9,"level":"high","indicators":[],"counterparties":[]}""";
+        File.WriteAllText(path, "{\"subject\":\"" + new string('x', SubjectsFile.MaxLineChars) + "\"}\n" + good + "\r\n" + good[..40]);
+        var r = SubjectsFile.Find(path, "C0001");
+        Assert.Single(r.Matches);
+        Assert.Equal([1L, 3L], r.Errors.Select(e => e.Line));
+        Assert.Contains("longer than", r.Errors[0].Message, StringComparison.Ordinal);
+        File.WriteAllText(path, "");
+        Assert.Contains("empty", Assert.Single(SubjectsFile.Find(path, "C0001").Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Summary_json_gives_feeds_rates_and_base_currency()
     {
         var path = Path.Combine(_dir, "summary.json");
