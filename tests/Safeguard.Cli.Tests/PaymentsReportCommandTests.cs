@@ -203,6 +203,16 @@ public sealed class PaymentsReportCommandTests : CliFixture
     }
 
     [Fact]
+    public void Unknown_local_currency_is_a_clear_error()
+    {
+        File.WriteAllText(Path.Combine(ScanDir, "summary.json"), JsonSerializer.Serialize(new { feeds = new[] { FeedPath } }));
+        var (exit, err) = Report("--subject", "C0001", "--format", "goaml", "--entity-config", EntityPath);
+        Assert.Equal(1, exit);
+        Assert.Contains("currency_code_local", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(ScanDir, "report-C0001.xml")));
+    }
+
+    [Fact]
     public async Task Goaml_without_entity_details_is_a_usage_error()
     {
         var (exit, err) = Report("--subject", "C0001", "--format", "goaml");

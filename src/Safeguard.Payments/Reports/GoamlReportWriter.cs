@@ -31,7 +31,7 @@ public static class GoamlReportWriter
         if (c.Transactions.Count == 0) throw new ReportDataException($"no transaction of subject {c.Subject.Subject} was found in the feeds; goAML needs at least one");
         string local = e.CurrencyCodeLocal ?? c.BaseCurrency;
         if (!ReportingEntity.IsCode(local, 3))
-            throw new ArgumentException($"the local currency is unknown ('{local}'): set currency_code_local in the entity config, or scan with a rates table");
+            throw new ReportDataException($"the local currency is unknown ('{local}'): set currency_code_local in the entity config, or scan with a rates table");
         string unknownCountry = e.UnknownCountry ?? "XX";
         string unknownInstitution = Clean(e.UnknownInstitution, 255) is { Length: > 0 } ui ? ui : "not named in the feed";
 
