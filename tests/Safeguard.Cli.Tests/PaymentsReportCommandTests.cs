@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -9,25 +8,9 @@ using Safeguard.Server.Data;
 
 namespace Safeguard.Cli.Tests;
 
-[CollectionDefinition(nameof(ConsoleCapture), DisableParallelization = true)]
-public sealed class ConsoleCapture;
-
-/// <summary>
-/// `safeguard payments report`, run in this process (so standard error can be read) against a scan
-/// folder written by hand in the scan's output format.
-/// </summary>
-[Collection(nameof(ConsoleCapture))]
+/// <summary>`safeguard payments report` against a scan folder written by hand in the scan's output format.</summary>
 public sealed class PaymentsReportCommandTests : CliFixture
 {
-    private static readonly Lazy<RootCommand> Root = new(() =>
-    {
-        var root = new RootCommand("test") { GlobalOptions.Db };
-        var payments = new Command("payments", "payments");
-        payments.Add(ReportCommand.Create());
-        root.Add(payments);
-        return root;
-    });
-
     private string ScanDir => Path.Combine(Dir, "scan");
     private string FeedPath => Path.Combine(Dir, "feed.csv");
     private string EntityPath => Path.Combine(Dir, "entity.json");
@@ -43,8 +26,8 @@ public sealed class PaymentsReportCommandTests : CliFixture
         id,timestamp,sender,sender_country,receiver,receiver_country,receiver_type,amount,currency,channel,mcc,description
         t1,2025-01-03T19:00:00Z,C0001,AU,F0001,PH,person,50.00,AUD,remittance,,school fees
         t2,2025-01-04T22:30:00Z,C0001,AU,F0002,PH,person,80.00,AUD,e_wallet,,=HYPERLINK("http://x")
-        t3,2025-01-05T21:00:00Z,C0001,AU,F0001,PH,person,30.00,AUD,bank_transfer,,gift
         u1,2025-01-05T10:00:00Z,C0009,US,F0001,PH,person,70.00,AUD,remittance,,help
+        t3,2025-01-05T21:00:00Z,C0001,AU,F0001,PH,person,30.00,AUD,bank_transfer,,gift
         u2,2025-01-06T21:10:00Z,C0001,AU,S0001,AU,business,15.00,AUD,card,5411,groceries
         """;
 
@@ -73,15 +56,8 @@ public sealed class PaymentsReportCommandTests : CliFixture
 
     private (int Exit, string Err) Report(params string[] args)
     {
-        var err = new StringWriter();
-        var saved = Console.Error;
-        Console.SetError(err);
-        try
-        {
-            int exit = CommandRunner.Run(Root.Value, ["payments", "report", ScanDir, .. args, "--db", Db]);
-            return (exit, err.ToString());
-        }
-        finally { Console.SetError(saved); }
+        var r = Run(["payments", "report", ScanDir, .. args]);
+        return (r.Exit, r.Err);
     }
 
     private static List<string> SchemaErrors(string xmlFile)
@@ -203,13 +179,23 @@ public sealed class PaymentsReportCommandTests : CliFixture
     }
 
     [Fact]
-    public void Unknown_local_currency_is_a_clear_error()
+    public void Local_currency_comes_from_the_feed_when_the_summary_has_none()
     {
         File.WriteAllText(Path.Combine(ScanDir, "summary.json"), JsonSerializer.Serialize(new { feeds = new[] { FeedPath } }));
         var (exit, err) = Report("--subject", "C0001", "--format", "goaml", "--entity-config", EntityPath);
+        Assert.True(exit == 0, err);
+        Assert.Equal("AUD", XDocument.Load(Path.Combine(ScanDir, "report-C0001.xml")).Root!.Element("currency_code_local")!.Value);
+    }
+
+    [Fact]
+    public void Malformed_feed_rows_are_named_and_the_rest_reported()
+    {
+        File.AppendAllText(FeedPath, "t9,not-a-time,C0001,AU,F0001,PH,person,5.00,AUD,remittance,,x\n");
+        var (exit, err) = Report("--subject", "C0001", "--format", "csv");
         Assert.Equal(1, exit);
-        Assert.Contains("currency_code_local", err, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(ScanDir, "report-C0001.xml")));
+        Assert.Contains($"{FeedPath}:7:", err, StringComparison.Ordinal);
+        var rows = SafeguardProcess.ParseCsv(File.ReadAllText(Path.Combine(ScanDir, "report-C0001.csv")));
+        Assert.Equal(["t1", "t2", "t3"], rows.Skip(1).Select(r => r[0]));
     }
 
     [Fact]

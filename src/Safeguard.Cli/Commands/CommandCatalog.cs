@@ -15,6 +15,7 @@ public static class CommandCatalog
         yield return Chat.ChatCommand.Create();
         yield return Video.VideoCommand.Create();
         yield return Video.WatchCommand.Create();
+        yield return Payments.PaymentsCommand.Create();
         yield return ServeCommand.Create();
         yield return KeysCommand.Create();
         yield return AuditCommand.Create();

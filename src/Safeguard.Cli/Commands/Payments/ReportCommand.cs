@@ -34,10 +34,13 @@ public static class ReportCommand
         var reportCode = new Option<string?>("--report-code") { Description = "STR (default) or SAR" };
         var reference = new Option<string?>("--reference") { Description = "Your reference for the report (goAML entity_reference; default: SG-SUBJECT-TIME)" };
         var role = new Option<string?>("--role") { Description = "purchaser or facilitator, when the subject appears in both roles" };
+        var feedFormat = new Option<string>("--feed-format") { Description = "Feed format, as the scan read it: auto, csv or jsonl", DefaultValueFactory = _ => "auto" };
+        var map = new Option<string[]>("--map") { Description = "Other column names, as given to the scan: standard=header pairs, comma-separated", AllowMultipleArgumentsPerToken = true };
+        var rates = new Option<string?>("--rates") { Description = "Currency rates CSV (default: the one summary.json names)" };
         var cap = new Option<int>("--max-transactions") { Description = "Most transactions in one report; those named by indicators always stay, the earliest others go first", DefaultValueFactory = _ => TransactionSelector.DefaultCap };
         var command = new Command("report", "Write a suspicious-transaction report (goAML XML or CSV, with a readable summary) on one subject of a payments scan, and record it in the audit log.")
         {
-            dir, subject, format, output, summary, feeds, entityConfig, rentityId, institution, reportCode, reference, role, cap,
+            dir, subject, format, output, summary, feeds, entityConfig, rentityId, institution, reportCode, reference, role, cap, feedFormat, map, rates,
         };
         command.SetAction(parse => Run(new Request
         {
@@ -45,6 +48,7 @@ public static class ReportCommand
             Summary = parse.GetValue(summary), Feeds = parse.GetValue(feeds) ?? [], EntityConfig = parse.GetValue(entityConfig),
             RentityId = parse.GetValue(rentityId), Institution = parse.GetValue(institution), ReportCode = parse.GetValue(reportCode),
             Reference = parse.GetValue(reference), Role = parse.GetValue(role), Cap = parse.GetValue(cap), Db = parse.GetValue(GlobalOptions.Db),
+            FeedFormat = parse.GetValue(feedFormat)!, Map = parse.GetValue(map) ?? [], Rates = parse.GetValue(rates),
         }));
         return command;
     }
@@ -65,10 +69,10 @@ public static class ReportCommand
         public string? Role { get; init; }
         public int Cap { get; init; }
         public string? Db { get; init; }
+        public string FeedFormat { get; init; } = "auto";
+        public string[] Map { get; init; } = [];
+        public string? Rates { get; init; }
     }
-
-    /// <summary>Reads one feed file's transactions (the scanner's reader; malformed rows are reported and skipped).</summary>
-    internal static Func<string, TextWriter, IEnumerable<Transaction>> OpenFeed { get; set; } = FeedGlue.Read;
 
     private static int Run(Request r)
     {
@@ -134,7 +138,8 @@ public static class ReportCommand
         foreach (var f in feedPaths)
             if (!File.Exists(f)) throw new IOException($"feed {f}: no such file (it was scanned, but is gone; pass its new place with --feed)");
 
-        var c = TransactionSelector.Select(subject, feedPaths.SelectMany(f => OpenFeed(f, Console.Error)), scan.BaseCurrency, feedPaths, r.Cap);
+        var read = FeedGlue.Read(feedPaths, FeedOptions(r, scan), subject, Console.Error);
+        var c = TransactionSelector.Select(subject, read.Transactions, read.BaseCurrency ?? scan.BaseCurrency, feedPaths, r.Cap);
         byte[] bytes;
         if (format == "goaml")
         {
@@ -184,7 +189,30 @@ public static class ReportCommand
             $", written to {(outPath == "-" ? "standard output" : outPath)}, SHA-256 {sha}" + (summaryOut is null ? "" : $"; summary {summaryOut}"));
         if (c.NotFound.Count > 0)
             Console.Error.WriteLine($"safeguard: {c.NotFound.Count} transactions named by the indicators are in no feed: {string.Join(", ", c.NotFound.Take(5))}{(c.NotFound.Count > 5 ? ", ..." : "")}");
-        return lookup.Errors.Count > 0 ? ExitCodes.SomeFailed : ExitCodes.Ok;
+        if (read.Errors > 0) Console.Error.WriteLine($"safeguard: {read.Errors} feed rows or files could not be read (above); the report holds the rest");
+        return lookup.Errors.Count > 0 || read.Errors > 0 ? ExitCodes.SomeFailed : ExitCodes.Ok;
+    }
+
+    /// <summary>The feeds are read as the scan read them: its rates table (unless --rates), and the given format and mapping.</summary>
+    private static FeedOptions FeedOptions(Request r, ScanSummary scan)
+    {
+        var format = r.FeedFormat.ToLowerInvariant() switch
+        {
+            "auto" => FeedFormat.Auto,
+            "csv" => FeedFormat.Csv,
+            "jsonl" or "json" => FeedFormat.JsonLines,
+            var other => throw new UsageException($"--feed-format must be auto, csv or jsonl, not \"{other}\""),
+        };
+        ColumnMapping columns;
+        try { columns = ColumnMapping.Parse(r.Map); }
+        catch (FormatException e) { throw new UsageException(e.Message); }
+        CurrencyRates? rates = null;
+        if ((r.Rates ?? scan.Rates) is { } ratesPath)
+        {
+            if (!File.Exists(ratesPath)) throw new IOException($"rates {ratesPath}: no such file{(r.Rates is null ? " (summary.json names it; pass its new place with --rates)" : "")}");
+            rates = CurrencyRates.Load(ratesPath, scan.BaseCurrency.Length == 3 ? scan.BaseCurrency : null);
+        }
+        return new FeedOptions { Format = format, Columns = columns, Rates = rates };
     }
 
     private static void Audit(string? db, ScanSubject subject, string format, string path, string sha, int transactions)
