@@ -106,15 +106,44 @@ public sealed class AccountStateTests
         StateFeeds.AssertSameSubjects(StateFeeds.Analyze(Feed), PaymentsWorker.LoadAnalyzer(store));
     }
 
-    [Fact]
-    public void Batches_fed_again_with_ids_are_not_counted_twice()
+    /// <summary>A store whose <see cref="IPaymentsStateTransaction.Save"/> fails on the given save, as a worker killed mid-batch.</summary>
+    public sealed class FailingStore(IPaymentsStateStore inner, int failOnSave) : IPaymentsStateStore
     {
+        private readonly int _failOnSave = failOnSave;
+        private int _saves;
+        public IPaymentsStateTransaction Begin() => new Tx(inner.Begin(), this);
+        public bool IsTransient(Exception error) => false;
+        public void Dispose() { }
+
+        private sealed class Tx(IPaymentsStateTransaction inner, FailingStore store) : IPaymentsStateTransaction
+        {
+            public bool Claim(string batchId) => inner.Claim(batchId);
+            public IReadOnlyList<AccountStateSnapshot> LoadForUpdate(IReadOnlyList<string> sortedAccounts) => inner.LoadForUpdate(sortedAccounts);
+            public void Save(IReadOnlyList<AccountStateSnapshot> states)
+            {
+                inner.Save(states);
+                if (++store._saves == store._failOnSave) throw new IOException("killed");
+            }
+            public IReadOnlyList<AccountStateSnapshot> LoadAll() => inner.LoadAll();
+            public void Commit() => inner.Commit();
+            public void Dispose() => inner.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_worker_killed_mid_batch_loses_nothing_committed_and_a_rerun_skips_committed_batches()
+    {
+        const int batch = 300;
         using var store = new InMemoryPaymentsStateStore();
-        var first = new PaymentsWorker(store) { BatchRows = 300, BatchPrefix = "feed-a" };
-        StateFeeds.Feed(first, Feed.Take(Feed.Count / 2));
-        var again = new PaymentsWorker(store) { BatchRows = 300, BatchPrefix = "feed-a" };
-        StateFeeds.Feed(again, Feed);
-        Assert.True(again.SkippedBatches > 0);
-        StateFeeds.AssertSameSubjects(StateFeeds.Analyze(Feed), PaymentsWorker.LoadAnalyzer(store));
+        var killed = new PaymentsWorker(new FailingStore(store, failOnSave: 4)) { BatchRows = batch, BatchPrefix = "feed-a" };
+        Assert.Throws<IOException>(() => StateFeeds.Feed(killed, Feed));
+        Assert.Equal(3, killed.Batches);
+        // One worker keeps every account's rows in order, so the stored state is exactly that of the first three batches.
+        Assert.Equal(StateFeeds.Output(StateFeeds.Analyze(Feed.Take(3 * batch))), StateFeeds.Output(PaymentsWorker.LoadAnalyzer(store)));
+
+        var rerun = new PaymentsWorker(store) { BatchRows = batch, BatchPrefix = "feed-a" };
+        StateFeeds.Feed(rerun, Feed);
+        Assert.Equal(3, rerun.SkippedBatches);
+        Assert.Equal(StateFeeds.Output(StateFeeds.Analyze(Feed)), StateFeeds.Output(PaymentsWorker.LoadAnalyzer(store)));
     }
 }
