@@ -11,6 +11,8 @@ public static class PaymentsCommand
         payments.Add(PaymentsScanCommand.Create());
         payments.Add(MakeFeedCommand.Create());
         payments.Add(PaymentsBenchCommand.Create());
+        payments.Add(PaymentsWorkCommand.Create());
+        payments.Add(PaymentsWorkCommand.CreateScore());
         return payments;
     }
 }
