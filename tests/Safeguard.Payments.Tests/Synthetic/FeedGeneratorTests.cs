@@ -4,7 +4,6 @@ using System.Text.Json;
 using Safeguard.Csv;
 using Safeguard.Payments.Feed;
 using Safeguard.Payments.Synthetic;
-using FeedFormat = Safeguard.Payments.Synthetic.FeedFormat;
 
 namespace Safeguard.Payments.Tests.Synthetic;
 
