@@ -9,6 +9,7 @@ public static class PaymentsCommand
     {
         var payments = new Command("payments", "Find purchasers and facilitators of paid live-streamed abuse in transaction feeds, and report them.");
         payments.Add(PaymentsScanCommand.Create());
+        payments.Add(ReportCommand.Create());
         payments.Add(MakeFeedCommand.Create());
         payments.Add(PaymentsBenchCommand.Create());
         payments.Add(PaymentsWorkCommand.Create());
