@@ -12,6 +12,8 @@ public static class PaymentsCommand
         payments.Add(ReportCommand.Create());
         payments.Add(MakeFeedCommand.Create());
         payments.Add(PaymentsBenchCommand.Create());
+        payments.Add(PaymentsWorkCommand.Create());
+        payments.Add(PaymentsWorkCommand.CreateScore());
         return payments;
     }
 }
