@@ -45,6 +45,28 @@ internal sealed class GeneratedFeed
         return analyzer;
     }
 
+    /// <summary>(account, role, level) of every review item whole scoring at each batch boundary would queue.</summary>
+    public HashSet<(string, string, string)> ExpectedReviewItems(int batchRows, RiskLevel reviewLevel)
+    {
+        var analyzer = new PaymentsAnalyzer();
+        var reader = new FeedReader(new FeedOptions(), _ => { });
+        var sink = new ObserveSink(analyzer);
+        var queued = new Dictionary<(string, SubjectRole), RiskLevel>();
+        var expected = new HashSet<(string, string, string)>();
+        foreach (var batch in Batches(batchRows))
+        {
+            using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(batch)))
+                reader.ReadStream(stream, "batch", Safeguard.Payments.Feed.FeedFormat.Csv, ref sink);
+            foreach (var s in analyzer.Score())
+                if (s.Level >= reviewLevel && s.Level > queued.GetValueOrDefault((s.Account, s.Role), RiskLevel.None))
+                {
+                    queued[(s.Account, s.Role)] = s.Level;
+                    expected.Add((s.Account, Subject.RoleName(s.Role), Subject.LevelName(s.Level)));
+                }
+        }
+        return expected;
+    }
+
     private readonly struct ObserveSink(PaymentsAnalyzer analyzer) : ITransactionSink
     {
         public void Accept(in TransactionFields transaction, FeedReader reader) => analyzer.Observe(transaction);
@@ -112,14 +134,22 @@ public sealed class PaymentsServiceTests
         var planted = truth.Where(t => t.Role is FeedRoles.Purchaser or FeedRoles.Facilitator).Select(t => t.Account).ToHashSet();
         foreach (var s in atReview.Where(s => planted.Contains(s.Account))) Assert.Contains(s.Account, queued);
         Assert.True(atReview.Count(s => planted.Contains(s.Account)) >= planted.Count / 2, "most planted subjects reach the review level");
-        // No hard negative is queued unless the whole-feed analyser itself puts it at the review level (a detector
-        // false positive, not the service's); with this seed one partner-abroad customer is such a case.
+        // The queue is exactly what whole scoring at every batch boundary gives: an item each time a subject's
+        // level rises to a new high at or above the review level (batch-by-batch replay in this process).
+        var expectedItems = feed.ExpectedReviewItems(2_000, RiskLevel.High);
+        var actualItems = items.Select(i => (i.FileName!, i.PaymentsSubject!.Value.GetProperty("subject").GetProperty("role").GetString()!,
+            i.PaymentsSubject!.Value.GetProperty("subject").GetProperty("level").GetString()!)).ToHashSet();
+        Assert.Equal(expectedItems.Order(), actualItems.Order());
+        // Hard negatives the whole feed does not flag stay out of the queue, except where a batch boundary
+        // flagged them on the way (the service cannot know the rows to come); they are few.
         var flaggedByReference = atReview.Select(x => x.Account).ToHashSet();
         var negatives = truth.Where(t => FeedGroups.HardNegatives.Contains(t.Group)).ToList();
         Assert.NotEmpty(negatives);
-        foreach (var negative in negatives.Where(n => !flaggedByReference.Contains(n.Account)))
+        var boundaryFlagged = expectedItems.Select(x => x.Item1).ToHashSet();
+        foreach (var negative in negatives.Where(n => !boundaryFlagged.Contains(n.Account)))
             Assert.DoesNotContain(negative.Account, queued);
-        Assert.True(negatives.Count(n => queued.Contains(n.Account)) <= 2, "hard negatives stay out of the queue");
+        Assert.True(negatives.Count(n => queued.Contains(n.Account)) <= 3, "hard negatives stay out of the queue: " +
+            string.Join(", ", negatives.Where(n => queued.Contains(n.Account)).Select(n => $"{n.Account} {n.Group}{(flaggedByReference.Contains(n.Account) ? " (also at the end)" : "")}")));
 
         // Every creation is audited.
         var audit = await h.State.Audit.ListAsync(0, 100_000, "review.create");

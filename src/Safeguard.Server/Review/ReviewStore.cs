@@ -146,7 +146,8 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
             "escalate" => ReviewStatus.Escalated,
             _ => throw new ArgumentException("decision must be confirmed, false_positive or escalate"),
         };
-        if (status == ReviewStatus.Confirmed && (d.Category is null || !Categories.Contains(d.Category)))
+        // A payments subject is not media: it is confirmed without a media category.
+        if (status == ReviewStatus.Confirmed && item.Kind != "payments-subject" && (d.Category is null || !Categories.Contains(d.Category)))
             throw new ArgumentException($"a confirmation needs a category: {string.Join(", ", Categories)}");
         if (d.Category is not null && !Categories.Contains(d.Category))
             throw new ArgumentException($"unknown category; use one of {string.Join(", ", Categories)}");
