@@ -57,7 +57,7 @@ public sealed class CsvSpanReader
             if (nl >= 0 && rest[nl] == '\n')
             {
                 int end = _pos + nl;
-                if (end - recordStart > _maxRecordChars)
+                if (end - recordStart >= _maxRecordChars) // the line end counts, as in CsvRecordReader
                 {
                     _pos = end + 1;
                     _line++;
@@ -83,9 +83,14 @@ public sealed class CsvSpanReader
             if (!Refill(keepFrom: recordStart))
             {
                 // The last record, without a line end: it is all that is left in the buffer.
-                int stop = _len > 0 && _buffer[_len - 1] == '\r' ? _len - 1 : _len;
+                if (_len > _maxRecordChars)
+                {
+                    _pos = _len;
+                    error = $"record longer than {_maxRecordChars} characters, skipped";
+                    return true;
+                }
                 _pos = _len;
-                if (!Split(0, stop, ref error)) Count = 0;
+                if (!Split(0, _len, ref error)) Count = 0;
                 return true;
             }
             recordStart = 0;

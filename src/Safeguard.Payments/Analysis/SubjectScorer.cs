@@ -160,7 +160,7 @@ public sealed partial class SubjectScorer(PaymentsAnalyzer analyzer)
     {
         var f = _settings.Facilitator;
         var p = _settings.Purchaser;
-        int irregular = 0, ofConcern = 0;
+        int irregular = 0, ofConcern = 0, strong = 0;
         var flows = new List<Flow>();
         var concernIds = new Evidence();
         foreach (var sender in r.Senders)
@@ -174,6 +174,7 @@ public sealed partial class SubjectScorer(PaymentsAnalyzer analyzer)
             if (behaviour.TryGetValue(sender, out var b) && !b.Regular && b.Score >= f.SendersOfConcern.SenderScore)
             {
                 ofConcern++;
+                if (b.Score >= _levels.High) strong++;
                 foreach (var id in link.Ids.Ids().Take(4)) concernIds.Add(id);
             }
         }
@@ -181,8 +182,9 @@ public sealed partial class SubjectScorer(PaymentsAnalyzer analyzer)
         if (irregular >= f.ManyForeignSenders.MinSenders)
             hits.Add(new IndicatorHit("many-foreign-senders", Round(f.ManyForeignSenders.Weight * Math.Min(1, 0.7 + 0.1 * (irregular - f.ManyForeignSenders.MinSenders))),
                 r.Received.Ids(), r.Received.Count, $"{irregular} unrelated senders abroad with irregular payments"));
-        if (ofConcern >= f.SendersOfConcern.MinSenders)
-            hits.Add(new IndicatorHit("senders-of-concern", Round(f.SendersOfConcern.Weight * Math.Min(1, 0.8 + 0.1 * (ofConcern - f.SendersOfConcern.MinSenders))),
+        // Two senders of concern, or one whose own payments are already high among other irregular senders.
+        if (ofConcern >= f.SendersOfConcern.MinSenders || strong >= 1 && irregular >= f.SendersOfConcern.MinSenders)
+            hits.Add(new IndicatorHit("senders-of-concern", Round(f.SendersOfConcern.Weight * Math.Min(1, 0.8 + 0.1 * Math.Max(0, ofConcern - f.SendersOfConcern.MinSenders))),
                 concernIds.Ids(), concernIds.Count, $"{ofConcern} senders whose own payments are of concern"));
         bool known = analyzer.Known.Contains(r.Account);
         if (known)

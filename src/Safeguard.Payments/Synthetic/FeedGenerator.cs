@@ -3,7 +3,7 @@ using Safeguard.Payments.Feed;
 namespace Safeguard.Payments.Synthetic;
 
 /// <summary>Output form of a generated feed.</summary>
-public enum FeedFormat { Csv, JsonLines }
+
 
 /// <summary>What a generation wrote.</summary>
 public sealed record FeedSummary(long Transactions, int Accounts, DateTimeOffset First, DateTimeOffset Last);

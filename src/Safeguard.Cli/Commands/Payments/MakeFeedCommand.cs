@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Safeguard.Payments.Feed;
 using Safeguard.Payments.Synthetic;
 
 namespace Safeguard.Cli.Commands.Payments;
