@@ -22,7 +22,7 @@ internal sealed class GeneratedFeed
     {
         var generator = new FeedGenerator(FeedSettings.Tuned(seed) with { Ordinary = ordinary });
         var text = new StringWriter();
-        generator.Write(text, Safeguard.Payments.Synthetic.FeedFormat.Csv);
+        generator.Write(text, Safeguard.Payments.Feed.FeedFormat.Csv);
         var lines = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return new GeneratedFeed { Generator = generator, Header = lines[0], Rows = [.. lines.Skip(1)] };
     }
