@@ -11,6 +11,7 @@ public static class PaymentsCommand
         payments.Add(PaymentsScanCommand.Create());
         payments.Add(MakeFeedCommand.Create());
         payments.Add(PaymentsBenchCommand.Create());
+        payments.Add(PaymentsBenchServiceCommand.Create());
         return payments;
     }
 }
