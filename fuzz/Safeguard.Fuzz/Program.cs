@@ -15,7 +15,7 @@ using Safeguard.Fuzz.Targets;
     ("image", () => new ImageTarget()), ("archive", () => new ArchiveTarget()),
     ("vics", () => new BankListTarget(BankFormat.Vics)), ("csv", () => new BankListTarget(BankFormat.Csv)),
     ("plain", () => new BankListTarget(BankFormat.Plain)), ("conversation", () => new ConversationTarget()),
-    ("model", () => new ConversationModelTarget()),
+    ("model", () => new ConversationModelTarget()), ("payments", () => new PaymentsFeedTarget()),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help") return Usage();

@@ -43,9 +43,7 @@ public static class PaymentsScan
         var watch = Stopwatch.StartNew();
         Directory.CreateDirectory(outDir);
         var reader = Feed(analyzer, feeds, options, onError, progress);
-        var subjects = analyzer.Score().Where(s => s.Level >= minLevel).ToList();
-        WriteSubjects(Path.Combine(outDir, "subjects.jsonl"), subjects);
-        using (var network = File.Create(Path.Combine(outDir, "network.json"))) NetworkJson.Write(network, subjects);
+        var subjects = WriteResults(analyzer, outDir, minLevel);
         double seconds = watch.Elapsed.TotalSeconds;
         var counts = new Dictionary<string, IReadOnlyDictionary<string, int>>();
         foreach (var role in new[] { SubjectRole.Purchaser, SubjectRole.Facilitator })
@@ -58,6 +56,16 @@ public static class PaymentsScan
             counts, Math.Round(seconds, 3), Math.Round(reader.Rows / Math.Max(seconds, 1e-6)));
         File.WriteAllText(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(summary, SummaryJson));
         return summary;
+    }
+
+    /// <summary>Scores the analyser and writes <c>subjects.jsonl</c> and <c>network.json</c>; returns the subjects written.</summary>
+    public static List<Subject> WriteResults(PaymentsAnalyzer analyzer, string outDir, RiskLevel minLevel = RiskLevel.Low)
+    {
+        Directory.CreateDirectory(outDir);
+        var subjects = analyzer.Score().Where(s => s.Level >= minLevel).ToList();
+        WriteSubjects(Path.Combine(outDir, "subjects.jsonl"), subjects);
+        using (var network = File.Create(Path.Combine(outDir, "network.json"))) NetworkJson.Write(network, subjects);
+        return subjects;
     }
 
     public static readonly JsonSerializerOptions SummaryJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };

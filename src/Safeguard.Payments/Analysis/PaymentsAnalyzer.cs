@@ -8,7 +8,7 @@ namespace Safeguard.Payments.Analysis;
 /// rows that touch none of this cost a few comparisons and no lookup. <see cref="Score"/> turns the
 /// state into subjects at any point, so the service can score as batches arrive.
 /// </summary>
-public sealed class PaymentsAnalyzer
+public sealed partial class PaymentsAnalyzer
 {
     private readonly bool[] _highRisk = new bool[CountryCode.Count];
     private readonly int[] _utcOffsetHours = new int[CountryCode.Count];

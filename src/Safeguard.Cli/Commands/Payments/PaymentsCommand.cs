@@ -9,9 +9,12 @@ public static class PaymentsCommand
     {
         var payments = new Command("payments", "Find purchasers and facilitators of paid live-streamed abuse in transaction feeds, and report them.");
         payments.Add(PaymentsScanCommand.Create());
+        payments.Add(ReportCommand.Create());
         payments.Add(MakeFeedCommand.Create());
         payments.Add(PaymentsBenchCommand.Create());
         payments.Add(PaymentsBenchServiceCommand.Create());
+        payments.Add(PaymentsWorkCommand.Create());
+        payments.Add(PaymentsWorkCommand.CreateScore());
         return payments;
     }
 }
