@@ -48,6 +48,12 @@ public sealed record ServerOptions
     public RiskLevel ConversationAlertLevel { get; init; } = RiskLevel.High;
     /// <summary>A model from <c>safeguard chat train</c> that streamed conversations are scored with, beside the indicators.</summary>
     public Safeguard.Conversations.Models.ConversationModel? ConversationModel { get; init; }
+    /// <summary>Payments subject level at which a subject fed through /v1/payments/transactions becomes a review item.</summary>
+    public RiskLevel PaymentsReviewLevel { get; init; } = RiskLevel.High;
+    /// <summary>Largest body of one POST /v1/payments/transactions, bytes (413 past it).</summary>
+    public long MaxPaymentsBatchBytes { get; init; } = 256L * 1024 * 1024;
+    /// <summary>Indicator weights for the payments service; null: the embedded data/payments/indicators.json.</summary>
+    public Safeguard.Payments.Analysis.IndicatorSettings? PaymentsIndicators { get; init; }
     public int DefaultBlurStrength { get; init; } = 24;
     /// <summary>Exposure cap: clear (unblurred) views per reviewer in 24 hours; 0 for none.</summary>
     public int MaxClearViewsPerDay { get; init; } = 200;

@@ -9,7 +9,7 @@ namespace Safeguard.Server.Tests;
 /// <summary>The review UI in headless Chromium (Debian's chromium and chromedriver), driven by Selenium.</summary>
 public sealed class BrowserTests
 {
-    private static ChromeDriver StartBrowser(string profile)
+    internal static ChromeDriver StartBrowser(string profile)
     {
         var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
         options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -32,7 +32,7 @@ public sealed class BrowserTests
         """;
 
     /// <summary>Opens the UI and signs in with a reviewer key; the wait is for the steps after.</summary>
-    private static WebDriverWait SignIn(ChromeDriver driver, string baseUrl, string reviewerKey)
+    internal static WebDriverWait SignIn(ChromeDriver driver, string baseUrl, string reviewerKey)
     {
         var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
         driver.Navigate().GoToUrl(baseUrl + "/ui/");
@@ -43,7 +43,7 @@ public sealed class BrowserTests
     }
 
     /// <summary>Whether Debian's chromium and chromedriver are there; their absence fails under CI.</summary>
-    private static bool BrowserInstalled()
+    internal static bool BrowserInstalled()
     {
         if (System.IO.File.Exists("/usr/bin/chromium") && System.IO.File.Exists("/usr/bin/chromedriver")) return true;
         if (Environment.GetEnvironmentVariable("CI") == "true") throw new InvalidOperationException("chromium and chromium-driver are needed (scripts/ensure-deps.sh)");

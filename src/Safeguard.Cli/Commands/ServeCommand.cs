@@ -30,10 +30,12 @@ public static class ServeCommand
         var auditKey = AuditCommand.KeyOption();
         var checkpointInterval = new Option<double>("--audit-checkpoint-interval") { Description = "Seconds between signed audit checkpoints, written only when the log grew (0: only on demand and with reports)", DefaultValueFactory = _ => new ServerOptions().AuditCheckpointInterval.TotalSeconds };
         var decodePixels = new Option<long>("--max-decode-pixels") { Description = "Image pixels decoded at once across all requests (4-8 bytes each); more wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerOptions().MaxDecodePixels };
+        var paymentsLevel = new Option<string>("--payments-review-level") { Description = "Payments subject level (POST /v1/payments/transactions) that creates a review item: low, medium, high or critical", DefaultValueFactory = _ => "high" };
+        var paymentsBatch = new Option<long>("--payments-max-batch-bytes") { Description = "Largest body of one POST /v1/payments/transactions (413 past it)", DefaultValueFactory = _ => new ServerOptions().MaxPaymentsBatchBytes };
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
             urls, demoImages, noDemo, allow, rate, concurrent, keyConcurrent, urlFetches, maxMedia, alert, conversationModel, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout, decodePixels,
-            auditCheckpoints, auditKey, checkpointInterval,
+            auditCheckpoints, auditKey, checkpointInterval, paymentsLevel, paymentsBatch,
         };
         cmd.SetAction(parse =>
         {
@@ -53,6 +55,14 @@ public static class ServeCommand
             if (pixels < 1_000_000) throw new UsageException("--max-decode-pixels must be at least 1000000");
             if (!Enum.TryParse<Safeguard.Conversations.Analysis.RiskLevel>(parse.GetValue(alert), ignoreCase: true, out var level) || level == Safeguard.Conversations.Analysis.RiskLevel.None || !Enum.IsDefined(level) || char.IsDigit(parse.GetValue(alert)![0]))
                 throw new UsageException("--conversation-alert must be low, medium, high or critical");
+            var payLevel = parse.GetValue(paymentsLevel)!.ToLowerInvariant() switch
+            {
+                "low" => Safeguard.Conversations.Analysis.RiskLevel.Low, "medium" => Safeguard.Conversations.Analysis.RiskLevel.Medium,
+                "high" => Safeguard.Conversations.Analysis.RiskLevel.High, "critical" => Safeguard.Conversations.Analysis.RiskLevel.Critical,
+                _ => throw new UsageException("--payments-review-level must be low, medium, high or critical"),
+            };
+            long payBatch = parse.GetValue(paymentsBatch);
+            if (payBatch < 1024) throw new UsageException("--payments-max-batch-bytes must be at least 1024");
             var model = parse.GetValue(conversationModel) is { } modelPath ? Chat.ChatCommand.LoadTrainedModel(modelPath, "--conversation-model") : null;
             var options = new ServerOptions
             {
@@ -64,6 +74,7 @@ public static class ServeCommand
                 AuditCheckpoints = parse.GetValue(auditCheckpoints), AuditKey = parse.GetValue(auditKey),
                 AuditCheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds),
                 MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds), MaxDecodePixels = pixels,
+                PaymentsReviewLevel = payLevel, MaxPaymentsBatchBytes = payBatch,
             };
             try
             {

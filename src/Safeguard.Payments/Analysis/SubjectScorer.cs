@@ -8,7 +8,7 @@ namespace Safeguard.Payments.Analysis;
 /// or by senders of concern, become facilitators; then everyone who pays a facilitator (or a known one)
 /// is raised. Strengths combine by noisy-OR: 1 − Π(1 − s).
 /// </summary>
-public sealed class SubjectScorer(PaymentsAnalyzer analyzer)
+public sealed partial class SubjectScorer(PaymentsAnalyzer analyzer)
 {
     private readonly IndicatorSettings _settings = analyzer.Settings;
     private readonly RiskThresholds _levels = analyzer.Settings.Thresholds;

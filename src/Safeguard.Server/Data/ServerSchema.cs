@@ -91,6 +91,8 @@ internal static class ServerSchema
         new(5, ["ALTER TABLE audit_head ADD COLUMN log_id TEXT", "UPDATE audit_head SET log_id = {random_id} WHERE id = 1"]),
         // Per-key cap on requests in progress (null: the server's default).
         new(6, ["ALTER TABLE api_keys ADD COLUMN max_concurrent {int}"]),
+        // A payments subject's evidence (subject, timeline, network) for items of kind payments-subject; they hold no media.
+        new(7, ["ALTER TABLE review_items ADD COLUMN payments_subject TEXT"]),
     ];
 
     // The lock key keeps two nodes from migrating at once; the bank schema has its own.

@@ -109,6 +109,7 @@ public static class SafeguardServer
         services.AddSingleton<CreateCheckpoint>();
         services.AddSingleton<ExportReport>();
         services.AddSingleton<ObserveConversation>();
+        services.AddSingleton<Payments.PaymentsMonitor>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -117,6 +118,7 @@ public static class SafeguardServer
         BankEndpoints.Map(app);
         HmaEndpoints.Map(app);
         ReviewEndpoints.Map(app);
+        PaymentsEndpoints.Map(app);
         UiEndpoints.Map(app);
         OpenApiDocument.Map(app);
     }

@@ -50,6 +50,8 @@ public sealed record ReviewItem
     public string? MediaNote { get; init; }
     /// <summary>The note sent with <c>/v1/review/submit</c>; <see cref="Note"/> is the decision's.</summary>
     public string? SubmissionNote { get; init; }
+    /// <summary>For payments-subject items: the subject with its timeline and network, as <c>GET /v1/payments/subjects/{id}</c> gives it.</summary>
+    public JsonElement? PaymentsSubject { get; init; }
 }
 
 public sealed record Decision(string Outcome, string? Category, string? IndustryClassification, string? Note, bool Preserve, bool Suppress);
@@ -64,7 +66,7 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private const string Columns = "id, kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, " +
-        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note, submission_note";
+        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note, submission_note, payments_subject";
 
     public async Task<long> CreateAsync(ReviewItem item, byte[]? media, string actor)
     {
@@ -74,13 +76,13 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         await using var tx = await db.BeginWriteAsync(conn);
         long id;
         await using (var cmd = Db.Command(conn, tx,
-            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note, submission_note) " +
-            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn, @sn) RETURNING id",
+            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note, submission_note, payments_subject) " +
+            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn, @sn, @ps) RETURNING id",
             ("@kind", item.Kind), ("@status", ReviewStatus.Pending), ("@at", Db.NowMillis()), ("@by", actor), ("@fn", item.FileName), ("@mt", item.MediaType),
             ("@size", item.Size), ("@md5", item.Md5), ("@sha1", item.Sha1), ("@sha256", item.Sha256), ("@pdq", item.Pdq), ("@q", item.PdqQuality),
             ("@matches", JsonSerializer.Serialize(item.Matches, Json)), ("@ve", item.VerifiedExact ? 1 : 0),
             ("@conv", item.Conversation?.GetRawText()), ("@hm", media is null ? 0 : 1),
-            ("@mn", media is null ? null : item.MediaNote), ("@sn", item.SubmissionNote)))
+            ("@mn", media is null ? null : item.MediaNote), ("@sn", item.SubmissionNote), ("@ps", item.PaymentsSubject?.GetRawText())))
             id = Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         if (media is not null)
             await using (var m = Db.Command(conn, tx, "INSERT INTO review_media (item_id, content, preview) VALUES (@id, @c, @p)", ("@id", id), ("@c", media), ("@p", preview)))
@@ -144,7 +146,8 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
             "escalate" => ReviewStatus.Escalated,
             _ => throw new ArgumentException("decision must be confirmed, false_positive or escalate"),
         };
-        if (status == ReviewStatus.Confirmed && (d.Category is null || !Categories.Contains(d.Category)))
+        // A payments subject is not media: it is confirmed without a media category.
+        if (status == ReviewStatus.Confirmed && item.Kind != "payments-subject" && (d.Category is null || !Categories.Contains(d.Category)))
             throw new ArgumentException($"a confirmation needs a category: {string.Join(", ", Categories)}");
         if (d.Category is not null && !Categories.Contains(d.Category))
             throw new ArgumentException($"unknown category; use one of {string.Join(", ", Categories)}");
@@ -197,5 +200,6 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         Decision = r.GetStringOrNull(16), Category = r.GetStringOrNull(17), IndustryClassification = r.GetStringOrNull(18), Note = r.GetStringOrNull(19), DecidedBy = r.GetStringOrNull(20),
         DecidedAt = r.GetLongOrNull(21) is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t) : null, Preserved = r.GetLongOrNull(22) == 1, HasMedia = r.GetLongOrNull(23) == 1,
         MediaNote = r.GetStringOrNull(24), SubmissionNote = r.GetStringOrNull(25),
+        PaymentsSubject = r.GetStringOrNull(26) is { } ps ? JsonDocument.Parse(ps).RootElement.Clone() : null,
     };
 }

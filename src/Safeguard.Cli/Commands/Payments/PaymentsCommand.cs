@@ -12,6 +12,7 @@ public static class PaymentsCommand
         payments.Add(ReportCommand.Create());
         payments.Add(MakeFeedCommand.Create());
         payments.Add(PaymentsBenchCommand.Create());
+        payments.Add(PaymentsBenchServiceCommand.Create());
         payments.Add(PaymentsWorkCommand.Create());
         payments.Add(PaymentsWorkCommand.CreateScore());
         return payments;
