@@ -37,22 +37,7 @@ public sealed partial class SubjectScorer(PaymentsAnalyzer analyzer)
 
         var subjects = new List<Subject>(facilitators.Values.Where(f => f.Level > RiskLevel.None));
         foreach (var (id, b) in behaviour)
-        {
-            var s = analyzer.Senders[id];
-            var hits = new List<IndicatorHit>(b.Hits);
-            AddNetworkHits(s, facilitators, hits);
-            double score = NoisyOr(hits);
-            var level = _levels.LevelOf(score);
-            if (level == RiskLevel.None) continue;
-            var links = s.Recipients.OrderByDescending(l => l.Count).ThenBy(l => l.Receiver).ToList();
-            subjects.Add(new Subject(
-                analyzer.Accounts.NameOf(id), SubjectRole.Purchaser, Round(score), level, hits,
-                [.. links.Take(20).Select(l => analyzer.Accounts.NameOf(l.Receiver))],
-                Math.Min(s.RiskyFirstTicks, s.FirstTicks), s.LastTicks, s.Home.ToString())
-            {
-                Flows = [.. links.Select(l => new Flow(analyzer.Accounts.NameOf(id), analyzer.Accounts.NameOf(l.Receiver), l.Count, l.Sum, l.FirstTicks, l.LastTicks))],
-            });
-        }
+            if (PurchaserOf(id, b.Hits, facilitators) is { } purchaser) subjects.Add(purchaser);
         subjects.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Account, b.Account));
         return subjects;
     }
