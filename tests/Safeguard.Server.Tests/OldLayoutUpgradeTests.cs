@@ -15,8 +15,9 @@ namespace Safeguard.Server.Tests;
 
 /// <summary>
 /// A database made by the code before the shared migration runner (bank schema 3, server schema 6)
-/// opens with the current code unchanged: same tables, columns and indexes, no new version rows, its
-/// data still found; and a fresh database gets exactly the same layout.
+/// opens with the current code: its data still found, the only change the later server migration 7
+/// (one nullable column, <c>review_items.payments_subject</c>) with its one version row; and a fresh
+/// database gets exactly the upgraded layout.
 /// </summary>
 public sealed class OldLayoutUpgradeTests
 {
@@ -76,7 +77,7 @@ public sealed class OldLayoutUpgradeTests
         await using (var db = await ServerDb.OpenAsync(old))
         {
             Assert.Equal(3, await banks.GetSchemaVersionAsync());
-            Assert.Equal(6, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            Assert.Equal(7, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
             Assert.Equal("c1", Assert.Single(await banks.FindAsync(SignalTypes.Pdq, Pdq, "old")).ContentId);
             var again = await banks.ImportAsync("old", [new EntryRecord(SignalTypes.Pdq, Pdq)]);
             Assert.Equal(0, again.Added);
@@ -90,19 +91,26 @@ public sealed class OldLayoutUpgradeTests
                 Assert.Same(bankPool, ((PostgresDatabase)db.Database).DataSource);
             }
         }
-        Assert.Equal(before, await LayoutAsync(connectOld(), layoutSql));
+        var after = await LayoutAsync(connectOld(), layoutSql);
+        Assert.Equal(before, WithoutMigration7(after));
+        Assert.Contains("payments_subject", after);
         await using (var conn = connectOld())
         {
             await conn.OpenAsync();
             Assert.Equal(3, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM schema_version", default));
-            Assert.Equal(6, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default));
+            Assert.Equal(7, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default));
         }
 
-        // A database the current code creates from nothing has the layout the old code made.
+        // A database the current code creates from nothing has the layout the upgraded old one has.
         await using (await BankStores.OpenAsync(fresh))
         await using (await ServerDb.OpenAsync(fresh)) { }
-        Assert.Equal(before, await LayoutAsync(connectFresh(fresh), layoutSql));
+        Assert.Equal(after, await LayoutAsync(connectFresh(fresh), layoutSql));
     }
+
+    /// <summary>The layout as it was before server migration 7 added <c>review_items.payments_subject</c>.</summary>
+    private static string WithoutMigration7(string layout) =>
+        string.Join("\n", layout.Replace(", payments_subject TEXT", "", StringComparison.Ordinal).Split('\n')
+            .Where(line => !line.StartsWith("column review_items.payments_subject ", StringComparison.Ordinal)));
 
     private const string SqliteLayoutSql =
         "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";
