@@ -62,8 +62,6 @@ public sealed partial class PaymentsAnalyzer
         int sender = Accounts.Intern(t.Sender);
         if (!Senders.TryGetValue(sender, out var s))
         {
-            // Software and crypto alone do not open a sender's file: they matter only next to transfers.
-            if (!risky && !travel && !knownTouch && !cryptoBuy && !softwareMcc) return;
             s = new SenderState(sender, t.SenderCountry);
             Senders.Add(sender, s);
         }
