@@ -16,7 +16,11 @@ public static class TestData
     /// <summary>Meta's vPDQ reference videos and sample hashes.</summary>
     public static string Vpdq => Path.Combine(Root, "vpdq");
 
+    /// <summary>Meta's TMK+PDQF sample hashes (<c>.tmk</c>) of the vPDQ videos, and its pair scores.</summary>
+    public static string Tmk => Path.Combine(Root, "tmk");
+
     public static string PdqFile(string relative) => Path.Combine(Pdq, relative);
+    public static string TmkFile(string relative) => Path.Combine(Tmk, relative);
     public static string VpdqFile(string relative) => Path.Combine(Vpdq, relative);
 
     private static string Find()
