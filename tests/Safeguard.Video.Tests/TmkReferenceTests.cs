@@ -1,4 +1,5 @@
 using System.Globalization;
+using Safeguard.Hashing.Tmk;
 using Safeguard.Video.Tmk;
 using Xunit.Abstractions;
 

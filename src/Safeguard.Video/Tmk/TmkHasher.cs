@@ -1,5 +1,6 @@
 using System.Globalization;
 using Safeguard.Hashing.Pdq;
+using Safeguard.Hashing.Tmk;
 using Safeguard.Video.Ffmpeg;
 
 namespace Safeguard.Video.Tmk;

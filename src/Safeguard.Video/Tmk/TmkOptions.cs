@@ -1,3 +1,5 @@
+using Safeguard.Hashing.Tmk;
+
 namespace Safeguard.Video.Tmk;
 
 /// <summary>How a video is decoded for TMK+PDQF.</summary>

@@ -1,4 +1,4 @@
-namespace Safeguard.Video.Tmk;
+namespace Safeguard.Hashing.Tmk;
 
 /// <summary>
 /// TMK+PDQF as Meta's hasher makes it: frames resampled to 15 fps and scaled to 64x64 RGB, the

@@ -1,4 +1,4 @@
-namespace Safeguard.Video.Tmk;
+namespace Safeguard.Hashing.Tmk;
 
 /// <summary>The reference's vector arithmetic where its order decides the low bits: float sums left to right.</summary>
 internal static class TmkMath

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Safeguard.Video.Tmk;
+namespace Safeguard.Hashing.Tmk;
 
 /// <summary>
 /// Builds a video's TMK features one frame feature at a time, in constant memory. Arithmetic

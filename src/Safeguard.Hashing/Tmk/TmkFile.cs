@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Safeguard.Video.Tmk;
+namespace Safeguard.Hashing.Tmk;
 
 /// <summary>A <c>.tmk</c> file that cannot be read: truncated, corrupt, or of another kind.</summary>
 public sealed class TmkFormatException(string message) : Exception(message);

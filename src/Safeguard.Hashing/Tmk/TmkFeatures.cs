@@ -1,4 +1,4 @@
-namespace Safeguard.Video.Tmk;
+namespace Safeguard.Hashing.Tmk;
 
 /// <summary>
 /// A video's TMK+PDQF hash, as Meta's <c>.tmk</c> file holds it: the pure-average frame feature

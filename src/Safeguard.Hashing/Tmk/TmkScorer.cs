@@ -1,4 +1,4 @@
-namespace Safeguard.Video.Tmk;
+namespace Safeguard.Hashing.Tmk;
 
 /// <summary>Both TMK scores of a pair, and whether they pass a pair of thresholds.</summary>
 public readonly record struct TmkScore(float Level1, float Level2)
