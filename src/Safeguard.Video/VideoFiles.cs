@@ -66,6 +66,7 @@ public static class VideoFiles
         result.Width = video.Info!.Width;
         result.Height = video.Info.Height;
         result.VideoFrames = WithoutRepeats(video.Frames);
+        result.Tmk = video.Tmk;
         result.VpdqFrames = video.Frames.Count;
     }
 

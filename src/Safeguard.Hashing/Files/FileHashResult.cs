@@ -19,6 +19,8 @@ public sealed class FileHashResult
     public bool IsVideo { get; set; }
     /// <summary>The video's vPDQ: its sampled frames' hashes, a frame equal to the one before left out.</summary>
     public IReadOnlyList<VpdqFrame>? VideoFrames { get; set; }
+    /// <summary>The video's TMK+PDQF, when asked for (<c>VpdqOptions.Tmk</c>).</summary>
+    public Safeguard.Hashing.Tmk.TmkFeatures? Tmk { get; set; }
     /// <summary>How many frames were sampled and hashed (repeats included).</summary>
     public int VpdqFrames { get; set; }
     /// <summary>Set when the file failed; exact hashes may still be present (e.g. an undecodable image).</summary>

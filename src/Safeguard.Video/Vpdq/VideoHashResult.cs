@@ -9,6 +9,8 @@ public sealed class VideoHashResult
     public required string Path { get; init; }
     public VideoInfo? Info { get; set; }
     public List<VpdqFrame> Frames { get; } = [];
+    /// <summary>TMK+PDQF from the same decode, when <see cref="VpdqOptions.Tmk"/> asked for it.</summary>
+    public Safeguard.Hashing.Tmk.TmkFeatures? Tmk { get; set; }
     /// <summary>MD5 of the whole file: the <c>video_md5</c> exact signal.</summary>
     public byte[]? Md5 { get; set; }
     public long Size { get; set; }

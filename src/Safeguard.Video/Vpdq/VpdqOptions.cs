@@ -16,6 +16,10 @@ public sealed record VpdqOptions
     /// <summary>Crop uniform black or white borders of each frame before hashing (not part of Meta's vPDQ).</summary>
     public bool Unletterbox { get; init; }
     public bool ComputeMd5 { get; init; } = true;
+    /// <summary>Also compute TMK+PDQF from the same decode (one FFmpeg process, two outputs); turns <see cref="Fast"/> off, since TMK needs every frame.</summary>
+    public bool Tmk { get; init; }
+    /// <summary>Compute vPDQ (false with <see cref="Tmk"/>: TMK alone).</summary>
+    public bool Vpdq { get; init; } = true;
     public long MaxPixels { get; init; } = Ffmpeg.VideoProbe.DefaultMaxPixels;
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
