@@ -4,6 +4,7 @@ using Safeguard.Signals.Md5;
 using Safeguard.Signals.Pdq;
 using Safeguard.Signals.Sha1;
 using Safeguard.Signals.Sha256;
+using Safeguard.Signals.Tmk;
 using Safeguard.Signals.VideoMd5;
 using Safeguard.Signals.Vpdq;
 
@@ -18,6 +19,7 @@ public static class SignalTypes
     public static readonly Sha256Signal Sha256 = new();
     public static readonly VideoMd5Signal VideoMd5 = new();
     public static readonly VpdqSignal Vpdq = new();
+    public static readonly TmkSignal Tmk = new();
 
     /// <summary>The built-in types, in the order outputs list them: one line each.</summary>
     private static readonly SignalType[] BuiltIn =
@@ -28,6 +30,7 @@ public static class SignalTypes
         Sha256,
         VideoMd5,
         Vpdq,
+        Tmk,
     ];
 
     // Copy-on-write: lookups (one per stored entry on an index load) read a snapshot without a lock.
