@@ -280,7 +280,7 @@ public sealed class BankIndex
                     if (level2 < level2Threshold) continue;
                 }
             }
-            var entry = s.Entry with { Value = SignalTypes.Tmk.Format(TmkSignal.Level1Only(s.TmkPureAverage!)) };
+            var entry = s.Entry with { Value = SignalTypes.Tmk.Level1Text(TmkSignal.Level1Only(s.TmkPureAverage!)) };
             results.Add(new Match(entry, 0) { TmkLevel1 = level1, TmkLevel2 = level2 });
         }
         results.Sort(start, results.Count - start, TmkOrder.Instance);

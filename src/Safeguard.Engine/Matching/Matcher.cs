@@ -88,7 +88,7 @@ public sealed class Matcher
         var suppressions = Policy.Suppressions is { IsEmpty: false } s ? s : null;
         if (results.Count == 0 || (suppressions is null && Policy.VerifiedBanks is null)) return results;
         // Every hit came from the one query: its canonical text is what a suppression names.
-        string query = suppressions is null ? "" : type.TryNormalize(value, out _) ?? value;
+        string query = suppressions is null ? "" : QueryText(type, value);
         for (int i = results.Count - 1; i >= 0; i--)
         {
             var m = results[i];
@@ -97,6 +97,10 @@ public sealed class Matcher
         }
         return results;
     }
+
+    /// <summary>A given query as suppressions name it: its canonical text, a TMK value by its level-1 form (as <see cref="QueryOf"/> names a video's).</summary>
+    private static string QueryText(SignalType type, string value) =>
+        type is TmkSignal t && t.TryParse(value, out var tmk, out _) ? t.Level1Text(tmk) : type.TryNormalize(value, out _) ?? value;
 
     /// <summary>One live-stream frame: PDQ entries and banked videos' frames within the threshold, as (entry slot, distance).</summary>
     public void MatchFrame(in Hash256 frame, int quality, List<PdqMatch> results)
@@ -158,7 +162,7 @@ public sealed class Matcher
         if (m.Signal == SignalTypes.Vpdq)
             return (SignalTypes.Vpdq, videoQuery ??= VpdqSignal.Format(media.VideoFrames ?? [], distinctOnly: true));
         if (m.Signal == SignalTypes.Tmk)
-            return (SignalTypes.Tmk, media.Tmk is { } tmk ? SignalTypes.Tmk.Format(tmk) : "");
+            return (SignalTypes.Tmk, media.Tmk is { } tmk ? SignalTypes.Tmk.Level1Text(tmk) : "");
         if (m.Signal is DigestSignal d)
         {
             var bytes = d.Algorithm switch
