@@ -15,7 +15,7 @@ namespace Safeguard.Engine.Index;
 /// a published <see cref="Rows"/> snapshot whose rows never change; a removal only marks its row
 /// (slot -1), and compaction or growth publishes new arrays.</para>
 /// </summary>
-internal sealed class TmkRows
+public sealed class TmkRows
 {
     public const int Dimension = TmkParameters.Dimension;
 
@@ -110,7 +110,7 @@ internal sealed class TmkRows
     }
 
     /// <summary>A SIMD dot product of two <see cref="Dimension"/>-float vectors (order of sums differs from the reference).</summary>
-    internal static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         ref float x = ref MemoryMarshal.GetReference(a);
         ref float y = ref MemoryMarshal.GetReference(b);
