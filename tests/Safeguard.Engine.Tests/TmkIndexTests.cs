@@ -201,6 +201,44 @@ public abstract class TmkIndexContract : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task Readers_run_while_a_refresh_adds_and_removes_tmk_entries()
+    {
+        var rng = new Random(9);
+        var centres = new List<TmkFeatures>();
+        await Store.CreateBankAsync("live");
+        var first = MakeEntries(rng, 4, centres);
+        await Store.ImportAsync("live", first);
+        // Level 2 from the store for most entries, so readers also read rows while the writer changes them.
+        var index = await BankIndex.LoadAsync(Store, ["live"], new BankIndexOptions { TmkFeatureBudgetBytes = 50_000 });
+        var probe = centres[0];
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            var results = new List<Match>();
+            long n = 0;
+            do
+            {
+                results.Clear();
+                index.MatchTmk(probe, 0.5f, 0.5f, results);
+                Assert.All(results, m => Assert.True(m.Entry.Bank == "live" && m.TmkLevel1 >= 0.5f));
+                n++;
+            } while (!stop.IsCancellationRequested);
+            return n;
+        })).ToArray();
+        for (int round = 0; round < 6; round++)
+        {
+            await Store.ImportAsync("live", MakeEntries(rng, 3, centres));
+            await Store.SetDisabledAsync("live", first.Take(3).Select(r => (r.Type, r.Value)), round % 2 == 0, round % 2 == 0 ? "flip" : null);
+            await index.RefreshAsync();
+        }
+        await Store.RemoveEntriesAsync("live", first.Skip(3).Select(r => (r.Type, r.Value)));
+        await index.RefreshAsync();
+        stop.Cancel();
+        Assert.All(await Task.WhenAll(readers), n => Assert.True(n > 0));
+        await AssertMatchesBruteForce(index, ["live"], Queries(rng, centres));
+    }
+
+    [SkippableFact]
     public async Task A_match_names_the_entry_by_its_pure_average_and_a_tmk_lookup_finds_it()
     {
         var rng = new Random(5);
