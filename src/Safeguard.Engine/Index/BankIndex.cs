@@ -98,7 +98,7 @@ public sealed class BankIndex
         try
         {
             foreach (var name in names)
-                await foreach (var e in store.EnumerateEntriesAsync(name, includeDisabled: false, ct: ct))
+                await foreach (var e in EnumerateForLoadAsync(store, name, ct))
                 {
                     int id = index.AddSlot(e, out var slot);
                     if (id < 0) continue;
@@ -114,6 +114,30 @@ public sealed class BankIndex
         }
         await index.RefreshAsync(ct);
         return index;
+    }
+
+    // A TMK value is 351,000 characters: pages of them stay small, so a page in memory stays under about 50 MB.
+    private const int TmkPageSize = 64;
+    private const int MaxChangePage = 10000;
+    private const long ChangePageChars = 16L << 20;
+    private int _changePage = 256;
+
+    /// <summary>
+    /// A bank's enabled entries: in one walk of large pages, or, when it holds TMK entries, each
+    /// signal type on its own so only the TMK walk uses small pages.
+    /// </summary>
+    private static async IAsyncEnumerable<BankEntry> EnumerateForLoadAsync(IBankStore store, string bank,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var types = (await store.GetStatsAsync(bank, ct)).EnabledByType.Keys.Order(StringComparer.Ordinal).ToList();
+        if (!types.Contains(SignalTypes.Tmk.Name))
+        {
+            await foreach (var e in store.EnumerateEntriesAsync(bank, includeDisabled: false, ct: ct)) yield return e;
+            yield break;
+        }
+        foreach (var type in types)
+            await foreach (var e in store.EnumerateEntriesAsync(bank, includeDisabled: false, type == SignalTypes.Tmk.Name ? TmkPageSize : 5000, type, ct))
+                yield return e;
     }
 
     /// <summary>Enabled entries currently indexed.</summary>
@@ -134,8 +158,13 @@ public sealed class BankIndex
             int applied = 0;
             while (true)
             {
-                var page = await _store.GetChangesAsync(_appliedSeq, _appliedEntry, 10000, ct);
+                var page = await _store.GetChangesAsync(_appliedSeq, _appliedEntry, _changePage, ct);
                 if (page.Count == 0) break;
+                // Pages of long values (TMK) shrink, pages of short ones grow back: a page's text stays bounded.
+                long chars = 0;
+                foreach (var c in page) chars += c.Value.Length;
+                _changePage = chars > ChangePageChars ? Math.Max(16, _changePage / 4)
+                    : chars < ChangePageChars / 4 && page.Count == _changePage ? Math.Min(MaxChangePage, _changePage * 2) : _changePage;
                 foreach (var c in page)
                 {
                     if (_banks is null || _banks.Contains(c.Bank))
