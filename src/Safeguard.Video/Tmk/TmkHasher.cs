@@ -23,7 +23,7 @@ public static class TmkHasher
     public static TmkFeatures HashFile(string path, TmkOptions? options = null, CancellationToken cancel = default)
     {
         options ??= TmkOptions.Default;
-        if (path != "-") VideoProbe.Probe(path, options.ProbeTimeout, options.MaxPixels, cancel);
+        if (path != "-" && options.ProbeFirst) VideoProbe.Probe(path, options.ProbeTimeout, options.MaxPixels, cancel);
         var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error" };
         if (path != "-") args.Add("-nostdin");
         if (options.DecoderThreads > 0) args.AddRange(["-threads", options.DecoderThreads.ToString(CultureInfo.InvariantCulture)]);

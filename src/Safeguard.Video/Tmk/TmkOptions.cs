@@ -14,5 +14,8 @@ public sealed record TmkOptions
     /// <summary>Frames beyond this many (at 15 fps; default 24 hours) end the hash with an error rather than run on.</summary>
     public long MaxFrames { get; init; } = 24L * 3600 * TmkParameters.FramesPerSecond;
 
+    /// <summary>Check the file with ffprobe first (size limit, a video stream at all); off when the caller already did.</summary>
+    public bool ProbeFirst { get; init; } = true;
+
     public static TmkOptions Default { get; } = new();
 }
