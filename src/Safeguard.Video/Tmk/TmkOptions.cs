@@ -6,16 +6,12 @@ namespace Safeguard.Video.Tmk;
 public sealed record TmkOptions
 {
     public long MaxPixels { get; init; } = Ffmpeg.VideoProbe.DefaultMaxPixels;
-    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>No decoded data for this long kills the decoder with a timeout error.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>FFmpeg decoder threads (0: FFmpeg's choice). Batch hashing runs one single-threaded decoder per core instead.</summary>
     public int DecoderThreads { get; init; }
     /// <summary>Frames beyond this many (at 15 fps; default 24 hours) end the hash with an error rather than run on.</summary>
     public long MaxFrames { get; init; } = 24L * 3600 * TmkParameters.FramesPerSecond;
-
-    /// <summary>Check the file with ffprobe first (size limit, a video stream at all); off when the caller already did.</summary>
-    public bool ProbeFirst { get; init; } = true;
 
     public static TmkOptions Default { get; } = new();
 }

@@ -31,7 +31,7 @@ public static class VpdqHasher
             if (options.Tmk && !options.Vpdq)
             {
                 result.Info = VideoProbe.Probe(path, options.ProbeTimeout, options.MaxPixels, cancel);
-                result.Tmk = TmkHasher.HashFile(path, TmkOptionsOf(options) with { ProbeFirst = false }, cancel);
+                result.Tmk = TmkHasher.HashFile(path, TmkOptionsOf(options), cancel);
                 if (md5 is not null) result.Md5 = md5.GetAwaiter().GetResult();
                 return result;
             }
@@ -44,7 +44,7 @@ public static class VpdqHasher
             // vPDQ reads frames as stored; Meta's TMK hasher lets FFmpeg rotate them. A rotated
             // stream therefore gets its TMK from a decode of its own, exactly as Meta's.
             if (options.Tmk && result.Tmk is null)
-                result.Tmk = TmkHasher.HashFile(path, TmkOptionsOf(options) with { ProbeFirst = false }, cancel);
+                result.Tmk = TmkHasher.HashFile(path, TmkOptionsOf(options), cancel);
             if (md5 is not null) result.Md5 = md5.GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is VideoException or TimeoutException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException or SocketException)
@@ -56,7 +56,7 @@ public static class VpdqHasher
 
     private static TmkOptions TmkOptionsOf(VpdqOptions o) => new()
     {
-        MaxPixels = o.MaxPixels, ProbeTimeout = o.ProbeTimeout, StallTimeout = o.StallTimeout, DecoderThreads = o.DecoderThreads,
+        MaxPixels = o.MaxPixels, StallTimeout = o.StallTimeout, DecoderThreads = o.DecoderThreads,
     };
 
     public static byte[] Md5Of(string path)
