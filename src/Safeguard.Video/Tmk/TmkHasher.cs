@@ -83,17 +83,14 @@ public sealed class TmkFrameConsumer(long maxFrames)
     /// <summary>Reads frames until the source ends: <paramref name="read"/> fills the buffer and returns false at a clean end.</summary>
     public void ReadAll(Func<byte[], CancellationToken, bool> read, CancellationToken cancel)
     {
-        while (read(_frame, cancel))
-        {
-            if (_accumulator.FrameCount >= maxFrames)
-                throw new VideoException($"more than {maxFrames} frames at {TmkParameters.FramesPerSecond} fps; the video is longer than the TMK limit");
-            Add(_frame);
-        }
+        while (read(_frame, cancel)) Add(_frame);
     }
 
-    /// <summary>Adds one 64x64 RGB frame.</summary>
+    /// <summary>Adds one 64x64 RGB frame; past the frame limit, throws <see cref="VideoException"/>.</summary>
     public void Add(ReadOnlySpan<byte> rgb24)
     {
+        if (_accumulator.FrameCount >= maxFrames)
+            throw new VideoException($"more than {maxFrames} frames at {TmkParameters.FramesPerSecond} fps; the video is longer than the TMK limit");
         PdqFloat.FromRgb24(rgb24, _feature, _scratch);
         _accumulator.Add(_feature);
     }

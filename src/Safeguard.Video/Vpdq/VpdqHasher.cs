@@ -92,10 +92,11 @@ public static class VpdqHasher
         {
             filter = $"select='not(mod(n\\,{step}))'";
         }
-        using var tmk = o.Tmk && info.Rotation == 0 ? new TmkSocketOutput(TmkOptionsOf(o)) : null;
+        var tmkFrames = o.Tmk && info.Rotation == 0 ? new TmkFrameConsumer(TmkOptions.Default.MaxFrames) : null;
+        using var tmk = tmkFrames is null ? null : new SocketFrameOutput(PdqFloat.FrameBytes, o.StallTimeout, frame => tmkFrames.Add(frame));
         using var reader = FrameReader.Open(path, new FrameReaderOptions
         {
-            SecondOutputArgs = tmk is null ? null : TmkSocketOutput.OutputArgs,
+            SecondOutputArgs = tmk is null ? null : TmkHasher.OutputArgs,
             SecondOutputTarget = tmk?.Target,
             InputArgs = inputArgs,
             Filter = filter,
@@ -129,7 +130,11 @@ public static class VpdqHasher
             result.Frames.Add(new VpdqFrame(frameNumber, pdq.Quality, pdq.Hash, frameNumber / info.FrameRate));
         });
         reader.Finish();
-        if (tmk is not null) result.Tmk = tmk.Finish(reader.StderrTail);
+        if (tmk is not null)
+        {
+            tmk.Finish();
+            result.Tmk = tmkFrames!.Finish(reader.StderrTail);
+        }
         result.DecodedFrames = fast ? -1 : result.Frames.Count * (long)step;
         if (result.Frames.Count == 0) throw new VideoException($"no frame could be decoded ({VideoProbe.Clean(reader.StderrTail, "empty video")})");
     }
