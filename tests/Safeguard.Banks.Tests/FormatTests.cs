@@ -73,7 +73,7 @@ public sealed class FormatTests
         var records = BankFormats.Read(BankFormat.Plain, stream, new ReadOptions { SourceName = "huge.txt", OnProblem = problems.Add }).ToList();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(Md5, Assert.Single(records).Value);
-        Assert.Equal("huge.txt:1: line longer than 65536 characters, skipped", Assert.Single(problems).ToString());
+        Assert.Equal("huge.txt:1: line longer than 1048576 characters, skipped", Assert.Single(problems).ToString());
         Assert.True(allocated < 16L << 20, $"allocated {allocated} bytes for a 64 MB line");
 
         var csvStream = new ConcatStream(new RepeatingStream((byte)'b', 8L << 20), new MemoryStream(Encoding.ASCII.GetBytes($"\nmd5,{Md5}\n")));
