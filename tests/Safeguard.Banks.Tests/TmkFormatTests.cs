@@ -96,6 +96,20 @@ public sealed class TmkFormatTests
         Assert.Equal([(a, "clip-a"), (b, "clip-b")], records.Select(r => (r.Value, r.ContentId)));
     }
 
+    [Fact]
+    public void A_level1_only_value_reads_from_each_text_format_in_both_spellings()
+    {
+        const string name = "chair-orig-22-sd-bar.tmk";
+        var pure = TmkSamples.PureAverage(name);
+        var stored = Convert.ToBase64String(TmkSamples.Level1OnlyFile(pure));
+        var numbers = TmkSamples.PureAverageNumbers(name);
+        var problems = new List<InputProblem>();
+        var plain = Read(BankFormat.Plain, $"tmk {Convert.ToBase64String(pure)}\ntmk {numbers}\n", problems);
+        var csv = Read(BankFormat.Csv, $"signal_type,signal\ntmk,\"{numbers}\"\n", problems);
+        Assert.Empty(problems);
+        Assert.Equal([stored, stored, stored], plain.Concat(csv).Select(r => r.Value));
+    }
+
     [Theory]
     [MemberData(nameof(AllFormats))]
     public void A_corrupt_value_is_reported_on_its_line_and_the_others_import(BankFormat format)

@@ -108,7 +108,7 @@ public sealed class TmkSignalTests
             { "negative coefficient count", B64(Edit(b => Int(b, 20, -1))), "header sizes out of range" },
             { "zero dimension", B64(Edit(b => Int(b, 24, 0))), "header sizes out of range" },
             { "largest sizes the header allows", B64(oversized), "truncated" },
-            { "a dimension other than PDQF's", B64(Edit(b => Int(b, 24, 128))), "bytes after the end" },
+            { "a dimension the size disagrees with", B64(Edit(b => Int(b, 24, 128))), "bytes after the end" },
             { "a negative period", B64(Edit(b => Int(b, 32, -5))), "period 0" },
             { "NaN in the cosine features", B64(Edit(b => BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(TmkSamples.PureAverageOffset + 1024 + 8), float.NaN))), "cosine features" },
             { "infinity in the pure average", B64(Edit(b => BinaryPrimitives.WriteSingleLittleEndian(b.AsSpan(TmkSamples.PureAverageOffset), float.PositiveInfinity))), "not a finite number" },
