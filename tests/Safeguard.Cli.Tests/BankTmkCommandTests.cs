@@ -85,6 +85,9 @@ public sealed class BankTmkCommandTests : IDisposable
         Assert.Equal(2, add.Exit);
         Assert.Contains("cut.tmk", add.Err);
         Assert.Contains("truncated", add.Err);
+        var missing = Run("bank", "add", "videos", Path.Combine(_dir, "missing.tmk"));
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("missing.tmk: no such file", missing.Err);
         Assert.Contains("enabled:     0", Run("bank", "show", "videos").Out);
     }
 }

@@ -14,18 +14,23 @@ internal static class TmkFileArgument
 {
     public const string Extension = ".tmk";
 
-    /// <summary>The file an argument names, when it names an existing .tmk file and no other signal type was asked for.</summary>
+    /// <summary>
+    /// The file an argument names, when it ends in .tmk (no hash text does) and no other signal
+    /// type was asked for; a missing file is then reported as such.
+    /// </summary>
     public static string? PathOf(string arg, SignalType? type)
     {
         if (type is not null && type != SignalTypes.Tmk) return null;
-        if (IsTmkFile(arg)) return arg;
         int colon = arg.IndexOf(':');
-        return colon > 0 && SignalTypes.TryGet(arg[..colon], out var prefix) && prefix == SignalTypes.Tmk && IsTmkFile(arg[(colon + 1)..])
-            ? arg[(colon + 1)..]
-            : null;
+        if (colon > 0 && SignalTypes.TryGet(arg[..colon], out var prefix))
+        {
+            if (prefix != SignalTypes.Tmk) return null;
+            arg = arg[(colon + 1)..];
+        }
+        return IsTmkFile(arg) ? arg : null;
     }
 
-    private static bool IsTmkFile(string path) => path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase) && File.Exists(path);
+    private static bool IsTmkFile(string path) => path.EndsWith(Extension, StringComparison.OrdinalIgnoreCase);
 
     public static bool TryRead(string path, [NotNullWhen(true)] out EntryRecord? record, [NotNullWhen(false)] out string? error)
     {
