@@ -317,6 +317,11 @@ public sealed class FormatTests
     [InlineData(null, "# c\nmd5,abc\n", BankFormat.Csv)]
     [InlineData("list.txt", "# c\n\nmd5 abc\n", BankFormat.Plain)]
     [InlineData(null, "", BankFormat.Plain)]
+    [InlineData(null, "vpdq e271017837246aaccddea259648fb7d62f435c89d9e99b2497763e216c8d055c,100,0.000\n", BankFormat.Plain)]
+    [InlineData(null, "# level-1 tmk\ntmk 0.25,-0.5,1e-3\n", BankFormat.Plain)]
+    [InlineData(null, "tmk,VE1LMUZWRUNQRFFG,clip\n", BankFormat.Csv)]
+    [InlineData(null, "signal type,signal\n", BankFormat.Csv)]
+    [InlineData(null, "hash value,content id\n", BankFormat.Csv)]
     public void Formats_are_detected(string? name, string head, BankFormat expected) =>
         Assert.Equal(expected, BankFormats.Detect(name, Encoding.UTF8.GetBytes(head)));
 
