@@ -44,7 +44,8 @@ rm -rf "$work/bin"
 mkdir -p "$work/findings" "$work/seeds"
 cp -r fuzz/Safeguard.Fuzz/bin/Release/net10.0 "$work/bin"
 # Coverage is taken from Safeguard's parsers only: the harness and the framework are not instrumented.
-for dll in Safeguard.Hashing.dll Safeguard.Banks.dll Safeguard.Conversations.dll safeguard.dll; do
+for dll in Safeguard.Hashing.dll Safeguard.Signals.dll Safeguard.Csv.dll Safeguard.Banks.dll Safeguard.Conversations.dll \
+    Safeguard.Payments.dll Safeguard.Engine.dll; do
   sharpfuzz "$work/bin/$dll" >/dev/null
 done
 
