@@ -118,5 +118,13 @@ public sealed class TmkCommandTests : CliFixture
         var chairCsv = csv.Single(l => l.Contains("chair-19-sd-bar.mp4", StringComparison.Ordinal));
         Assert.Contains("tmk", chairCsv.Split(',')[^3]);
         Assert.Equal(1.0, double.Parse(chairCsv.Split(',')[^1], CultureInfo.InvariantCulture), 3);
+
+        // The VICS case carries each video's TMK, which reads back as the video's value.
+        using var vics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "case.vics.json")));
+        var tmkHashes = vics.RootElement.GetProperty("value").EnumerateArray().SelectMany(c => c.GetProperty("Media").EnumerateArray())
+            .SelectMany(m => m.TryGetProperty("AlternativeHashes", out var a) ? a.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .Where(a => a.GetProperty("HashName").GetString() == "TMK_PDQF").Select(a => a.GetProperty("HashValue").GetString()).ToList();
+        Assert.Equal(3, tmkHashes.Count);
+        Assert.Contains(chairRecord.GetProperty("tmk").GetString(), tmkHashes);
     }
 }

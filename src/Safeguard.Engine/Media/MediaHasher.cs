@@ -3,7 +3,6 @@ using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Imaging;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Video;
-using Safeguard.Video.Tmk;
 using Safeguard.Video.Vpdq;
 
 namespace Safeguard.Engine.Media;
@@ -60,31 +59,8 @@ public sealed class MediaHasher : IDisposable
     {
         var result = HashFileBytes(path, display);
         if (VideoOptions is { } vo && WantPdq && VideoFiles.LooksLikeVideo(path))
-        {
             VideoFiles.AddVpdq(result, path, vo, cancel);
-            AddMissingTmk(result, path, vo, cancel);
-        }
         return result;
-    }
-
-    /// <summary>
-    /// TMK through its own decode when the vPDQ decode did not give it (a hasher without the
-    /// single-decode path); a video whose TMK fails keeps its vPDQ and says why.
-    /// </summary>
-    private static void AddMissingTmk(FileHashResult result, string path, VpdqOptions vo, CancellationToken cancel)
-    {
-        if (!vo.Tmk || result.Tmk is not null || !result.IsVideo || result.Failed) return;
-        try
-        {
-            result.Tmk = TmkHasher.HashFile(path, new TmkOptions
-            {
-                MaxPixels = vo.MaxPixels, ProbeTimeout = vo.ProbeTimeout, StallTimeout = vo.StallTimeout, DecoderThreads = vo.DecoderThreads,
-            }, cancel);
-        }
-        catch (VideoException ex)
-        {
-            result.Error = $"video: TMK: {ex.Message}";
-        }
     }
 
     private FileHashResult HashFileBytes(string path, string display)
@@ -138,22 +114,7 @@ public sealed class MediaHasher : IDisposable
     {
         HashBytes(bytes, result);
         if (VideoOptions is { } vo && WantPdq && VideoFiles.LooksLikeVideo(bytes))
-        {
-            if (vo.Tmk)
-            {
-                // One in-memory file for both decodes, should TMK need its own.
-                MemoryFile file;
-                try { file = MemoryFile.Create("safeguard-video", bytes); }
-                catch (IOException) { VideoFiles.AddVpdq(result, bytes, vo, cancel); return; }
-                using (file)
-                {
-                    VideoFiles.AddVpdq(result, file.Path, vo, cancel);
-                    AddMissingTmk(result, file.Path, vo, cancel);
-                }
-                return;
-            }
             VideoFiles.AddVpdq(result, bytes, vo, cancel);
-        }
     }
 
     public FileHashResult HashMedia(ReadOnlySpan<byte> bytes, string name, CancellationToken cancel = default)

@@ -115,7 +115,7 @@ public sealed class ScanOutputs : IDisposable
                 {
                     MediaId = (++id).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Category = m.Category,
-                    Md5 = r.Md5, Sha1 = r.Sha1, Sha256 = r.Sha256, Pdq = r.Pdq,
+                    Md5 = r.Md5, Sha1 = r.Sha1, Sha256 = r.Sha256, Pdq = r.Pdq, Tmk = r.Tmk,
                     IsPrecategorized = m.Category is not null,
                     Tags = [.. m.Banks.Select(b => "bank:" + b)],
                     MediaFiles = [.. m.Paths.Select(p => new VicsMediaFile(r.Md5, FileName(p), Folder(p)))],
