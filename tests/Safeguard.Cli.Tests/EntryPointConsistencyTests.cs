@@ -81,9 +81,10 @@ public sealed class EntryPointConsistencyTests : CliFixture
             ["bundle.zip/notes.txt"] = ["notes-sha256"],
         };
 
-        // hash: the reference for every other entry point's hashes (videos sampled as match, scan and the service sample them).
+        // hash: the reference for every other entry point's hashes (videos sampled as match, scan and the
+        // service sample them: computing TMK needs every frame decoded, so their vPDQ is the reference sampling).
         var hashes = new Dictionary<string, Hashes>();
-        var hashRun = Run("hash", _in, "--format", "jsonl", "--video-sampling", "fast");
+        var hashRun = Run("hash", _in, "--format", "jsonl", "--video-sampling", "reference");
         Assert.Contains("bundle.zip", hashRun.Err); // no image: `hash` names it and goes on
         foreach (var line in Lines(hashRun.Out))
         {
