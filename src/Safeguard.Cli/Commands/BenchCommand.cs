@@ -20,6 +20,7 @@ public static class BenchCommand
         bench.Add(BenchMakeBankCommand.Create());
         bench.Add(BenchScanCommand.Create());
         bench.Add(Video.BenchVideoCommand.Create());
+        bench.Add(Video.BenchTmkCommand.Create());
         return bench;
     }
 

@@ -76,7 +76,7 @@ public static class TmkBatch
         TmkFeatures features;
         try
         {
-            features = TmkHasher.HashFile(job.Input, options, cancel);
+            features = TmkInput.HashVideo(job.Input, options, cancel);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

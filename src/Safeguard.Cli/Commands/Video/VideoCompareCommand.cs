@@ -49,6 +49,7 @@ public static class VideoCompareCommand
         bool failed = false;
         for (int i = 0; i < inputs.Length; i++)
         {
+            if (features[i] is { } f && TmkInput.ShortVideoNote(f) is { } note) Console.Error.WriteLine($"safeguard: {inputs[i]}: {note}");
             if (errors[i] is null) continue;
             failed = true;
             Console.Error.WriteLine(errors[i]!.StartsWith(inputs[i] + ":", StringComparison.Ordinal) ? $"safeguard: {errors[i]}" : $"safeguard: {inputs[i]}: {errors[i]}");
@@ -85,31 +86,5 @@ public static class VideoCompareCommand
             }
         }
         return failed ? ExitCodes.SomeFailed : ExitCodes.Ok;
-    }
-}
-
-/// <summary>A compare input: a <c>.tmk</c> file is read, anything else is hashed as a video.</summary>
-public static class TmkInput
-{
-    /// <summary>A <c>.tmk</c> file by its name or its magic; errors name the input.</summary>
-    public static TmkFeatures Load(string path, TmkOptions options)
-    {
-        if (IsTmkFile(path)) return TmkFile.ReadFile(path);
-        return TmkHasher.HashFile(path, options);
-    }
-
-    private static bool IsTmkFile(string path)
-    {
-        if (path.EndsWith(".tmk", StringComparison.OrdinalIgnoreCase)) return true;
-        try
-        {
-            using var fs = File.OpenRead(path);
-            Span<byte> magic = stackalloc byte[4];
-            return fs.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual("TMK1"u8);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false; // the video path reports why it cannot be read
-        }
     }
 }

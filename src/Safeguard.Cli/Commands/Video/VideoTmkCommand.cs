@@ -65,6 +65,7 @@ public static class VideoTmkCommand
             else
             {
                 Console.Out.WriteLine($"{r.Job.Input} -> {r.Job.Output}");
+                if (TmkInput.ShortVideoNote(r.Features!) is { } note) Console.Error.WriteLine($"safeguard: {r.Job.Input}: {note}");
             }
         });
         progress.Change(Timeout.Infinite, Timeout.Infinite);
