@@ -55,7 +55,7 @@ public static class BenchTmkCommand
         double seconds = infos.Sum(i => i.DurationSeconds);
         o.WriteLine($"# safeguard bench tmk --videos {dir}{(reference is null ? "" : $" --reference {reference}")} --rounds {rounds}");
         o.WriteLine(string.Create(inv, $"machine: {cores} cores, {BenchMachine.CpuModel()}, load average {BenchMachine.LoadAverage():0.0} at start; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
-        o.WriteLine(string.Create(inv, $"videos: {files.Count}, {seconds:F1} s, {frames:F0} source frames ({string.Join(", ", infos.Select(i => $"{i.Width}x{i.Height}").Distinct())})"));
+        o.WriteLine(string.Create(inv, $"videos: {files.Count}, {seconds:F1} s, {frames:F0} source frames (duration x frame rate; {string.Join(", ", infos.Select(i => $"{i.Width}x{i.Height}").Distinct())})"));
         o.WriteLine();
 
         var work = Directory.CreateTempSubdirectory("safeguard-bench-tmk-").FullName;

@@ -18,6 +18,7 @@ public static class TmkInput
     /// </summary>
     public static TmkFeatures HashVideo(string path, TmkOptions options, CancellationToken cancel = default)
     {
+        if (Directory.Exists(path)) throw new VideoException("a folder, not a video");
         if (StillImageFormat(path) is { } format)
             throw new VideoException($"a {format.ToString().ToUpperInvariant()} image, not a video (hash images with 'safeguard hash')");
         return TmkHasher.HashFile(path, options, cancel);
