@@ -105,7 +105,9 @@ public sealed class VideoCompareCommandTests : IDisposable
         var a = TestData.TmkFile("chair-19-sd-bar.tmk");
         var b = TestData.TmkFile("chair-20-sd-bar.tmk");
 
-        var r = Run(["video", "compare", a, truncated, otherAlgorithm, empty, emptyVideo, audio, b]);
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "folder")).FullName;
+
+        var r = Run(["video", "compare", a, truncated, otherAlgorithm, empty, emptyVideo, audio, folder, b]);
         Assert.Equal(1, r.Exit);
         var errors = r.Err.Split('\n');
         Assert.Contains($"safeguard: {truncated}: truncated ({meta.Length - 100} of {meta.Length} bytes)", errors);
@@ -113,6 +115,7 @@ public sealed class VideoCompareCommandTests : IDisposable
         Assert.Contains(errors, l => l.StartsWith($"safeguard: {empty}: 0 bytes is too short", StringComparison.Ordinal));
         Assert.Contains($"safeguard: {emptyVideo}: empty file (0 bytes)", errors);
         Assert.Contains(errors, l => l.StartsWith($"safeguard: {audio}: no video stream", StringComparison.Ordinal));
+        Assert.Contains($"safeguard: {folder}: a folder, not a video", errors);
         Assert.Equal([$"0.989083 0.991138 match {a} {b}"], r.OutLines);
     }
 
