@@ -5,7 +5,7 @@
 #
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]      (default: all, 180 seconds per target)
 #
-# Targets: image archive vics csv plain conversation payments. Targets run one after another.
+# Targets: image archive vics csv plain conversation payments model tmk. Targets run one after another.
 # Installs afl++ (Debian) and the SharpFuzz.CommandLine dotnet tool when missing, builds the
 # fuzz project, copies its output to $FUZZ_WORK/bin and instruments only Safeguard's own
 # assemblies there (not the framework, not the build output). Per target it prints executions,
@@ -17,7 +17,7 @@ repo=$PWD
 target=${1:-all}
 seconds=${2:-180}
 work=${FUZZ_WORK:-/tmp/safeguard-fuzz}
-all_targets=(image archive vics csv plain conversation payments)
+all_targets=(image archive vics csv plain conversation payments model tmk)
 if [ "$target" = all ]; then targets=("${all_targets[@]}"); else targets=("$target"); fi
 for t in "${targets[@]}"; do
   [[ " ${all_targets[*]} " == *" $t "* ]] || { echo "unknown target '$t' (known: ${all_targets[*]} all)" >&2; exit 2; }
@@ -44,7 +44,8 @@ rm -rf "$work/bin"
 mkdir -p "$work/findings" "$work/seeds"
 cp -r fuzz/Safeguard.Fuzz/bin/Release/net10.0 "$work/bin"
 # Coverage is taken from Safeguard's parsers only: the harness and the framework are not instrumented.
-for dll in Safeguard.Hashing.dll Safeguard.Banks.dll Safeguard.Conversations.dll safeguard.dll; do
+for dll in Safeguard.Hashing.dll Safeguard.Signals.dll Safeguard.Csv.dll Safeguard.Banks.dll Safeguard.Conversations.dll \
+    Safeguard.Payments.dll Safeguard.Engine.dll; do
   sharpfuzz "$work/bin/$dll" >/dev/null
 done
 

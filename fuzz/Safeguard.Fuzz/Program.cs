@@ -16,6 +16,7 @@ using Safeguard.Fuzz.Targets;
     ("vics", () => new BankListTarget(BankFormat.Vics)), ("csv", () => new BankListTarget(BankFormat.Csv)),
     ("plain", () => new BankListTarget(BankFormat.Plain)), ("conversation", () => new ConversationTarget()),
     ("model", () => new ConversationModelTarget()), ("payments", () => new PaymentsFeedTarget()),
+    ("tmk", () => new TmkTarget()),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help") return Usage();

@@ -73,7 +73,7 @@ public sealed class FormatTests
         var records = BankFormats.Read(BankFormat.Plain, stream, new ReadOptions { SourceName = "huge.txt", OnProblem = problems.Add }).ToList();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(Md5, Assert.Single(records).Value);
-        Assert.Equal("huge.txt:1: line longer than 65536 characters, skipped", Assert.Single(problems).ToString());
+        Assert.Equal("huge.txt:1: line longer than 1048576 characters, skipped", Assert.Single(problems).ToString());
         Assert.True(allocated < 16L << 20, $"allocated {allocated} bytes for a 64 MB line");
 
         var csvStream = new ConcatStream(new RepeatingStream((byte)'b', 8L << 20), new MemoryStream(Encoding.ASCII.GetBytes($"\nmd5,{Md5}\n")));
@@ -317,6 +317,11 @@ public sealed class FormatTests
     [InlineData(null, "# c\nmd5,abc\n", BankFormat.Csv)]
     [InlineData("list.txt", "# c\n\nmd5 abc\n", BankFormat.Plain)]
     [InlineData(null, "", BankFormat.Plain)]
+    [InlineData(null, "vpdq e271017837246aaccddea259648fb7d62f435c89d9e99b2497763e216c8d055c,100,0.000\n", BankFormat.Plain)]
+    [InlineData(null, "# level-1 tmk\ntmk 0.25,-0.5,1e-3\n", BankFormat.Plain)]
+    [InlineData(null, "tmk,VE1LMUZWRUNQRFFG,clip\n", BankFormat.Csv)]
+    [InlineData(null, "signal type,signal\n", BankFormat.Csv)]
+    [InlineData(null, "hash value,content id\n", BankFormat.Csv)]
     public void Formats_are_detected(string? name, string head, BankFormat expected) =>
         Assert.Equal(expected, BankFormats.Detect(name, Encoding.UTF8.GetBytes(head)));
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Safeguard.Signals;
 
 namespace Safeguard.Banks.Formats;
 
@@ -17,7 +18,10 @@ public static class BankFormats
         _ => throw new BankException($"unknown format '{name}' (use plain, csv or vics)"),
     };
 
-    /// <summary>Guesses from the file extension, else from the first bytes: '{' is VICS, a comma on the first data line CSV.</summary>
+    /// <summary>
+    /// Guesses from the file extension, else from the first bytes: '{' is VICS, a comma on the
+    /// first data line CSV (unless the line is "TYPE VALUE" with commas only in the value).
+    /// </summary>
     public static BankFormat Detect(string? fileName, ReadOnlySpan<byte> head)
     {
         var ext = fileName is null ? "" : Path.GetExtension(fileName).ToLowerInvariant();
@@ -34,9 +38,16 @@ public static class BankFormats
         {
             var l = line.Trim();
             if (l.Length == 0 || l.StartsWith('#')) continue;
-            return l.Contains(',') ? BankFormat.Csv : BankFormat.Plain;
+            return l.Contains(',') && !IsTypedPlainLine(l) ? BankFormat.Csv : BankFormat.Plain;
         }
         return BankFormat.Plain;
+    }
+
+    // "vpdq h,100,0;..." or "tmk 0.1,0.2,...": a plain "TYPE VALUE" line whose value holds commas.
+    private static bool IsTypedPlainLine(string line)
+    {
+        int space = line.AsSpan().IndexOfAny(' ', '\t');
+        return space > 0 && space < line.IndexOf(',', StringComparison.Ordinal) && SignalTypes.TryGet(line[..space], out _);
     }
 
     /// <summary>Reads entries lazily; the stream is read as the result is enumerated.</summary>

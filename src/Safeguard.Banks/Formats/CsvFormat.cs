@@ -63,7 +63,7 @@ public static class CsvFormat
 
     private static Layout? TryHeader(List<string> fields)
     {
-        if (fields.Any(LooksLikeHex)) return null; // a data row, e.g. "md5,<hash>"
+        if (fields.Any(LooksLikeHex) || IsTypedValue(fields)) return null; // a data row, e.g. "md5,<hash>" or "tmk,<base64>"
         var layout = new Layout();
         for (int i = 0; i < fields.Count; i++)
         {
@@ -92,6 +92,11 @@ public static class CsvFormat
         bool typed = SignalTypes.TryGet(first[0], out _) || (first.Count > 1 && !LooksLikeHex(first[0]) && LooksLikeHex(first[1]));
         return typed ? new Layout { Type = 0, Value = 1, ContentId = 2 } : new Layout { Value = 0, ContentId = 1 };
     }
+
+    // A header never holds a valid value after a type name; an HMA row without a header does
+    // ("tmk,<base64>" or "vpdq,<frames>", whose values are not hex).
+    private static bool IsTypedValue(List<string> fields) =>
+        fields.Count > 1 && SignalTypes.TryGet(fields[0], out var type) && type.TryNormalize(CsvField.Unguard(fields[1]), out _) is not null;
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 

@@ -20,8 +20,14 @@ public sealed record ReadOptions
     /// <summary>Called for each skipped line or record; reading carries on.</summary>
     public Action<InputProblem>? OnProblem { get; init; }
 
-    /// <summary>Longest line (or CSV field/record) accepted, in characters; longer ones are skipped unread.</summary>
-    public int MaxLineLength { get; init; } = 64 * 1024;
+    /// <summary>
+    /// The default <see cref="MaxLineLength"/>: 1 MiB, so a whole tmk hash (351,128 base64 characters)
+    /// fits on one line with its metadata, while a runaway line is still skipped after a bounded read.
+    /// </summary>
+    public const int DefaultMaxLineLength = 1024 * 1024;
+
+    /// <summary>Longest line (or CSV record) accepted, in characters; longer ones are skipped unread.</summary>
+    public int MaxLineLength { get; init; } = DefaultMaxLineLength;
 
     /// <summary>Largest single JSON token (string) accepted in VICS files, in bytes.</summary>
     public int MaxJsonTokenBytes { get; init; } = 1024 * 1024;

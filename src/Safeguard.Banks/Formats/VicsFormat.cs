@@ -8,7 +8,8 @@ namespace Safeguard.Banks.Formats;
 /// (a "value" array of Media) and #Cases documents (a "value" array of cases, each with a
 /// "Media" array), a UTF-8 BOM, booleans and numbers written as strings, null categories, and
 /// counts that disagree with the data (counts are ignored). Hashes come from MD5, SHA1, SHA256
-/// and AlternativeHashes [{HashName, HashValue}] (PDQ, MD5, SHA1, SHA256).
+/// and AlternativeHashes [{HashName, HashValue}] (PDQ, MD5, SHA1, SHA256, VIDEO_MD5, VPDQ, and
+/// TMK_PDQF or any other name or alias of a signal type, in any case).
 /// </summary>
 public static class VicsFormat
 {
@@ -178,7 +179,7 @@ public static class VicsFormat
         {
             if (_hashes.Count == 0)
             {
-                options.Problem(line, $"media{(_contentId is null ? "" : " " + _contentId)} has no MD5, SHA1, SHA256 or PDQ hash, skipped");
+                options.Problem(line, $"media{(_contentId is null ? "" : " " + _contentId)} has no hash of a known signal type, skipped");
                 yield break;
             }
             var grade = _grade;

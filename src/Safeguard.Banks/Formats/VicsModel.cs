@@ -16,6 +16,8 @@ public sealed record VicsMedia
     public string? VideoMd5 { get; init; }
     /// <summary>vPDQ frame list (docs/video.md), in AlternativeHashes as HashName "VPDQ".</summary>
     public string? Vpdq { get; init; }
+    /// <summary>TMK+PDQF hash (base64 of the .tmk file), in AlternativeHashes as HashName "TMK_PDQF", NCMEC's name for it.</summary>
+    public string? Tmk { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
     public string? Comments { get; init; }
     public bool? IsPrecategorized { get; init; }

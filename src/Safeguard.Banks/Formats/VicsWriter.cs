@@ -5,6 +5,7 @@ using Safeguard.Signals.Md5;
 using Safeguard.Signals.Pdq;
 using Safeguard.Signals.Sha1;
 using Safeguard.Signals.Sha256;
+using Safeguard.Signals.Tmk;
 using Safeguard.Signals.VideoMd5;
 using Safeguard.Signals.Vpdq;
 
@@ -13,11 +14,15 @@ namespace Safeguard.Banks.Formats;
 /// <summary>
 /// Writes a VICS 2.0 document as it goes: #Media (Media objects in "value") or #Cases (case
 /// objects in "value", each with its own "Media" array). MD5 and SHA1 are upper-case hex as
-/// VICS tools expect; PDQ and SHA256 go into AlternativeHashes.
+/// VICS tools expect; PDQ, SHA256 and the video hashes (VIDEO_MD5, VPDQ, TMK_PDQF) go into
+/// AlternativeHashes.
 /// </summary>
 public sealed class VicsWriter : IDisposable
 {
     public const string ContextBase = "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml";
+
+    /// <summary>NCMEC's HashName for TMK+PDQF in AlternativeHashes; the tmk type's alias, so it reads back.</summary>
+    public const string TmkHashName = "TMK_PDQF";
 
     private readonly Utf8JsonWriter _json;
     private readonly VicsDocumentKind _kind;
@@ -78,13 +83,14 @@ public sealed class VicsWriter : IDisposable
             _json.WriteEndArray();
         }
         WriteIfSet("Comments", m.Comments);
-        if (m.Pdq is not null || m.Sha256 is not null || m.VideoMd5 is not null || m.Vpdq is not null)
+        if (m.Pdq is not null || m.Sha256 is not null || m.VideoMd5 is not null || m.Vpdq is not null || m.Tmk is not null)
         {
             _json.WriteStartArray("AlternativeHashes");
             if (m.Pdq is { } pdq) WriteAlternative("PDQ", pdq);
             if (m.Sha256 is { } sha256) WriteAlternative("SHA256", sha256);
             if (m.VideoMd5 is { } videoMd5) WriteAlternative("VIDEO_MD5", videoMd5);
             if (m.Vpdq is { } vpdq) WriteAlternative("VPDQ", vpdq);
+            if (m.Tmk is { } tmk) WriteAlternative(TmkHashName, tmk);
             _json.WriteEndArray();
         }
         if (m.MediaFiles.Count > 0)
@@ -165,6 +171,7 @@ public sealed class VicsWriter : IDisposable
                 PdqSignal => current with { Pdq = r.Value },
                 VideoMd5Signal => current with { VideoMd5 = r.Value },
                 VpdqSignal => current with { Vpdq = r.Value },
+                TmkSignal => current with { Tmk = r.Value },
                 _ => throw new BankException($"signal type {r.Type.Name} cannot be written as VICS"),
             };
         }
@@ -180,6 +187,7 @@ public sealed class VicsWriter : IDisposable
         PdqSignal => m.Pdq is not null,
         VideoMd5Signal => m.VideoMd5 is not null,
         VpdqSignal => m.Vpdq is not null,
+        TmkSignal => m.Tmk is not null,
         _ => true,
     };
 }

@@ -86,7 +86,7 @@ public static class BankCommand
             var rows = new List<string[]> { EntryColumns };
             await foreach (var e in store.EnumerateEntriesAsync(s.Bank.Name, pageSize: Math.Min(n, 5000)))
             {
-                rows.Add([e.SignalType, e.Value, e.ContentId ?? "", FormatCategory(e.Category, e.Grade), string.Join(';', e.Tags),
+                rows.Add([e.SignalType, Abbreviate(e.Value), e.ContentId ?? "", FormatCategory(e.Category, e.Grade), string.Join(';', e.Tags),
                     e.Disabled ? "disabled: " + e.DisabledReason : "enabled"]);
                 if (rows.Count > n) break;
             }
@@ -121,10 +121,10 @@ public static class BankCommand
 
     private static Option<string?> TypeOption() => new("--type", "--signal-type")
     {
-        Description = "Signal type of the hashes (pdq, md5, sha1, sha256); by default inferred from the length (64 digits: pdq). A hash may also be written TYPE:HASH",
+        Description = "Signal type of the hashes (pdq, md5, sha1, sha256, video_md5, vpdq, tmk); by default inferred from the length (64 digits: pdq). A hash may also be written TYPE:HASH",
     };
 
-    private static Argument<string[]> HashesArgument() => new("hashes") { Description = "Hashes (HASH or TYPE:HASH)", Arity = ArgumentArity.OneOrMore };
+    private static Argument<string[]> HashesArgument() => new("hashes") { Description = "Hashes (HASH or TYPE:HASH), or .tmk files (TMK+PDQF video hashes)", Arity = ArgumentArity.OneOrMore };
 
     private static Command AddCommand()
     {
@@ -188,6 +188,12 @@ public static class BankCommand
         }));
         return cmd;
     }
+
+    /// <summary>A value short enough for a table row: video values (a tmk is 351,128 characters) are cut, with their length.</summary>
+    internal static string Abbreviate(string value) =>
+        value.Length <= MaxShownValue ? value : $"{value[..(MaxShownValue - 24)]}... ({value.Length} characters)";
+
+    private const int MaxShownValue = 100;
 
     internal static string FormatCategory(int? vics, string? grade) =>
         (vics, grade) switch

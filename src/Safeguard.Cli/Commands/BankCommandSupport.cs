@@ -68,7 +68,10 @@ internal static class BankCommandSupport
             : throw new UsageException($"unknown signal type '{name}' (known: {string.Join(", ", SignalTypes.All.Select(x => x.Name).Order())})");
     }
 
-    /// <summary>Reads "HASH" or "TYPE:HASH" arguments; any invalid one is a usage error and nothing is done.</summary>
+    /// <summary>
+    /// Reads "HASH", "TYPE:HASH" or .tmk file arguments; any invalid one is a usage error and
+    /// nothing is done.
+    /// </summary>
     public static List<EntryRecord> ParseHashes(IEnumerable<string> args, SignalType? type)
     {
         var problems = new List<InputProblem>();
@@ -78,6 +81,12 @@ internal static class BankCommandSupport
         foreach (var arg in args)
         {
             i++;
+            if (TmkFileArgument.PathOf(arg, type) is { } tmkFile)
+            {
+                if (TmkFileArgument.TryRead(tmkFile, out var fromFile, out var error)) records.Add(fromFile);
+                else problems.Add(new InputProblem(options.SourceName, i, error));
+                continue;
+            }
             int colon = arg.IndexOf(':');
             var record = colon > 0
                 ? options.MakeRecord(i, arg[..colon], arg[(colon + 1)..])

@@ -48,7 +48,8 @@ public static class TmkFile
         if (p is < 0 or > MaxPeriods || c is < 0 or > MaxCoefficients || d is <= 0 or > MaxDimension)
             throw new TmkFormatException($"{name}: header sizes out of range (periods {p}, coefficients {c}, dimension {d})");
         if (frames < 0) throw new TmkFormatException($"{name}: negative frame count {frames}");
-        int size = SizeOf(p, c, d);
+        // In long: sizes within the limits can still overflow an int (64 x 1024 x 4096 x 8 bytes is 2 GiB).
+        long size = HeaderBytes + 4L * p + 4L * c + 4L * d + 8L * p * c * d;
         if (bytes.Length < size) throw new TmkFormatException($"{name}: truncated ({bytes.Length} of {size} bytes)");
         if (bytes.Length > size) throw new TmkFormatException($"{name}: {bytes.Length - size} bytes after the end of the hash ({size} bytes)");
         int at = HeaderBytes;

@@ -30,24 +30,34 @@ public sealed class TmkSignal() : SignalType<TmkFeatures>("tmk", SignalKind.Vide
         if (text.Length > MaxTextLength) { error = $"tmk value longer than {MaxTextLength} characters"; return false; }
         if (text.Contains(',')) return TryParseNumbers(text, out value, out error);
         var bytes = new byte[text.Length * 3 / 4 + 3];
-        if (!Convert.TryFromBase64Chars(text, bytes, out int n)) { error = "tmk value is neither base64 nor 256 comma-separated numbers"; return false; }
+        if (!Convert.TryFromBase64Chars(text, bytes, out int n))
+        { error = "tmk value is neither valid base64 (truncated or corrupt?) nor 256 comma-separated numbers"; return false; }
         var span = bytes.AsSpan(0, n);
-        if (n == TmkParameters.Dimension * 4)
+        // 1,024 bytes is also the size of a (non-PDQF) file of 248 dimensions: the magic tells them apart.
+        if (n == TmkParameters.Dimension * 4 && !span.StartsWith("TMK1FVEC"u8))
         {
             var floats = new float[TmkParameters.Dimension];
             for (int i = 0; i < floats.Length; i++) floats[i] = BinaryPrimitives.ReadSingleLittleEndian(span[(4 * i)..]);
             return TryLevel1Only(floats, out value, out error);
         }
+        TmkFeatures file;
         try
         {
-            value = TmkFile.Read(span, "tmk value");
-            return true;
+            file = TmkFile.Read(span, "tmk value");
         }
         catch (TmkFormatException ex)
         {
             error = ex.Message;
             return false;
         }
+        // PDQF frame features are 256 floats: a value of another dimension could never be scored against a video.
+        if (file.Dimension != TmkParameters.Dimension)
+        {
+            error = $"tmk value has a {file.Dimension}-dimension frame feature; PDQF's has {TmkParameters.Dimension}";
+            return false;
+        }
+        value = file;
+        return true;
     }
 
     public override string Format(in TmkFeatures value) => Convert.ToBase64String(TmkFile.ToBytes(value));

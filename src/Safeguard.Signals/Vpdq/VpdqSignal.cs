@@ -12,7 +12,7 @@ namespace Safeguard.Signals.Vpdq;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Read through the registered signal instance (SignalTypes.Pdq.DefaultThreshold) like every signal type's settings.")]
 public sealed class VpdqSignal() : SignalType<IReadOnlyList<VpdqFrame>>("vpdq", SignalKind.Video)
 {
-    /// <summary>Largest accepted text: about 800 frames (lines of bank files are limited to 64 KiB).</summary>
+    /// <summary>Largest accepted text: about 800 frames.</summary>
     public const int MaxTextLength = 60_000;
 
     /// <summary>Meta's defaults: 80% of the query's distinct frames must match; none of the banked video's need to.</summary>

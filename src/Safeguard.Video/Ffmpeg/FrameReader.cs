@@ -22,6 +22,13 @@ public sealed record FrameReaderOptions
     /// <summary>Swscale flags of the YUV-to-RGB conversion; vPDQ uses area.</summary>
     public string SwsFlags { get; init; } = "area+accurate_rnd";
     public int DecoderThreads { get; init; }
+    /// <summary>
+    /// A second output from the same decode: the decoded stream is split, and this output's
+    /// options (size, rate, pixel format) are written to <see cref="SecondOutputTarget"/>.
+    /// </summary>
+    public IReadOnlyList<string>? SecondOutputArgs { get; init; }
+    /// <summary>Where the second output goes (an FFmpeg URL such as <c>unix:/path</c>).</summary>
+    public string? SecondOutputTarget { get; init; }
 }
 
 /// <summary>
@@ -51,7 +58,7 @@ public sealed partial class FrameReader : IDisposable
         args.AddRange(["-noautorotate"]);
         if (options.DecoderThreads > 0) args.AddRange(["-threads", options.DecoderThreads.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(options.InputArgs);
-        args.AddRange(["-i", source == "-" ? "pipe:0" : source, "-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough"]);
+        args.AddRange(["-i", source == "-" ? "pipe:0" : source]);
         var chain = new List<string>();
         if (options.Filter is { Length: > 0 } f) chain.Add(f);
         if (options.Timestamps) chain.Add("showinfo");
@@ -61,7 +68,20 @@ public sealed partial class FrameReader : IDisposable
             ? $"scale=w={options.Width}:h={options.Height}:flags={options.SwsFlags}"
             : $"scale=flags={options.SwsFlags}");
         chain.Add("format=rgba");
-        args.AddRange(["-vf", string.Join(',', chain), "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"]);
+        if (options.SecondOutputArgs is { } second && options.SecondOutputTarget is { } target)
+        {
+            // One decode, two outputs: the split copies frame references, not pixels.
+            args.AddRange(["-filter_complex", $"[0:v:0]split=2[main][second];[main]{string.Join(',', chain)}[out]",
+                "-map", "[out]", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1",
+                "-map", "[second]"]);
+            args.AddRange(second);
+            args.Add(target);
+        }
+        else
+        {
+            args.AddRange(["-map", "0:v:0", "-an", "-sn", "-dn", "-fps_mode", "passthrough",
+                "-vf", string.Join(',', chain), "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1"]);
+        }
         if (options.Width > 0) { Width = options.Width; Height = options.Height; _size.TrySetResult((Width, Height)); }
         _process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, args, inheritStdin: source == "-", onStderrLine: OnStderr);
     }

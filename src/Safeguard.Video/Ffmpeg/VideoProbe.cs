@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Safeguard.Video.Ffmpeg;
 
 /// <summary>What ffprobe says about a file's first video stream.</summary>
-public sealed record VideoInfo(int Width, int Height, double FrameRate, double DurationSeconds, string Codec, string Container)
+/// <param name="Rotation">Degrees of the stream's display-matrix rotation (0 when none); FFmpeg's autorotation applies it.</param>
+public sealed record VideoInfo(int Width, int Height, double FrameRate, double DurationSeconds, string Codec, string Container, int Rotation = 0)
 {
     public long Pixels => (long)Width * Height;
 }
@@ -26,7 +27,7 @@ public static class VideoProbe
         string[] args =
         [
             "-v", "error", "-hide_banner", "-print_format", "json",
-            "-show_entries", "stream=codec_type,codec_name,width,height,avg_frame_rate,r_frame_rate,duration:format=duration,format_name",
+            "-show_entries", "stream=codec_type,codec_name,width,height,avg_frame_rate,r_frame_rate,duration:stream_side_data=rotation:format=duration,format_name",
             "-i", path,
         ];
         using var p = FfmpegProcess.Start(FfmpegTools.Ffprobe, args);
@@ -66,9 +67,18 @@ public static class VideoProbe
             if (fps <= 0 || fps > 1000) fps = 0;
             double duration = s.TryGetProperty("duration", out var d) ? ParseDouble(d.GetString()) : 0;
             if (duration <= 0) duration = formatDuration;
-            return new VideoInfo(w, h, fps, duration, codec, container);
+            return new VideoInfo(w, h, fps, duration, codec, container, RotationOf(s));
         }
         throw new VideoException("no video stream (audio-only or data file)");
+    }
+
+    private static int RotationOf(JsonElement stream)
+    {
+        if (!stream.TryGetProperty("side_data_list", out var list) || list.ValueKind != JsonValueKind.Array) return 0;
+        foreach (var item in list.EnumerateArray())
+            if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("rotation", out var r) && r.TryGetDouble(out double degrees) && double.IsFinite(degrees))
+                return (int)Math.Round(degrees);
+        return 0;
     }
 
     private static double Rate(JsonElement s, string name)

@@ -30,6 +30,11 @@ public sealed class StreamWatcher(string source, IFrameMatcher matcher, WatchOpt
 
     public long FramesHashed => Interlocked.Read(ref _framesHashed);
 
+    /// <summary>Matches the rolling TMK when <see cref="WatchOptions.TmkWindow"/> is set.</summary>
+    public ITmkWindowMatcher? TmkMatcher { get; init; }
+
+    public Action<WatchTmkAlert>? OnTmkAlert { get; init; }
+
     /// <summary>Runs until the source ends (files, standard input) or <paramref name="cancel"/> fires.</summary>
     public void Run(CancellationToken cancel)
     {
@@ -75,8 +80,11 @@ public sealed class StreamWatcher(string source, IFrameMatcher matcher, WatchOpt
         // A short probe (FFmpeg's default analyses 5 s of a live stream before the first frame).
         var input = new List<string> { "-flags", "low_delay", "-probesize", "1000000", "-analyzeduration", "1000000" };
         if (options.Realtime && !IsNetworkSource(source) && source != "-") input.Add("-re");
+        using var tmk = StartRollingTmk();
         using var reader = FrameReader.Open(source, new FrameReaderOptions
         {
+            SecondOutputArgs = tmk is null ? null : Tmk.TmkHasher.OutputArgs,
+            SecondOutputTarget = tmk?.Target,
             InputArgs = input,
             Filter = Filter(),
             Timestamps = true,
@@ -128,6 +136,7 @@ public sealed class StreamWatcher(string source, IFrameMatcher matcher, WatchOpt
                 }
             }
             reader.Finish();
+            tmk?.Finish();
         }
         finally
         {
@@ -135,6 +144,63 @@ public sealed class StreamWatcher(string source, IFrameMatcher matcher, WatchOpt
         }
         if (!any) throw new VideoException($"stream ended without a frame ({VideoProbe.Clean(reader.StderrTail, "no output")})");
         return any;
+    }
+
+    private RollingTmkWatch? StartRollingTmk() =>
+        options.TmkWindow is { } window && TmkMatcher is not null ? new RollingTmkWatch(this, source, options, window) : null;
+
+    /// <summary>
+    /// The rolling TMK's receiver: 64x64 frames at 15 fps from the same decode, matched every
+    /// interval on the receiver's thread, and once more for the last frames when the source ends.
+    /// </summary>
+    private sealed class RollingTmkWatch : IDisposable
+    {
+        private readonly StreamWatcher _watcher;
+        private readonly string _source;
+        private readonly WatchOptions _options;
+        private readonly Tmk.RollingTmk _rolling;
+        private readonly SocketFrameOutput _output;
+        private readonly List<TmkWindowHit> _hits = [];
+        private readonly Dictionary<int, double> _lastAlert = [];
+        private long _matchedAt;
+
+        public RollingTmkWatch(StreamWatcher watcher, string source, WatchOptions options, TimeSpan window)
+        {
+            _watcher = watcher;
+            _source = source;
+            _options = options;
+            _rolling = new Tmk.RollingTmk(window, options.TmkInterval);
+            _output = new SocketFrameOutput(Safeguard.Hashing.Pdq.PdqFloat.FrameBytes, options.StallTimeout, frame =>
+            {
+                if (_rolling.Add(frame)) MatchWindow();
+            });
+        }
+
+        public string Target => _output.Target;
+
+        public void Finish()
+        {
+            _output.Finish();
+            if (_rolling.Frames > _matchedAt) MatchWindow();
+        }
+
+        private void MatchWindow()
+        {
+            _matchedAt = _rolling.Frames;
+            var features = _rolling.Snapshot();
+            const double Fps = Safeguard.Hashing.Tmk.TmkParameters.FramesPerSecond;
+            double streamTime = _rolling.Frames / Fps;
+            _hits.Clear();
+            _watcher.TmkMatcher!.Match(features, _hits);
+            foreach (var hit in _hits)
+            {
+                if (_lastAlert.TryGetValue(hit.Id, out double t) && streamTime - t < _options.AlertCooldown.TotalSeconds) continue;
+                _lastAlert[hit.Id] = streamTime;
+                _watcher.OnTmkAlert?.Invoke(new WatchTmkAlert(_source, DateTimeOffset.UtcNow, streamTime, _rolling.WindowFrames / Fps, hit.Id, hit.Level1, hit.Level2));
+            }
+        }
+
+        public void Dispose() => _output.Dispose();
     }
 
     private void Status(string evt, string? message) =>

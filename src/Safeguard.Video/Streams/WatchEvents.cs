@@ -16,3 +16,22 @@ public sealed record WatchAlert(
 
 /// <summary>Progress and connection events: connected, disconnected (with the error), status (lag), ended.</summary>
 public sealed record WatchStatus(string Source, DateTimeOffset At, string Event, string? Message, long FramesHashed, double StreamTime, double LagSeconds, int Reconnects);
+
+/// <summary>The rolling TMK of the last <paramref name="WindowSeconds"/> of stream matched a banked video.</summary>
+public sealed record WatchTmkAlert(
+    string Source,
+    DateTimeOffset DetectedAt,
+    double StreamTime,
+    double WindowSeconds,
+    int MatchId,
+    float Level1,
+    float Level2);
+
+/// <summary>A banked video the rolling TMK matched: its id and both scores.</summary>
+public readonly record struct TmkWindowHit(int Id, float Level1, float Level2);
+
+/// <summary>What a stream's rolling TMK is matched against (the engine's TMK index).</summary>
+public interface ITmkWindowMatcher
+{
+    void Match(Safeguard.Hashing.Tmk.TmkFeatures window, List<TmkWindowHit> hits);
+}

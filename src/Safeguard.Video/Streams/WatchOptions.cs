@@ -23,4 +23,8 @@ public sealed record WatchOptions
     /// <summary>Folder to keep frames that raised alerts (PNG); null keeps nothing.</summary>
     public string? AlertFrameDirectory { get; init; }
     public int DecoderThreads { get; init; } = 1;
+    /// <summary>Match a rolling TMK+PDQF of this much stream (null: no TMK), from the same decode.</summary>
+    public TimeSpan? TmkWindow { get; init; }
+    /// <summary>How often the rolling TMK is matched.</summary>
+    public TimeSpan TmkInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -23,10 +23,12 @@ public static class TmkHasher
     public static TmkFeatures HashFile(string path, TmkOptions? options = null, CancellationToken cancel = default)
     {
         options ??= TmkOptions.Default;
-        if (path != "-") VideoProbe.Probe(path, options.ProbeTimeout, options.MaxPixels, cancel);
+        if (path != "-") CheckFile(path);
         var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error" };
         if (path != "-") args.Add("-nostdin");
         if (options.DecoderThreads > 0) args.AddRange(["-threads", options.DecoderThreads.ToString(CultureInfo.InvariantCulture)]);
+        // The decoder refuses frames over the limit itself: no separate ffprobe pass per file.
+        args.AddRange(["-max_pixels", Math.Min(options.MaxPixels, int.MaxValue).ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(["-i", path == "-" ? "pipe:0" : path]);
         args.AddRange(OutputArgs);
         args.Add("pipe:1");
@@ -42,9 +44,26 @@ public static class TmkHasher
             throw;
         }
         int code = ffmpeg.WaitForExit(TimeSpan.FromSeconds(10));
-        if (code != 0 && consumer.Frames == 0)
-            throw new VideoException($"decoding failed ({VideoProbe.Clean(ffmpeg.StderrTail, $"ffmpeg exit code {code}")})");
+        if (code != 0 && consumer.Frames == 0) throw Explain(ffmpeg.StderrTail, code, options);
         return consumer.Finish(ffmpeg.StderrTail);
+    }
+
+    private static void CheckFile(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new VideoException("no such file");
+        if (!Safeguard.Hashing.Files.UnixFileType.IsRegularFile(path)) throw new VideoException("not a regular file (FIFO, socket or device)");
+        if (info.Length == 0) throw new VideoException("empty file (0 bytes)");
+    }
+
+    /// <summary>FFmpeg's own words for the usual failures, turned into the project's.</summary>
+    private static VideoException Explain(string stderr, int code, TmkOptions options)
+    {
+        if (stderr.Contains("does not contain any stream", StringComparison.Ordinal) || stderr.Contains("matches no streams", StringComparison.Ordinal))
+            return new VideoException("no video stream (audio-only or data file)");
+        if (stderr.Contains("exceeds specified max pixel count", StringComparison.Ordinal))
+            return new VideoException($"frame size exceeds the limit of {options.MaxPixels} pixels");
+        return new VideoException($"decoding failed ({VideoProbe.Clean(stderr, $"ffmpeg exit code {code}")})");
     }
 }
 
@@ -64,17 +83,14 @@ public sealed class TmkFrameConsumer(long maxFrames)
     /// <summary>Reads frames until the source ends: <paramref name="read"/> fills the buffer and returns false at a clean end.</summary>
     public void ReadAll(Func<byte[], CancellationToken, bool> read, CancellationToken cancel)
     {
-        while (read(_frame, cancel))
-        {
-            if (_accumulator.FrameCount >= maxFrames)
-                throw new VideoException($"more than {maxFrames} frames at {TmkParameters.FramesPerSecond} fps; the video is longer than the TMK limit");
-            Add(_frame);
-        }
+        while (read(_frame, cancel)) Add(_frame);
     }
 
-    /// <summary>Adds one 64x64 RGB frame.</summary>
+    /// <summary>Adds one 64x64 RGB frame; past the frame limit, throws <see cref="VideoException"/>.</summary>
     public void Add(ReadOnlySpan<byte> rgb24)
     {
+        if (_accumulator.FrameCount >= maxFrames)
+            throw new VideoException($"more than {maxFrames} frames at {TmkParameters.FramesPerSecond} fps; the video is longer than the TMK limit");
         PdqFloat.FromRgb24(rgb24, _feature, _scratch);
         _accumulator.Add(_feature);
     }

@@ -6,7 +6,6 @@ namespace Safeguard.Video.Tmk;
 public sealed record TmkOptions
 {
     public long MaxPixels { get; init; } = Ffmpeg.VideoProbe.DefaultMaxPixels;
-    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>No decoded data for this long kills the decoder with a timeout error.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>FFmpeg decoder threads (0: FFmpeg's choice). Batch hashing runs one single-threaded decoder per core instead.</summary>

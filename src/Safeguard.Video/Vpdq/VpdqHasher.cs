@@ -1,10 +1,12 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Safeguard.Hashing.Imaging;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Video.Ffmpeg;
+using Safeguard.Video.Tmk;
 
 namespace Safeguard.Video.Vpdq;
 
@@ -26,18 +28,36 @@ public static class VpdqHasher
                 result.Size = new FileInfo(path).Length;
                 if (options.ComputeMd5) md5 = Task.Run(() => Md5Of(path), cancel);
             }
+            if (options.Tmk && !options.Vpdq)
+            {
+                result.Info = VideoProbe.Probe(path, options.ProbeTimeout, options.MaxPixels, cancel);
+                result.Tmk = TmkHasher.HashFile(path, TmkOptionsOf(options), cancel);
+                if (md5 is not null) result.Md5 = md5.GetAwaiter().GetResult();
+                return result;
+            }
+            // TMK needs every frame, so a combined decode cannot skip frames.
+            if (options.Tmk) options = options with { Fast = false };
             var info = VideoProbe.Probe(path, options.ProbeTimeout, options.MaxPixels, cancel);
             result.Info = info;
             if (info.FrameRate <= 0) throw new VideoException("video has no usable frame rate");
             HashFrames(path, info, options, result, cancel);
+            // vPDQ reads frames as stored; Meta's TMK hasher lets FFmpeg rotate them. A rotated
+            // stream therefore gets its TMK from a decode of its own, exactly as Meta's.
+            if (options.Tmk && result.Tmk is null)
+                result.Tmk = TmkHasher.HashFile(path, TmkOptionsOf(options), cancel);
             if (md5 is not null) result.Md5 = md5.GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is VideoException or TimeoutException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is VideoException or TimeoutException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException or SocketException)
         {
             result.Error = ex.Message;
         }
         return result;
     }
+
+    private static TmkOptions TmkOptionsOf(VpdqOptions o) => new()
+    {
+        MaxPixels = o.MaxPixels, StallTimeout = o.StallTimeout, DecoderThreads = o.DecoderThreads,
+    };
 
     public static byte[] Md5Of(string path)
     {
@@ -72,8 +92,12 @@ public static class VpdqHasher
         {
             filter = $"select='not(mod(n\\,{step}))'";
         }
+        var tmkFrames = o.Tmk && info.Rotation == 0 ? new TmkFrameConsumer(TmkOptions.Default.MaxFrames) : null;
+        using var tmk = tmkFrames is null ? null : new SocketFrameOutput(PdqFloat.FrameBytes, o.StallTimeout, frame => tmkFrames.Add(frame));
         using var reader = FrameReader.Open(path, new FrameReaderOptions
         {
+            SecondOutputArgs = tmk is null ? null : TmkHasher.OutputArgs,
+            SecondOutputTarget = tmk?.Target,
             InputArgs = inputArgs,
             Filter = filter,
             Width = info.Width,
@@ -106,6 +130,11 @@ public static class VpdqHasher
             result.Frames.Add(new VpdqFrame(frameNumber, pdq.Quality, pdq.Hash, frameNumber / info.FrameRate));
         });
         reader.Finish();
+        if (tmk is not null)
+        {
+            tmk.Finish();
+            result.Tmk = tmkFrames!.Finish(reader.StderrTail);
+        }
         result.DecodedFrames = fast ? -1 : result.Frames.Count * (long)step;
         if (result.Frames.Count == 0) throw new VideoException($"no frame could be decoded ({VideoProbe.Clean(reader.StderrTail, "empty video")})");
     }
