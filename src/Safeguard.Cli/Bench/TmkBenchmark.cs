@@ -85,20 +85,6 @@ public sealed class TmkBenchmark(IReadOnlyList<string> videos, string workDir)
         return null;
     }
 
-    /// <summary>
-    /// TMK as <see cref="TmkHasher"/> computes it but without the ffprobe call it makes first (for
-    /// its clear errors and the pixel limit; Meta's tool makes none): what that check costs.
-    /// </summary>
-    public static string? TmkWithoutProbe(string video)
-    {
-        using var p = FfmpegProcess.Start(FfmpegTools.Ffmpeg, DecodeArgs(video));
-        var consumer = new TmkFrameConsumer(TmkOptions.Default.MaxFrames);
-        consumer.ReadAll((buffer, cancel) => p.ReadExactly(buffer, TmkOptions.Default.StallTimeout, cancel), CancellationToken.None);
-        int code = p.WaitForExit(TimeSpan.FromMinutes(1));
-        consumer.Finish(p.StderrTail);
-        return code == 0 ? null : $"ffmpeg exit code {code}";
-    }
-
     /// <summary>FFmpeg alone doing TMK's decode, resampling and scaling, the frames thrown away: the floor under any FFmpeg-based TMK.</summary>
     public static string? FfmpegAlone(string video)
     {

@@ -70,7 +70,6 @@ public static class BenchTmkCommand
                 ($"safeguard video tmk (--jobs {cores}, 1 decoder thread each, .tmk files written)", () => bench.RunVideoTmk(cores)),
                 ($"FFmpeg alone: TMK's decode + 64x64 15 fps RGB, discarded ({cores} at a time)", () => bench.RunEach(cores, TmkBenchmark.FfmpegAlone)),
                 ($"TMK alone ({cores} at a time)", () => bench.RunEach(cores, TmkBenchmark.TmkAlone)),
-                ($"TMK alone without the ffprobe check before decoding ({cores} at a time; bench only)", () => bench.RunEach(cores, TmkBenchmark.TmkWithoutProbe)),
                 ($"vPDQ alone, 1 fps ({cores} at a time)", () => bench.RunEach(cores, v => TmkBenchmark.Vpdq(v, tmk: false, out _))),
                 ($"vPDQ + TMK ({cores} at a time)", () => bench.RunEach(cores, v =>
                 {

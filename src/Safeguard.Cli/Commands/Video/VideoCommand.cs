@@ -61,7 +61,7 @@ public static class VideoCommand
         var sampling = new SamplingOptions();
         var format = new Option<VideoHashFormat>("--format")
         {
-            Description = "rows: vPDQ's frame,quality,pdq,timestamp lines (a '# FILE' line before each video; vpdq only); csv: content_id and one column per signal (importable with 'bank import' when without tmk, whose values exceed its line limit); jsonl.",
+            Description = "rows: vPDQ's frame,quality,pdq,timestamp lines (a '# FILE' line before each video; vpdq only); csv: content_id and one column per signal (importable with 'bank import'); jsonl.",
             DefaultValueFactory = _ => VideoHashFormat.Rows,
         };
         var signals = new Option<string>("--signals")
