@@ -69,15 +69,9 @@ public sealed class TmkBenchmark(IReadOnlyList<string> videos, string workDir)
         return error;
     });
 
-    public static string? Vpdq(string video, bool tmk, out bool tmkFromSameDecode)
-    {
-        var r = VpdqHasher.HashFile(video, new VpdqOptions { ComputeMd5 = false, DecoderThreads = 1, Tmk = tmk });
-        tmkFromSameDecode = r.Tmk is not null;
-        if (r.Failed || !tmk || r.Tmk is not null) return r.Error;
-        // This build's vPDQ hasher leaves TMK to a second decode, as 'video hash' then does.
-        TmkHasher.HashFile(video, new TmkOptions { DecoderThreads = 1 });
-        return null;
-    }
+    /// <summary>vPDQ at 1 fps, with TMK from the same decode when <paramref name="tmk"/> is set.</summary>
+    public static string? Vpdq(string video, bool tmk) =>
+        VpdqHasher.HashFile(video, new VpdqOptions { ComputeMd5 = false, DecoderThreads = 1, Tmk = tmk }).Error;
 
     public static string? TmkAlone(string video)
     {

@@ -92,7 +92,7 @@ public static class VideoCommand
         {
             if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
             if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
-            var r = VideoSignalHasher.HashFile(item.Path, options);
+            var r = VpdqHasher.HashFile(item.Path, options);
             if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
             switch (format)
             {
