@@ -155,6 +155,13 @@ public sealed class VideoTmkCommandTests : IDisposable
         var fromCsv = TmkFile.Read(Convert.FromBase64String(rows[1][3]), "csv");
         Assert.True(TmkScorer.Score(fromCsv, metas).Matches(0.999f, 0.999f));
 
+        // The CSV imports as it is: one entry per signal.
+        var db = Path.Combine(_dir, "banks.db");
+        Assert.Equal(0, Run(["bank", "create", "videos", "--db", db]).Exit);
+        var import = Run(["bank", "import", "videos", "-", "--format", "csv", "--db", db], stdin: csv.Out);
+        Assert.True(import.Exit == 0, import.Err);
+        Assert.Contains("added 3", import.Out);
+
         var json = Run(["video", "hash", "--format", "jsonl", "--signals", "tmk", v]);
         Assert.True(json.Exit == 0, json.Err);
         var e = JsonDocument.Parse(json.Out).RootElement;
