@@ -17,7 +17,7 @@ public sealed class BenchTmkCommandTests : IDisposable
         Assert.True(r.Exit == 0, r.Err);
         Assert.Contains("| safeguard video tmk", r.Out);
         Assert.Contains("| TMK alone", r.Out);
-        Assert.Contains("| vPDQ + TMK", r.Out);
+        Assert.Contains("+ TMK from one decode", r.Out);
         Assert.DoesNotContain("| Meta's", r.Out);
         Assert.Contains("Meta's tool not given", r.Out);
     }
