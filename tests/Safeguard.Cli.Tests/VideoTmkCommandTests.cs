@@ -58,6 +58,21 @@ public sealed class VideoTmkCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_output_folder_inside_the_input_folder_is_not_read_as_input_on_the_next_run()
+    {
+        var videos = Directory.CreateDirectory(Path.Combine(_dir, "videos")).FullName;
+        File.Copy(Video("doorknob-hd-no-bar"), Path.Combine(videos, "clip.mp4"));
+        var outDir = Path.Combine(videos, "tmk");
+        for (int run = 0; run < 2; run++)
+        {
+            var r = Run(["video", "tmk", videos, "--out", outDir]);
+            Assert.True(r.Exit == 0, r.Err);
+            Assert.Equal([$"{Path.Combine(videos, "clip.mp4")} -> {Path.Combine(outDir, "clip.tmk")}"], r.OutLines);
+        }
+        Assert.Equal(["clip.tmk"], Directory.GetFiles(outDir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Reads_paths_from_standard_input_with_a_dash()
     {
         var outDir = Path.Combine(_dir, "out");

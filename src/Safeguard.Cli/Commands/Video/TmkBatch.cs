@@ -27,10 +27,12 @@ public static class TmkBatch
     /// <summary>
     /// Names each input's output <c>OUT/&lt;file name without extension&gt;.tmk</c>. The same file
     /// given twice is hashed once. When two different inputs would get the same output, the first
-    /// in input order keeps it and the later one is refused, never written over the first.
+    /// in input order keeps it and the later one is refused, never written over the first. Files
+    /// inside the output folder are earlier outputs, not inputs (the folder may sit in an input folder).
     /// </summary>
     public static TmkPlan Plan(IEnumerable<InputItem> inputs, string outDir)
     {
+        string outPrefix = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir)) + Path.DirectorySeparatorChar;
         var jobs = new List<TmkJob>();
         var refused = new List<(string, string)>();
         var ownerOfOutput = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -39,7 +41,8 @@ public static class TmkBatch
         {
             if (item.Error is not null) { refused.Add((item.Path, item.Error)); continue; }
             if (item.IsLink) continue; // a link inside the inputs: its target is hashed at its own path
-            if (!seenInputs.Add(Path.GetFullPath(item.Path))) continue;
+            string full = Path.GetFullPath(item.Path);
+            if (full.StartsWith(outPrefix, StringComparison.Ordinal) || !seenInputs.Add(full)) continue;
             string output = Path.Combine(outDir, OutputName(item.Path));
             if (ownerOfOutput.TryGetValue(output, out var owner))
             {
