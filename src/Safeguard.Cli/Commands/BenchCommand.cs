@@ -20,7 +20,7 @@ public static class BenchCommand
         bench.Add(BenchMakeBankCommand.Create());
         bench.Add(BenchScanCommand.Create());
         bench.Add(Video.BenchVideoCommand.Create());
-        bench.Add(Video.BenchTmkCommand.Create());
+        bench.Add(Video.BenchTmkHashCommand.Create());
         return bench;
     }
 
