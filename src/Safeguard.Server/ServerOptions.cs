@@ -44,6 +44,11 @@ public sealed record ServerOptions
     /// <summary>How often the index follows the bank change feed.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     public int PdqThreshold { get; init; } = 31;
+    /// <summary>TMK rule: level-1 (cosine of pure averages) and level-2 (time kernel) scores a banked video must reach.</summary>
+    public float TmkLevel1Threshold { get; init; } = Safeguard.Signals.SignalTypes.Tmk.DefaultLevel1Threshold;
+    public float TmkLevel2Threshold { get; init; } = Safeguard.Signals.SignalTypes.Tmk.DefaultLevel2Threshold;
+    /// <summary>Compute TMK+PDQF for uploaded videos (with vPDQ, from one decode of every frame); off: vPDQ alone, sampled fast.</summary>
+    public bool Tmk { get; init; } = true;
     /// <summary>Conversation level at which a streamed conversation becomes a review item.</summary>
     public RiskLevel ConversationAlertLevel { get; init; } = RiskLevel.High;
     /// <summary>A model from <c>safeguard chat train</c> that streamed conversations are scored with, beside the indicators.</summary>

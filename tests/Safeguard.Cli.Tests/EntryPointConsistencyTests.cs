@@ -58,9 +58,15 @@ public sealed class EntryPointConsistencyTests : CliFixture
         csv.Append($"sha256,{Convert.ToHexStringLower(SHA256.HashData(notes))},notes-sha256\n");
         csv.Append($"video_md5,{Md5(chairSource)},chair-video-md5\n");
         csv.Append($"vpdq,\"{MetaVpdq("chair-orig-22-sd-bar.txt")}\",chair-vpdq\n"); // commas inside: quoted
+        // Meta's chair TMK: its pure average alone (level 1) fits a CSV line; the whole file goes in through the store below.
+        var chairTmk = Safeguard.Hashing.Tmk.TmkFile.ReadFile(TestData.TmkFile("chair-orig-22-sd-bar.tmk"));
+        csv.Append($"tmk,{Safeguard.Signals.SignalTypes.Tmk.Level1Text(chairTmk)},chair-tmk-level1\n");
         File.WriteAllText(Path.Combine(Dir, "bank.csv"), csv.ToString());
         RunOk("bank", "create", Bank);
         RunOk("bank", "import", Bank, Path.Combine(Dir, "bank.csv"), "--format", "csv");
+        await using (var store = await Safeguard.Storage.Sqlite.SqliteBankStore.OpenAsync(Db))
+            await store.ImportAsync(Bank, [new Safeguard.Banks.EntryRecord(Safeguard.Signals.SignalTypes.Tmk,
+                Convert.ToBase64String(File.ReadAllBytes(TestData.TmkFile("chair-orig-22-sd-bar.tmk")))) { ContentId = "chair-tmk" }]);
 
         string[] files = ["bridge.jpg", "bridge-mirrored.png", "flat.png", "chair.mp4", "bridge-clip.mp4", "bundle.zip"];
         var expected = new Dictionary<string, string[]>
@@ -68,16 +74,17 @@ public sealed class EntryPointConsistencyTests : CliFixture
             ["bridge.jpg"] = ["bridge-pdq"],
             ["bridge-mirrored.png"] = ["bridge-mirror"],
             ["flat.png"] = ["flat-md5"],
-            ["chair.mp4"] = ["chair-video-md5", "chair-vpdq"],
+            ["chair.mp4"] = ["chair-tmk", "chair-tmk-level1", "chair-video-md5", "chair-vpdq"],
             ["bridge-clip.mp4"] = ["bridge-pdq"],
             ["bundle.zip"] = [],
             ["bundle.zip/photos/bridge-copy.jpg"] = ["bridge-pdq"],
             ["bundle.zip/notes.txt"] = ["notes-sha256"],
         };
 
-        // hash: the reference for every other entry point's hashes (videos sampled as match, scan and the service sample them).
+        // hash: the reference for every other entry point's hashes (videos sampled as match, scan and the
+        // service sample them: computing TMK needs every frame decoded, so their vPDQ is the reference sampling).
         var hashes = new Dictionary<string, Hashes>();
-        var hashRun = Run("hash", _in, "--format", "jsonl", "--video-sampling", "fast");
+        var hashRun = Run("hash", _in, "--format", "jsonl", "--video-sampling", "reference");
         Assert.Contains("bundle.zip", hashRun.Err); // no image: `hash` names it and goes on
         foreach (var line in Lines(hashRun.Out))
         {
@@ -151,6 +158,10 @@ public sealed class EntryPointConsistencyTests : CliFixture
                 Assert.Equal(h.Pdq, Str(hashed, "pdq"));
                 Assert.Equal(h.Quality, Int(hashed, "pdq_quality"));
                 Assert.Equal(h.Vpdq, Str(hashed, "vpdq"));
+                // TMK: `hash` does not compute it; the service's equals scan's.
+                var scannedRecord = scanned.Single(x => Normal(x.GetProperty("path").GetString()!).EndsWith("/" + file, StringComparison.Ordinal));
+                Assert.Equal(Str(scannedRecord, "tmk"), Str(hashed, "tmk"));
+                Assert.Equal(file.EndsWith(".mp4", StringComparison.Ordinal), Str(hashed, "tmk") is not null);
 
                 var looked = JsonDocument.Parse(await Upload(http, $"{url}/v1/lookup/file", Path.Combine(_in, file))).RootElement;
                 var got = looked.GetProperty("matches").EnumerateArray().Select(ToMatch).Where(m => m.Bank == Bank).ToList();
@@ -171,13 +182,16 @@ public sealed class EntryPointConsistencyTests : CliFixture
 
     private sealed record Hashes(string? Pdq, int? Quality, string? Md5, string? Sha1, string? Sha256, string? Vpdq);
 
-    private sealed record Hit(string Bank, string ContentId, string SignalType, int Distance);
+    /// <param name="Scores">A TMK hit's level-1 and level-2 scores as written (six decimals), else "".</param>
+    private sealed record Hit(string Bank, string ContentId, string SignalType, int Distance, string Scores = "");
 
     private static Hit ToMatch(JsonElement m) =>
-        new(m.GetProperty("bank").GetString()!, m.GetProperty("content_id").GetString()!, m.GetProperty("signal_type").GetString()!, m.GetProperty("distance").GetInt32());
+        new(m.GetProperty("bank").GetString()!, m.GetProperty("content_id").GetString()!, m.GetProperty("signal_type").GetString()!, m.GetProperty("distance").GetInt32(),
+            m.TryGetProperty("tmk_level1", out var l1) && l1.ValueKind == JsonValueKind.Number
+                ? $"{l1.GetDouble():R}/{(m.TryGetProperty("tmk_level2", out var l2) && l2.ValueKind == JsonValueKind.Number ? l2.GetDouble().ToString("R") : "-")}" : "");
 
     private static List<string> Sorted(IEnumerable<Hit> hits) =>
-        hits.Where(h => h.Bank == Bank).Select(h => $"{h.ContentId}|{h.SignalType}|{h.Distance}").Order(StringComparer.Ordinal).ToList();
+        hits.Where(h => h.Bank == Bank).Select(h => $"{h.ContentId}|{h.SignalType}|{h.Distance}|{h.Scores}").Order(StringComparer.Ordinal).ToList();
 
     /// <summary>`match` rows grouped by file name.</summary>
     private static Dictionary<string, List<Hit>> MatchSets(string jsonl)

@@ -33,7 +33,7 @@ public sealed class MatchCommandTests : CliFixture
     public void A_near_duplicate_matches_its_original_at_the_brute_force_distance()
     {
         var r = RunOk("match", Img("bridge-mods/blur-a-lot.jpg"), Img("bridge-mods/sharpen-a-lot.jpg"), "--bank", "ref");
-        Assert.StartsWith("path,query,signal_type,bank,content_id,category,grade,distance,dihedral,frame_seconds\n", r.Out);
+        Assert.StartsWith("path,query,signal_type,bank,content_id,category,grade,distance,dihedral,frame_seconds,tmk_level1,tmk_level2\n", r.Out);
         var rows = Rows(r.Out);
         foreach (var rel in new[] { "bridge-mods/blur-a-lot.jpg", "bridge-mods/sharpen-a-lot.jpg" })
         {

@@ -90,15 +90,16 @@ public sealed class OpenApiTests
         var lookup = Resolve(paths.GetProperty("/v1/lookup/file").GetProperty("post").GetProperty("responses").GetProperty("200")
             .GetProperty("content").GetProperty("application/json").GetProperty("schema"));
         var hashes = Resolve(lookup.GetProperty("properties").GetProperty("hashes"));
-        foreach (var field in new[] { "md5", "sha1", "sha256", "pdq", "pdq_quality", "video_md5", "vpdq", "vpdq_frames" })
+        foreach (var field in new[] { "md5", "sha1", "sha256", "pdq", "pdq_quality", "video_md5", "vpdq", "vpdq_frames", "tmk" })
             Assert.True(hashes.GetProperty("properties").TryGetProperty(field, out _), $"hashes.{field}");
         var match = Resolve(lookup.GetProperty("properties").GetProperty("matches").GetProperty("items"));
-        foreach (var field in new[] { "bank", "signal_type", "query_value", "entry_value", "distance", "verified", "frame_seconds", "query_match_percent" })
+        foreach (var field in new[] { "bank", "signal_type", "query_value", "entry_value", "distance", "verified", "frame_seconds", "query_match_percent", "tmk_level1", "tmk_level2" })
             Assert.True(match.GetProperty("properties").TryGetProperty(field, out _), $"matches[].{field}");
         // Null members are left out of answers: an image hit has no frame_seconds, a video no pdq, so neither is required.
         var required = match.TryGetProperty("required", out var req) ? req.EnumerateArray().Select(x => x.GetString()).ToList() : [];
         Assert.DoesNotContain("frame_seconds", required);
         Assert.DoesNotContain("query_match_percent", required);
+        Assert.DoesNotContain("tmk_level1", required);
         Assert.Contains("bank", required);
         Assert.Equal("integer", match.GetProperty("properties").GetProperty("distance").GetProperty("type").GetString());
 

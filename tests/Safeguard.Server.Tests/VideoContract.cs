@@ -64,11 +64,11 @@ public abstract class VideoContract
         Assert.Equal(bytes.Length, body.GetProperty("size").GetInt64());
         Assert.False(body.TryGetProperty("pdq", out _));
 
-        // HMA's shape: exactly video_md5 and vpdq.
+        // HMA's shape: video_md5, vpdq and tmk.
         r = await hasher.PostAsync("/h/hash", VideoForm(bytes, "chair.mp4", "video"));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         var hma = await Json(r);
-        Assert.Equal(["video_md5", "vpdq"], hma.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["tmk", "video_md5", "vpdq"], hma.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(Md5(bytes), hma.GetProperty("video_md5").GetString());
         Assert.Equal(expectedVpdq, hma.GetProperty("vpdq").GetString());
     }

@@ -19,6 +19,7 @@ public static class BenchCommand
         bench.Add(BenchMatchCommand.Create());
         bench.Add(BenchMakeBankCommand.Create());
         bench.Add(BenchScanCommand.Create());
+        bench.Add(BenchTmkCommand.Create());
         bench.Add(Video.BenchVideoCommand.Create());
         bench.Add(Video.BenchTmkHashCommand.Create());
         return bench;

@@ -35,7 +35,7 @@ public static class HashCommand
         };
         var videoSampling = new Option<VideoSampling>("--video-sampling")
         {
-            Description = "How videos are sampled for vPDQ: reference (Meta's vPDQ, 1 frame per second) or fast (as match, scan and the service sample them).",
+            Description = "How videos are sampled for vPDQ: reference (Meta's vPDQ, 1 frame per second; as match, scan and the service sample them with TMK, their default) or fast (as they sample them with --no-tmk).",
             DefaultValueFactory = _ => VideoSampling.Reference,
         };
 

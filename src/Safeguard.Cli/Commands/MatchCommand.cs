@@ -7,6 +7,7 @@ using Safeguard.Cli.Output;
 using Safeguard.Engine.Index;
 using Safeguard.Engine.Matching;
 using Safeguard.Engine.Media;
+using Safeguard.Engine.Scanning;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pipeline;
 using Safeguard.Signals;
@@ -45,7 +46,7 @@ public static class MatchCommand
             return BankCommandSupport.Run(parse, async store =>
             {
                 var index = await BankIndex.LoadAsync(store, parse.GetValue(banks));
-                return Run(new Matcher(index, policy), queries, hashOptions, parse.GetValue(format), parse.GetValue(threads));
+                return Run(new Matcher(index, policy), queries, hashOptions, parse.GetValue(format), parse.GetValue(threads), rules.VideoOptions(parse));
             });
         });
         return command;
@@ -92,14 +93,16 @@ public static class MatchCommand
 
     private sealed record Outcome(string Path, FileHashResult? File, Query? Hash, List<Match> Matches, bool LowQuality, string? Note = null);
 
-    public static int Run(Matcher matcher, List<Query> queries, FileHashOptions options, OutputFormat format, int threads)
+    public static int Run(Matcher matcher, List<Query> queries, FileHashOptions options, OutputFormat format, int threads,
+        Safeguard.Video.Vpdq.VpdqOptions? video = null)
     {
+        video ??= MediaHasher.MatchVideo;
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
-        if (format == OutputFormat.Csv) stdout.Write("path,query,signal_type,bank,content_id,category,grade,distance,dihedral,frame_seconds\n");
+        if (format == OutputFormat.Csv) stdout.Write("path,query,signal_type,bank,content_id,category,grade,distance,dihedral,frame_seconds,tmk_level1,tmk_level2\n");
         int failed = 0;
         OrderedParallel.Run(
             Expand(queries),
-            () => new MediaHasher(options),
+            () => new MediaHasher(options) { VideoOptions = video },
             (hasher, q) =>
             {
                 if (q.Type is not null) return new Outcome("", null, q, matcher.MatchValue(q.Type, q.Value!), false);
@@ -149,7 +152,8 @@ public static class MatchCommand
     private static string QueryHex(Outcome o, Match m)
     {
         if (o.Hash is { } h) return h.Value!;
-        if (m.Signal == SignalTypes.Vpdq) return "";
+        // A video's frame list and TMK are too long for a row; the path names the query.
+        if (m.Signal == SignalTypes.Vpdq || m.Signal == SignalTypes.Tmk) return "";
         string? video = null;
         return Matcher.QueryOf(m, o.File!, ref video).Value;
     }
@@ -161,7 +165,9 @@ public static class MatchCommand
         if (format == OutputFormat.Csv)
         {
             w.Write($"{CsvField.Escape(o.Path)},{query},{m.Signal.Name},{CsvField.Escape(m.Entry.Bank)},{CsvField.Escape(m.Entry.ContentId)},{m.Entry.Category},{m.Entry.Grade},{m.Distance},{transform}," +
-                    $"{seconds?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}\n");
+                    $"{seconds?.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}," +
+                    $"{ScanMatch.Score(m.TmkLevel1)?.ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture)}," +
+                    $"{ScanMatch.Score(m.TmkLevel2)?.ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture)}\n");
             return;
         }
         var obj = new Dictionary<string, object?>
@@ -172,6 +178,11 @@ public static class MatchCommand
             ["frame_seconds"] = seconds,
             ["frame_times"] = m.FrameTimes?.Select(t => Math.Round(t, 3)).ToArray(),
         };
+        if (m.TmkLevel1 is not null)
+        {
+            obj["tmk_level1"] = ScanMatch.Score(m.TmkLevel1);
+            obj["tmk_level2"] = ScanMatch.Score(m.TmkLevel2);
+        }
         w.Write(JsonSerializer.Serialize(obj));
         w.Write('\n');
     }

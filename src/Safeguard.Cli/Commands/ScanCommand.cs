@@ -51,11 +51,13 @@ public static class ScanCommand
                 {
                     scan = 1, follow_symlinks = parse.GetValue(follow), inputs = inputs.Select(Path.GetFullPath).ToArray(), banks = bankNames.Order(StringComparer.Ordinal).ToArray(),
                     bank_seq = index.AppliedChangeSeq, policy.Threshold, policy.MinQuality, policy.Dihedral,
+                    policy.TmkLevel1Threshold, policy.TmkLevel2Threshold, tmk = !parse.GetValue(rules.NoTmk),
                     hashOptions.Unletterbox, sizing = hashOptions.Sizing.ToString(), hashOptions.Decode.MaxPixels, exif = hashOptions.Decode.ApplyExifOrientation,
                 });
                 var scanner = new Scanner(new Matcher(index, policy), hashOptions with { Signals = HashSignals.All }, ArchiveLimits.Default)
                 {
                     Threads = parse.GetValue(threads), Symlinks = parse.GetValue(follow) ? SymlinkPolicy.WithinInputs : SymlinkPolicy.Record,
+                    VideoOptions = rules.VideoOptions(parse),
                 };
                 return Run(scanner, inputs, dir, fingerprint, parse.GetValue(resume), parse.GetValue(caseName)!);
             });

@@ -2,9 +2,11 @@ using Safeguard.Banks;
 using Safeguard.Banks.Storage;
 using Safeguard.Engine.Matching;
 using Safeguard.Hashing.Pdq;
+using Safeguard.Hashing.Tmk;
 using Safeguard.Matching;
 using Safeguard.Signals;
 using Safeguard.Signals.Exact;
+using Safeguard.Signals.Tmk;
 using Safeguard.Video.Vpdq;
 
 namespace Safeguard.Engine.Index;
@@ -12,7 +14,7 @@ namespace Safeguard.Engine.Index;
 /// <summary>
 /// The enabled entries of some banks (or all) in memory, ready to match: one <see cref="PdqIndex"/>
 /// and one <see cref="ExactIndex"/> per digest (MD5 holds md5 and video_md5 entries, SHA-1, SHA-256),
-/// and the vPDQ videos with their distinct frames. Built from the store by
+/// the vPDQ videos with their distinct frames, and the TMK videos (see <see cref="MatchTmk"/>). Built from the store by
 /// <see cref="LoadAsync"/>, then kept current by <see cref="RefreshAsync"/>, which applies the
 /// store's change feed (adds, removals, disables, re-enables, metadata updates) to the live
 /// indexes in place.
@@ -25,6 +27,10 @@ public sealed class BankIndex
     /// <summary>An indexed entry. Immutable: a metadata update swaps the whole object.</summary>
     private sealed record Slot(MatchedEntry Entry, Hash256 Pdq, IReadOnlyList<VpdqFrame>? Frames, bool Valid)
     {
+        /// <summary>A TMK entry's pure average (always kept) and its whole features (null when over the memory budget: read from the store).</summary>
+        public float[]? TmkPureAverage { get; init; }
+        public TmkFeatures? Tmk { get; init; }
+
         public long EntryId => Entry.Id;
         public SignalType Type => Entry.Type;
     }
@@ -38,6 +44,10 @@ public sealed class BankIndex
     private readonly HashSet<int> _videoSlots = [];
     private (VpdqIndex Index, int[] Slots)? _videos;
     private readonly ExactIndex _md5 = new(16), _sha1 = new(20), _sha256 = new(32);
+    // TMK entries: pure averages for level 1 here, level-2 features in the slots while the budget lasts.
+    private readonly TmkRows _tmk = new();
+    private readonly long _tmkBudget;
+    private long _tmkKeptBytes;
     private readonly SemaphoreSlim _writer = new(1, 1);
     // Slot ids are never reused, so a reader holding an id from a search always finds its own entry.
     private Slot?[] _slots = new Slot?[1024];
@@ -48,10 +58,12 @@ public sealed class BankIndex
 
     [ThreadStatic] private static List<PdqMatch>? t_pdqScratch;
     [ThreadStatic] private static List<int>? t_idScratch;
+    [ThreadStatic] private static List<(int Slot, float Level1)>? t_tmkScratch;
 
-    private BankIndex(IBankStore store, IEnumerable<string>? banks)
+    private BankIndex(IBankStore store, IEnumerable<string>? banks, BankIndexOptions options)
     {
         _store = store;
+        _tmkBudget = options.TmkFeatureBudgetBytes;
         _banks = banks is null ? null : new HashSet<string>(banks, StringComparer.Ordinal);
         if (_banks is { Count: 0 }) _banks = null;
     }
@@ -61,9 +73,13 @@ public sealed class BankIndex
     /// banks created later) and applies changes made while loading.
     /// Throws <see cref="BankException"/> when a named bank does not exist.
     /// </summary>
-    public static async Task<BankIndex> LoadAsync(IBankStore store, IEnumerable<string>? banks = null, CancellationToken ct = default)
+    public static Task<BankIndex> LoadAsync(IBankStore store, IEnumerable<string>? banks = null, CancellationToken ct = default) =>
+        LoadAsync(store, banks, BankIndexOptions.Default, ct);
+
+    /// <inheritdoc cref="LoadAsync(IBankStore, IEnumerable{string}?, CancellationToken)"/>
+    public static async Task<BankIndex> LoadAsync(IBankStore store, IEnumerable<string>? banks, BankIndexOptions options, CancellationToken ct = default)
     {
-        var index = new BankIndex(store, banks);
+        var index = new BankIndex(store, banks, options);
         var names = new List<string>();
         if (index._banks is null)
             names.AddRange((await store.ListBanksAsync(ct)).Select(b => b.Name));
@@ -82,7 +98,7 @@ public sealed class BankIndex
         try
         {
             foreach (var name in names)
-                await foreach (var e in store.EnumerateEntriesAsync(name, includeDisabled: false, ct: ct))
+                await foreach (var e in EnumerateForLoadAsync(store, name, ct))
                 {
                     int id = index.AddSlot(e, out var slot);
                     if (id < 0) continue;
@@ -98,6 +114,30 @@ public sealed class BankIndex
         }
         await index.RefreshAsync(ct);
         return index;
+    }
+
+    // A TMK value is 351,000 characters: pages of them stay small, so a page in memory stays under about 50 MB.
+    private const int TmkPageSize = 64;
+    private const int MaxChangePage = 10000;
+    private const long ChangePageChars = 16L << 20;
+    private int _changePage = 256;
+
+    /// <summary>
+    /// A bank's enabled entries: in one walk of large pages, or, when it holds TMK entries, each
+    /// signal type on its own so only the TMK walk uses small pages.
+    /// </summary>
+    private static async IAsyncEnumerable<BankEntry> EnumerateForLoadAsync(IBankStore store, string bank,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var types = (await store.GetStatsAsync(bank, ct)).EnabledByType.Keys.Order(StringComparer.Ordinal).ToList();
+        if (!types.Contains(SignalTypes.Tmk.Name))
+        {
+            await foreach (var e in store.EnumerateEntriesAsync(bank, includeDisabled: false, ct: ct)) yield return e;
+            yield break;
+        }
+        foreach (var type in types)
+            await foreach (var e in store.EnumerateEntriesAsync(bank, includeDisabled: false, type == SignalTypes.Tmk.Name ? TmkPageSize : 5000, type, ct))
+                yield return e;
     }
 
     /// <summary>Enabled entries currently indexed.</summary>
@@ -118,8 +158,13 @@ public sealed class BankIndex
             int applied = 0;
             while (true)
             {
-                var page = await _store.GetChangesAsync(_appliedSeq, _appliedEntry, 10000, ct);
+                var page = await _store.GetChangesAsync(_appliedSeq, _appliedEntry, _changePage, ct);
                 if (page.Count == 0) break;
+                // Pages of long values (TMK) shrink, pages of short ones grow back: a page's text stays bounded.
+                long chars = 0;
+                foreach (var c in page) chars += c.Value.Length;
+                _changePage = chars > ChangePageChars ? Math.Max(16, _changePage / 4)
+                    : chars < ChangePageChars / 4 && page.Count == _changePage ? Math.Min(MaxChangePage, _changePage * 2) : _changePage;
                 foreach (var c in page)
                 {
                     if (_banks is null || _banks.Contains(c.Bank))
@@ -224,6 +269,75 @@ public sealed class BankIndex
             });
     }
 
+    /// <summary>TMK entries currently indexed.</summary>
+    public int TmkCount => Volatile.Read(ref _tmkCount);
+    private int _tmkCount;
+
+    /// <summary>Bytes of TMK level-2 features held in memory (at most the budget).</summary>
+    public long TmkFeatureBytes => Interlocked.Read(ref _tmkKeptBytes);
+
+    /// <summary>
+    /// Banked TMK videos whose level-1 score (cosine of pure averages) against <paramref name="query"/>
+    /// reaches <paramref name="level1Threshold"/> and whose level-2 score (time kernel) reaches
+    /// <paramref name="level2Threshold"/>; when either side holds only the pure average, level 1
+    /// alone decides. Best level-2 (else level-1) score first, then by entry id. A match's entry
+    /// value is the banked video's level-1 form (its pure average in base64): the index does not keep whole values.
+    /// </summary>
+    public void MatchTmk(TmkFeatures query, float level1Threshold, float level2Threshold, List<Match> results)
+    {
+        if (query.Dimension != TmkRows.Dimension) return;
+        var candidates = t_tmkScratch ??= [];
+        candidates.Clear();
+        _tmk.Search(query.PureAverage, level1Threshold, candidates);
+        if (candidates.Count == 0) return;
+        int start = results.Count;
+        bool queryLevel1Only = TmkSignal.IsLevel1Only(query);
+        var slots = Volatile.Read(ref _slots);
+        foreach (var (id, level1) in candidates)
+        {
+            var s = slots[id]!;
+            float? level2 = null;
+            if (!queryLevel1Only)
+            {
+                var features = s.Tmk ?? ReadTmk(s.Entry);
+                if (features is null) continue; // removed since the search
+                if (!TmkSignal.IsLevel1Only(features))
+                {
+                    // Made with other parameters (frame rate, periods): the time kernels cannot be compared.
+                    if (TmkFeatures.Incompatibility(query, features) is not null) continue;
+                    level2 = TmkScorer.Level2(query, features);
+                    if (level2 < level2Threshold) continue;
+                }
+            }
+            var entry = s.Entry with { Value = SignalTypes.Tmk.Level1Text(TmkSignal.Level1Only(s.TmkPureAverage!)) };
+            results.Add(new Match(entry, 0) { TmkLevel1 = level1, TmkLevel2 = level2 });
+        }
+        results.Sort(start, results.Count - start, TmkOrder.Instance);
+    }
+
+    private sealed class TmkOrder : IComparer<Match>
+    {
+        public static readonly TmkOrder Instance = new();
+
+        public int Compare(Match? x, Match? y)
+        {
+            int c = (y!.TmkLevel2 ?? y.TmkLevel1 ?? 0).CompareTo(x!.TmkLevel2 ?? x.TmkLevel1 ?? 0);
+            return c != 0 ? c : x.Entry.Id.CompareTo(y.Entry.Id);
+        }
+    }
+
+    /// <summary>
+    /// A TMK entry's features from the store, for an entry whose features did not fit the memory
+    /// budget; null when it is gone. Synchronous: the bank stores answer one keyed row at once,
+    /// and only level-1 candidates (a handful per query) are read.
+    /// </summary>
+    private TmkFeatures? ReadTmk(MatchedEntry entry)
+    {
+        var page = _store.ListEntriesAsync(entry.Bank, entry.Id - 1, 1, includeDisabled: true, signalType: SignalTypes.Tmk.Name)
+            .ConfigureAwait(false).GetAwaiter().GetResult();
+        return page.Count == 1 && page[0].Id == entry.Id && SignalTypes.Tmk.TryParse(page[0].Value, out var f, out _) ? f : null;
+    }
+
     private (VpdqIndex Index, int[] Slots) Videos()
     {
         lock (_videoSlots)
@@ -250,6 +364,7 @@ public sealed class BankIndex
     private void Insert(int id, Slot slot)
     {
         if (slot.Type is DigestSignal d) { ExactFor(d.Algorithm)!.Add(Convert.FromHexString(slot.Entry.Value), id); return; }
+        if (slot.Type == SignalTypes.Tmk) { InsertTmk(id, slot); return; }
         lock (_videoSlots)
         {
             _videoSlots.Add(id);
@@ -262,6 +377,13 @@ public sealed class BankIndex
     {
         if (slot.Type == SignalTypes.Pdq) { _pdq.Remove(slot.Pdq, id); return; }
         if (slot.Type is DigestSignal d) { ExactFor(d.Algorithm)!.Remove(Convert.FromHexString(slot.Entry.Value), id); return; }
+        if (slot.Type == SignalTypes.Tmk)
+        {
+            _tmk.Remove(id);
+            Interlocked.Decrement(ref _tmkCount);
+            if (slot.Tmk is { } kept) Interlocked.Add(ref _tmkKeptBytes, -FeatureBytes(kept));
+            return;
+        }
         lock (_videoSlots)
         {
             _videoSlots.Remove(id);
@@ -269,6 +391,22 @@ public sealed class BankIndex
             _videos = null;
         }
     }
+
+    /// <summary>
+    /// Adds a TMK slot's pure average to the level-1 rows and keeps its whole features while the
+    /// budget allows; past it the slot keeps only the pure average and level 2 reads the store.
+    /// </summary>
+    private void InsertTmk(int id, Slot slot)
+    {
+        var features = slot.Tmk!;
+        long bytes = FeatureBytes(features);
+        if (TmkSignal.IsLevel1Only(features) || _tmkKeptBytes + bytes <= _tmkBudget) Interlocked.Add(ref _tmkKeptBytes, bytes);
+        else _slots[id] = slot with { Tmk = null };
+        _tmk.Add(id, features.PureAverage);
+        Interlocked.Increment(ref _tmkCount);
+    }
+
+    private static long FeatureBytes(TmkFeatures f) => 4L * (f.PureAverage.Length + f.Cos.Length + f.Sin.Length);
 
     private void Apply(EntryChange c)
     {
@@ -306,6 +444,12 @@ public sealed class BankIndex
         Hash256 pdq = default;
         IReadOnlyList<VpdqFrame>? frames = null;
         bool valid;
+        if (type == SignalTypes.Tmk)
+        {
+            // The index keeps no TMK value text (350 KB each): a match names the entry by its level-1 form.
+            valid = SignalTypes.Tmk.TryParse(e.Value, out var tmk, out _) && tmk.Dimension == TmkRows.Dimension;
+            return new Slot(entry with { Value = "" }, default, null, valid) { Tmk = valid ? tmk : null, TmkPureAverage = valid ? tmk.PureAverage : null };
+        }
         if (type == SignalTypes.Pdq) valid = Hash256.TryParse(e.Value, out pdq); // stored values are canonical hex already
         else if (type == SignalTypes.Vpdq)
         {

@@ -29,6 +29,10 @@ public sealed record Match(MatchedEntry Entry, int Distance)
     public double? QueryMatchPercent { get; init; }
     public double? ComparedMatchPercent { get; init; }
 
+    /// <summary>For TMK: the level-1 score (cosine of the pure averages) and the level-2 score (time kernel; null when either side holds only the pure average).</summary>
+    public float? TmkLevel1 { get; init; }
+    public float? TmkLevel2 { get; init; }
+
     /// <summary>An exact hit on a verified bank: may be confirmed without a person viewing the media.</summary>
     public bool VerifiedExact { get; init; }
 

@@ -30,6 +30,10 @@ public sealed record MatchPolicy
     public double VideoQueryPercent { get; init; } = SignalTypes.Vpdq.DefaultQueryMatchPercent;
     public double VideoComparedPercent { get; init; } = SignalTypes.Vpdq.DefaultComparedMatchPercent;
 
+    /// <summary>TMK rule: a banked video matches when the level-1 score (cosine of pure averages, -1..1) and the level-2 score (time kernel) reach these.</summary>
+    public float TmkLevel1Threshold { get; init; } = SignalTypes.Tmk.DefaultLevel1Threshold;
+    public float TmkLevel2Threshold { get; init; } = SignalTypes.Tmk.DefaultLevel2Threshold;
+
     /// <summary>Match a video's sampled frames against PDQ entries one by one.</summary>
     public bool FrameMatches { get; init; } = true;
 
@@ -50,6 +54,12 @@ public sealed record MatchPolicy
         if (MinQuality is < 0 or > 100) return $"minimum quality must be 0..100, not {MinQuality}";
         if (VideoQueryPercent is < 0 or > 100 || double.IsNaN(VideoQueryPercent)) return "video query percent must be 0..100";
         if (VideoComparedPercent is < 0 or > 100 || double.IsNaN(VideoComparedPercent)) return "video compared percent must be 0..100";
+        if (CheckTmkThreshold(TmkLevel1Threshold) is { } l1) return $"TMK level-1 threshold {l1}";
+        if (CheckTmkThreshold(TmkLevel2Threshold) is { } l2) return $"TMK level-2 threshold {l2}";
         return null;
     }
+
+    /// <summary>Null for a usable TMK threshold (-1..1, as both scores are cosines), else what is wrong.</summary>
+    public static string? CheckTmkThreshold(float threshold) =>
+        threshold is >= -1 and <= 1 ? null : $"must be -1..1, not {threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -4,6 +4,7 @@ using Safeguard.Hashing.Pdq;
 using Safeguard.Matching;
 using Safeguard.Signals;
 using Safeguard.Signals.Exact;
+using Safeguard.Signals.Tmk;
 using Safeguard.Signals.Vpdq;
 
 namespace Safeguard.Engine.Matching;
@@ -11,7 +12,7 @@ namespace Safeguard.Engine.Matching;
 /// <summary>
 /// Matches hashed media and given hashes against a <see cref="BankIndex"/> under one
 /// <see cref="MatchPolicy"/>. The only matcher: hash, match, scan, watch and the service call it.
-/// Thread-safe; results come in a fixed order: PDQ (image or video frames), vPDQ videos, MD5, SHA-1, SHA-256.
+/// Thread-safe; results come in a fixed order: PDQ (image or video frames), vPDQ videos, TMK videos, MD5, SHA-1, SHA-256.
 /// </summary>
 public sealed class Matcher
 {
@@ -47,6 +48,7 @@ public sealed class Matcher
             if (Policy.FrameMatches) MatchFrames(frames, results);
             _index.MatchVideo(frames, Policy.Threshold, Policy.VideoQueryPercent, Policy.VideoComparedPercent, results);
         }
+        if (media.Tmk is { } tmk) _index.MatchTmk(tmk, Policy.TmkLevel1Threshold, Policy.TmkLevel2Threshold, results);
         if (media.Md5 is not null) _index.MatchExact(DigestAlgorithm.Md5, media.Md5, results);
         if (media.Sha1 is not null) _index.MatchExact(DigestAlgorithm.Sha1, media.Sha1, results);
         if (media.Sha256 is not null) _index.MatchExact(DigestAlgorithm.Sha256, media.Sha256, results);
@@ -79,11 +81,14 @@ public sealed class Matcher
                 if (Policy.FrameMatches) MatchFrames(frames, results);
                 _index.MatchVideo(frames, Policy.Threshold, Policy.VideoQueryPercent, Policy.VideoComparedPercent, results);
                 break;
+            case TmkSignal t when t.TryParse(value, out var tmk, out _):
+                _index.MatchTmk(tmk, Policy.TmkLevel1Threshold, Policy.TmkLevel2Threshold, results);
+                break;
         }
         var suppressions = Policy.Suppressions is { IsEmpty: false } s ? s : null;
         if (results.Count == 0 || (suppressions is null && Policy.VerifiedBanks is null)) return results;
         // Every hit came from the one query: its canonical text is what a suppression names.
-        string query = suppressions is null ? "" : type.TryNormalize(value, out _) ?? value;
+        string query = suppressions is null ? "" : QueryText(type, value);
         for (int i = results.Count - 1; i >= 0; i--)
         {
             var m = results[i];
@@ -92,6 +97,10 @@ public sealed class Matcher
         }
         return results;
     }
+
+    /// <summary>A given query as suppressions name it: its canonical text, a TMK value by its level-1 form (as <see cref="QueryOf"/> names a video's).</summary>
+    private static string QueryText(SignalType type, string value) =>
+        type is TmkSignal t && t.TryParse(value, out var tmk, out _) ? t.Level1Text(tmk) : type.TryNormalize(value, out _) ?? value;
 
     /// <summary>One live-stream frame: PDQ entries and banked videos' frames within the threshold, as (entry slot, distance).</summary>
     public void MatchFrame(in Hash256 frame, int quality, List<PdqMatch> results)
@@ -152,6 +161,8 @@ public sealed class Matcher
         if (m.QueryPdq is { } q) return (SignalTypes.Pdq, q.ToString());
         if (m.Signal == SignalTypes.Vpdq)
             return (SignalTypes.Vpdq, videoQuery ??= VpdqSignal.Format(media.VideoFrames ?? [], distinctOnly: true));
+        if (m.Signal == SignalTypes.Tmk)
+            return (SignalTypes.Tmk, media.Tmk is { } tmk ? SignalTypes.Tmk.Level1Text(tmk) : "");
         if (m.Signal is DigestSignal d)
         {
             var bytes = d.Algorithm switch

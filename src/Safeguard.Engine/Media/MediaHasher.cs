@@ -37,6 +37,12 @@ public sealed class MediaHasher : IDisposable
     /// <summary>How match, scan and the service sample videos: 1 fps, decoding only the frames needed.</summary>
     public static readonly VpdqOptions FastVideo = VpdqOptions.Default with { Fast = true, ComputeMd5 = false };
 
+    /// <summary>
+    /// How match, scan and the service hash videos unless told not to: vPDQ at 1 fps and TMK+PDQF
+    /// from one decode. TMK needs every frame, so the decode is not fast then (see docs/scanning.md for the cost).
+    /// </summary>
+    public static readonly VpdqOptions MatchVideo = FastVideo with { Tmk = true };
+
     /// <summary>How videos are sampled, on disk and in memory (null: videos get exact hashes only).</summary>
     public VpdqOptions? VideoOptions { get; init; } = FastVideo;
 

@@ -1,4 +1,5 @@
 using Safeguard.Csv;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Safeguard.Banks.Formats;
@@ -34,7 +35,7 @@ public sealed class ScanOutputs : IDisposable
         _dir = dir;
         _jsonl = Create("files.jsonl");
         _csv = Create("files.csv");
-        _csv.Write("path,size,archive,md5,sha1,sha256,pdq,quality,low_quality,duplicate_of,matches,banks,categories,content_ids,min_distance,error,type,link_target,link_note\n");
+        _csv.Write("path,size,archive,md5,sha1,sha256,pdq,quality,low_quality,duplicate_of,matches,banks,categories,content_ids,min_distance,error,type,link_target,link_note,signal_types,tmk_level1,tmk_level2\n");
     }
 
     private StreamWriter Create(string name) =>
@@ -85,7 +86,12 @@ public sealed class ScanOutputs : IDisposable
         w.Write(CsvField.Escape(r.Error)); w.Write(',');
         w.Write(r.Type ?? "file"); w.Write(',');
         w.Write(CsvField.Escape(r.LinkTarget)); w.Write(',');
-        w.Write(CsvField.Escape(r.LinkNote)); w.Write('\n');
+        w.Write(CsvField.Escape(r.LinkNote)); w.Write(',');
+        w.Write(Join(r.Matches.Select(m => m.SignalType))); w.Write(',');
+        // The best TMK match's scores (the matches column counts them all).
+        var tmk = r.Matches.Where(m => m.TmkLevel1 is not null).OrderByDescending(m => m.TmkLevel2 ?? m.TmkLevel1).FirstOrDefault();
+        w.Write(tmk?.TmkLevel1?.ToString("0.000000", CultureInfo.InvariantCulture)); w.Write(',');
+        w.Write(tmk?.TmkLevel2?.ToString("0.000000", CultureInfo.InvariantCulture)); w.Write('\n');
     }
 
     /// <summary>Completes every output file (summary.json and case.vics.json included).</summary>
@@ -109,7 +115,7 @@ public sealed class ScanOutputs : IDisposable
                 {
                     MediaId = (++id).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Category = m.Category,
-                    Md5 = r.Md5, Sha1 = r.Sha1, Sha256 = r.Sha256, Pdq = r.Pdq,
+                    Md5 = r.Md5, Sha1 = r.Sha1, Sha256 = r.Sha256, Pdq = r.Pdq, Tmk = r.Tmk,
                     IsPrecategorized = m.Category is not null,
                     Tags = [.. m.Banks.Select(b => "bank:" + b)],
                     MediaFiles = [.. m.Paths.Select(p => new VicsMediaFile(r.Md5, FileName(p), Folder(p)))],
@@ -158,6 +164,8 @@ public sealed class ScanSummary
     public long Links { get; set; }
     public SortedDictionary<string, long> MatchesByBank { get; set; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, long> MatchesByCategory { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Matched files by the signal type that matched (a file matched by PDQ and TMK counts under both).</summary>
+    public SortedDictionary<string, long> MatchesBySignalType { get; set; } = new(StringComparer.Ordinal);
 
     public void Count(ScanRecord r)
     {
@@ -177,6 +185,8 @@ public sealed class ScanSummary
         MatchedFiles++;
         foreach (var bank in r.Matches.Select(m => m.Bank).Distinct())
             MatchesByBank[bank] = MatchesByBank.GetValueOrDefault(bank) + 1;
+        foreach (var type in r.Matches.Select(m => m.SignalType).Distinct())
+            MatchesBySignalType[type] = MatchesBySignalType.GetValueOrDefault(type) + 1;
         string category = r.Category?.ToString() ?? "uncategorised";
         MatchesByCategory[category] = MatchesByCategory.GetValueOrDefault(category) + 1;
     }
@@ -190,6 +200,7 @@ public sealed class ScanSummary
         sb.AppendLine($"matched files:      {MatchedFiles:N0}");
         foreach (var (bank, n) in MatchesByBank) sb.AppendLine($"  bank {bank}: {n:N0}");
         foreach (var (cat, n) in MatchesByCategory) sb.AppendLine($"  category {cat}: {n:N0}");
+        foreach (var (type, n) in MatchesBySignalType) sb.AppendLine($"  by {type}: {n:N0}");
         sb.AppendLine($"unmatched files:    {UnmatchedFiles:N0}");
         sb.AppendLine($"low-quality PDQ:    {LowQualitySkipped:N0} (not matched by PDQ)");
         sb.Append($"errors:             {Errors:N0}");

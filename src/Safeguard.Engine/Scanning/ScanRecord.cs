@@ -15,6 +15,8 @@ public sealed record ScanRecord
     public string? Sha256 { get; init; }
     public string? Pdq { get; init; }
     public int? Quality { get; init; }
+    /// <summary>A video's TMK+PDQF (base64 of its .tmk file, 351 KB): a value a bank can hold as it is.</summary>
+    public string? Tmk { get; init; }
     /// <summary>The PDQ hash was not matched: quality below --min-quality.</summary>
     public bool LowQuality { get; init; }
     /// <summary>The first file (in scan order) with the same SHA-256 and size.</summary>
@@ -57,10 +59,15 @@ public sealed record ScanRecord
 
 /// <param name="FrameSeconds">For a frame of a video: when the nearest matching frame appears.</param>
 /// <param name="FrameTimes">For a frame of a video: when every matching sampled frame appears.</param>
+/// <param name="TmkLevel1">For TMK: the level-1 score (cosine of the pure averages).</param>
+/// <param name="TmkLevel2">For TMK: the level-2 score (time kernel); null when either side holds only the pure average.</param>
 public sealed record ScanMatch(string Bank, string? ContentId, int? Category, string? Grade, string SignalType, int Distance, string? Dihedral,
-    double? FrameSeconds = null, double[]? FrameTimes = null)
+    double? FrameSeconds = null, double[]? FrameTimes = null, double? TmkLevel1 = null, double? TmkLevel2 = null)
 {
     public static ScanMatch From(Match m) => new(m.Entry.Bank, m.Entry.ContentId, m.Entry.Category, m.Entry.Grade, m.Signal.Name, m.Distance,
         m.Transform is null ? null : m.TransformName, m.FrameSeconds is { } s ? Math.Round(s, 3) : null,
-        m.FrameTimes?.Select(x => Math.Round(x, 3)).ToArray());
+        m.FrameTimes?.Select(x => Math.Round(x, 3)).ToArray(), Score(m.TmkLevel1), Score(m.TmkLevel2));
+
+    /// <summary>A TMK score as outputs write it: six decimals, as Meta's tools print them.</summary>
+    public static double? Score(float? score) => score is { } s ? Math.Round(s, 6) : null;
 }

@@ -5,6 +5,7 @@ using Safeguard.Engine.Media;
 using Safeguard.Hashing.Files;
 using Safeguard.Hashing.Pdq;
 using Safeguard.Hashing.Pipeline;
+using Safeguard.Signals;
 
 namespace Safeguard.Engine.Scanning;
 
@@ -24,10 +25,12 @@ public sealed class Scanner(Matcher matcher, FileHashOptions hashOptions, Archiv
     public int Threads { get; init; }
     /// <summary>Links found in the evidence: recorded (default) or, with --follow-symlinks, followed within the inputs.</summary>
     public SymlinkPolicy Symlinks { get; init; } = SymlinkPolicy.Record;
+    /// <summary>How videos are hashed (vPDQ and TMK by default).</summary>
+    public Safeguard.Video.Vpdq.VpdqOptions VideoOptions { get; init; } = MediaHasher.MatchVideo;
 
-    private sealed class Worker(FileHashOptions options, PdqCache cache) : IDisposable
+    private sealed class Worker(FileHashOptions options, PdqCache cache, Safeguard.Video.Vpdq.VpdqOptions video) : IDisposable
     {
-        public readonly MediaHasher Hasher = new(options, cache);
+        public readonly MediaHasher Hasher = new(options, cache) { VideoOptions = video };
         public readonly List<Match> Matches = [];
         public void Dispose() => Hasher.Dispose();
     }
@@ -73,7 +76,7 @@ public sealed class Scanner(Matcher matcher, FileHashOptions hashOptions, Archiv
         {
             OrderedParallel.Run(
                 queue.GetConsumingEnumerable(),
-                () => new Worker(hashOptions, Cache),
+                () => new Worker(hashOptions, Cache, VideoOptions),
                 (w, item) => (item, Process(w, item, journaled, out bool fresh), fresh),
                 result =>
                 {
@@ -125,6 +128,7 @@ public sealed class Scanner(Matcher matcher, FileHashOptions hashOptions, Archiv
                 Path = item.Path, Size = r.Size, Archive = item.IsArchive,
                 Md5 = Hex(r.Md5), Sha1 = Hex(r.Sha1), Sha256 = Hex(r.Sha256),
                 Pdq = r.Pdq?.Hash.ToString(), Quality = r.Pdq?.Quality, LowQuality = !qualityOk,
+                Tmk = r.Tmk is { } tmk ? SignalTypes.Tmk.Format(tmk) : null,
                 Matches = [.. w.Matches.Select(ScanMatch.From)],
                 Error = error,
             };

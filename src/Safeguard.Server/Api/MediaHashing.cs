@@ -17,6 +17,8 @@ public sealed record FileHashes(string FileName, long Size, string? Md5, string?
     /// <summary>For a video: the vPDQ in compact form (pdq,quality,seconds;...), 1 frame per second.</summary>
     public string? Vpdq { get; init; }
     public int? VpdqFrames { get; init; }
+    /// <summary>For a video: its TMK+PDQF, base64 of Meta's .tmk file (about 351,000 characters); the tmk signal's value.</summary>
+    public string? Tmk { get; init; }
 }
 
 /// <summary>An uploaded or fetched file: its hashes as the engine holds them, and as the API reports them.</summary>
@@ -40,6 +42,7 @@ public sealed class MediaHashing(HasherPool hashers, VideoHasher videoHasher, Lo
         var hashes = new FileHashes(name, r.Size, md5, FileHashResult.Hex(r.Sha1), FileHashResult.Hex(r.Sha256), null, null, r.Width, r.Height)
         {
             VideoMd5 = md5, Vpdq = SignalTypes.Vpdq.Format(r.VideoFrames!), VpdqFrames = r.VpdqFrames,
+            Tmk = r.Tmk is { } tmk ? SignalTypes.Tmk.Format(tmk) : null,
         };
         return new HashedMedia(hashes, r);
     }

@@ -33,13 +33,13 @@ public static class HmaEndpoints
             if (string.IsNullOrEmpty(url)) throw new ValidationException("url is required");
             return Results.Json(Signals(await hash.FromUrlAsync(url, ctx.RequestAborted)));
         }).Roles(Roles.Hasher, Roles.Matcher).FetchesUrl().WithName("HmaHashUrl")
-            .WithSummary("HMA: hash a URL -> {pdq, md5} for a photo, {video_md5, vpdq} for a video").Answers<Dictionary<string, string>>();
+            .WithSummary("HMA: hash a URL -> {pdq, md5} for a photo, {video_md5, vpdq, tmk} for a video").Answers<Dictionary<string, string>>();
         app.MapPost("/h/hash", async (HttpContext ctx, HashFile hash, ServerOptions options) =>
         {
             var upload = await Http.ReadUploadAsync(ctx.Request, options.MaxMediaBytes);
             return Results.Json(Signals(await hash.RunAsync(upload, ctx.RequestAborted)));
         }).Roles(Roles.Hasher, Roles.Matcher).AcceptsUpload().WithName("HmaHash")
-            .WithSummary("HMA: hash an uploaded file (field 'photo' or 'video') -> {pdq, md5} or {video_md5, vpdq}").Answers<Dictionary<string, string>>();
+            .WithSummary("HMA: hash an uploaded file (field 'photo' or 'video') -> {pdq, md5} or {video_md5, vpdq, tmk}").Answers<Dictionary<string, string>>();
 
         // Matching: GET ?signal_type=&signal= gives a list of bank names; ?url= or POST a file gives {signal_type: [banks]}.
         app.MapGet("/m/lookup", async (string? signal_type, string? signal, string? url, HashFile hash, MediaHashing media, LookupService lookup, HttpContext ctx) =>
@@ -151,7 +151,12 @@ public static class HmaEndpoints
     private static Dictionary<string, string> Signals(HashedMedia media)
     {
         var h = media.Hashes;
-        if (media.IsVideo) return new() { [SignalTypes.VideoMd5.Name] = h.VideoMd5!, [SignalTypes.Vpdq.Name] = h.Vpdq! };
+        if (media.IsVideo)
+        {
+            var v = new Dictionary<string, string> { [SignalTypes.VideoMd5.Name] = h.VideoMd5!, [SignalTypes.Vpdq.Name] = h.Vpdq! };
+            if (h.Tmk is not null) v[SignalTypes.Tmk.Name] = h.Tmk;
+            return v;
+        }
         var d = new Dictionary<string, string>();
         if (h.Pdq is not null) d[SignalTypes.Pdq.Name] = h.Pdq;
         if (h.Md5 is not null) d[SignalTypes.Md5.Name] = h.Md5;
@@ -160,7 +165,7 @@ public static class HmaEndpoints
 
     /// <summary>
     /// Banks per HMA signal type, from the engine's matches of the file: pdq and md5 for a photo;
-    /// for a video, MD5 hits count under video_md5, frame and whole-video hits under vpdq.
+    /// for a video, MD5 hits count under video_md5, frame and whole-video hits under vpdq, TMK hits under tmk.
     /// </summary>
     private static Task<Dictionary<string, List<string>>> LookupSignalsAsync(MediaHashing hashing, LookupService lookup, HashedMedia media, CancellationToken ct)
     {
@@ -168,10 +173,11 @@ public static class HmaEndpoints
         List<string> Banks(Func<SignalType, bool> type) =>
             matches.Where(m => SignalTypes.TryGet(m.SignalType, out var t) && type(t)).Select(m => m.Bank).Distinct().ToList();
         bool Md5(SignalType t) => t is Safeguard.Signals.Exact.DigestSignal { Algorithm: Safeguard.Signals.Exact.DigestAlgorithm.Md5 };
-        bool Perceptual(SignalType t) => t.Kind is SignalKind.Perceptual or SignalKind.Video;
+        bool Perceptual(SignalType t) => (t.Kind is SignalKind.Perceptual or SignalKind.Video) && t != SignalTypes.Tmk;
         var result = media.IsVideo
             ? new Dictionary<string, List<string>> { [SignalTypes.VideoMd5.Name] = Banks(Md5), [SignalTypes.Vpdq.Name] = Banks(Perceptual) }
             : Signals(media).ToDictionary(kv => kv.Key, kv => kv.Key == SignalTypes.Pdq.Name ? Banks(Perceptual) : Banks(Md5));
+        if (media.Hashes.Tmk is not null) result[SignalTypes.Tmk.Name] = Banks(t => t == SignalTypes.Tmk);
         return Task.FromResult(result);
     }
 }

@@ -34,6 +34,8 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
     public MatchPolicy Policy(int? threshold = null, bool raw = false) => new()
     {
         Threshold = threshold ?? options.PdqThreshold,
+        TmkLevel1Threshold = options.TmkLevel1Threshold,
+        TmkLevel2Threshold = options.TmkLevel2Threshold,
         Suppressions = raw ? null : this,
         VerifiedBanks = raw ? null : _verifiedBanks,
     };
@@ -54,7 +56,9 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
         if (index.Current is not { } bankIndex) return [];
         var matches = new Matcher(bankIndex, Policy(threshold)).MatchValue(SignalTypes.Get(q.SignalType), q.Value);
         var items = new List<ItemMatch>(matches.Count);
-        foreach (var m in matches) items.Add(ToItem(m, q.Value)); // the query's canonical text, as the caller gave it
+        // The query's canonical text, as the caller gave it; a TMK value by its level-1 form, as suppressions name it.
+        string query = q.SignalType == SignalTypes.Tmk.Name && matches.Count > 0 ? SignalTypes.Tmk.Level1Text(SignalTypes.Tmk.Parse(q.Value)) : q.Value;
+        foreach (var m in matches) items.Add(ToItem(m, query));
         return items;
     }
 
@@ -79,6 +83,8 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
         {
             FrameSeconds = m.FrameSeconds,
             QueryMatchPercent = m.QueryMatchPercent is { } p ? Math.Round(p, 1) : null,
+            TmkLevel1 = Engine.Scanning.ScanMatch.Score(m.TmkLevel1),
+            TmkLevel2 = Engine.Scanning.ScanMatch.Score(m.TmkLevel2),
             VerifiedExact = m.VerifiedExact,
         };
 }

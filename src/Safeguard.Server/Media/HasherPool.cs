@@ -26,8 +26,11 @@ public sealed class HasherPool : IDisposable
     /// <summary>With the default budget (<see cref="ServerOptions.MaxDecodePixels"/>).</summary>
     public HasherPool() : this(new ServerOptions()) { }
 
+    private readonly Safeguard.Video.Vpdq.VpdqOptions _video;
+
     public HasherPool(ServerOptions options)
     {
+        _video = options.Tmk ? MediaHasher.MatchVideo : MediaHasher.FastVideo;
         _budget = new DecodeBudget(options.MaxDecodePixels);
         _budgetWait = options.DecodeQueueWait;
     }
@@ -84,7 +87,7 @@ public sealed class HasherPool : IDisposable
 
     private MediaHasher Take()
     {
-        if (!_pool.TryTake(out var idle)) return new MediaHasher(new FileHashOptions()) { RequireImage = true };
+        if (!_pool.TryTake(out var idle)) return new MediaHasher(new FileHashOptions()) { RequireImage = true, VideoOptions = _video };
         Interlocked.Add(ref _idleRetained, -idle.Retained);
         return idle.Hasher;
     }

@@ -16,8 +16,8 @@ namespace Safeguard.Server.Media;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its AvailableWaitHandle is used, and it never is here.")]
 public sealed class VideoHasher(HasherPool hashers, int maxConcurrent, TimeSpan timeout)
 {
-    /// <summary>What `match` and `scan` use: 1 fps, decode only the frames that are needed.</summary>
-    public static readonly VpdqOptions Options = MediaHasher.FastVideo;
+    /// <summary>What `match` and `scan` use: vPDQ at 1 fps and TMK+PDQF (the pool's hashers follow <see cref="ServerOptions.Tmk"/>).</summary>
+    public static readonly VpdqOptions Options = MediaHasher.MatchVideo;
 
     private static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _slots = new(Math.Max(1, maxConcurrent), Math.Max(1, maxConcurrent));

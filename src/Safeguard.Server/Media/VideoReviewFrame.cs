@@ -20,7 +20,8 @@ public static class VideoReviewFrame
     {
         // Matches come closest first.
         if (matches.FirstOrDefault(m => m.FrameSeconds is not null)?.FrameSeconds is { } hit) return hit;
-        if (!matches.Any(m => m.SignalType == "vpdq") || frames.Count == 0) return null;
+        // A whole-video hit (vPDQ or TMK) points at no time: the first useful frame shows the video.
+        if (!matches.Any(m => m.SignalType is "vpdq" or "tmk") || frames.Count == 0) return null;
         foreach (var f in frames)
             if (f.Quality >= PdqResult.MinimumUsefulQuality) return f.Timestamp;
         return frames[0].Timestamp;

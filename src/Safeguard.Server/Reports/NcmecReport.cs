@@ -77,6 +77,9 @@ public static class NcmecReport
                 if (info.Length > 0) info.Append('\n');
                 info.Append("Item ").Append(item.Id).Append(": ").Append(item.Category).Append(" confirmed by human review");
                 if (item.Matches.Count > 0) info.Append("; matched hash lists: ").Append(string.Join(", ", item.Matches.Select(m => m.Bank).Distinct()));
+                foreach (var m in item.Matches.Where(m => m.TmkLevel1 is not null))
+                    info.Append("; TMK+PDQF video match in ").Append(m.Bank).Append(FormattableString.Invariant($" (level 1 {m.TmkLevel1:0.000}"))
+                        .Append(m.TmkLevel2 is { } l2 ? FormattableString.Invariant($", level 2 {l2:0.000})") : ")");
             }
             if (!string.IsNullOrEmpty(auditCheckpoint))
             {

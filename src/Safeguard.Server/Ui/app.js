@@ -65,7 +65,7 @@ async function openItem(id) {
   fact(dl, "Size", item.size);
   fact(dl, "PDQ", item.pdq);
   fact(dl, "MD5", item.md5);
-  for (const m of item.matches) fact(dl, "Match", m.bank + " " + m.signal_type + " distance " + m.distance + (m.content_id ? " (" + m.content_id + ")" : "") + (m.verified ? " verified list" : ""));
+  for (const m of item.matches) fact(dl, "Match", m.bank + " " + m.signal_type + (m.tmk_level1 != null ? " level 1 " + m.tmk_level1.toFixed(3) + (m.tmk_level2 != null ? ", level 2 " + m.tmk_level2.toFixed(3) : "") : " distance " + m.distance) + (m.content_id ? " (" + m.content_id + ")" : "") + (m.verified ? " verified list" : ""));
   fact(dl, "Note", item.note);
   fact(dl, "Submitted with note", item.submission_note);
   clearPreview();

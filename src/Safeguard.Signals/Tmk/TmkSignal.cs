@@ -65,6 +65,12 @@ public sealed class TmkSignal() : SignalType<TmkFeatures>("tmk", SignalKind.Vide
     /// <summary>A value holding only the pure-average feature (level-1 matching only).</summary>
     public static bool IsLevel1Only(TmkFeatures value) => value.Periods.Length == 0 || value.FourierCoefficients.Length == 0;
 
+    /// <summary>
+    /// A value's level-1 form as text: what names a video compactly (1,400 characters, not 351,000)
+    /// where its whole value is too long to repeat, as in match records and suppressions.
+    /// </summary>
+    public string Level1Text(TmkFeatures value) => Format(IsLevel1Only(value) ? value : Level1Only(value.PureAverage));
+
     /// <summary>The level-1-only value of a pure-average feature.</summary>
     public static TmkFeatures Level1Only(float[] pureAverage) =>
         new(TmkParameters.PdqfAlgorithm, TmkParameters.FramesPerSecond, 0, [], [], pureAverage, [], []);
