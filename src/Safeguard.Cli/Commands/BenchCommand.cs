@@ -21,7 +21,7 @@ public static class BenchCommand
         bench.Add(BenchScanCommand.Create());
         bench.Add(BenchTmkIndexCommand.Create());
         bench.Add(Video.BenchVideoCommand.Create());
-        bench.Add(Video.BenchTmkCommand.Create());
+        bench.Add(Video.BenchTmkHashCommand.Create());
         return bench;
     }
 

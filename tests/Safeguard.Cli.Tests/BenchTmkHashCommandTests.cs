@@ -2,8 +2,8 @@ using static Safeguard.Cli.Tests.TmkCliRunner;
 
 namespace Safeguard.Cli.Tests;
 
-/// <summary>`bench tmk` runs end to end on a tiny folder (figures are not checked: the machine is shared).</summary>
-public sealed class BenchTmkCommandTests : IDisposable
+/// <summary>`bench tmk-hash` runs end to end on a tiny folder (figures are not checked: the machine is shared).</summary>
+public sealed class BenchTmkHashCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-cli-bench-tmk-").FullName;
 
@@ -13,7 +13,7 @@ public sealed class BenchTmkCommandTests : IDisposable
     public void Without_the_reference_tool_it_times_our_runs_only()
     {
         File.Copy(TestData.VpdqFile("videos/doorknob-hd-no-bar.mp4"), Path.Combine(_dir, "doorknob.mp4"));
-        var r = Run(["bench", "tmk", "--videos", _dir, "--rounds", "1"], new Dictionary<string, string> { ["SAFEGUARD_TMK_REFERENCE"] = "" });
+        var r = Run(["bench", "tmk-hash", "--videos", _dir, "--rounds", "1"], new Dictionary<string, string> { ["SAFEGUARD_TMK_REFERENCE"] = "" });
         Assert.True(r.Exit == 0, r.Err);
         Assert.Contains("| safeguard video tmk", r.Out);
         Assert.Contains("| TMK alone", r.Out);
@@ -25,8 +25,8 @@ public sealed class BenchTmkCommandTests : IDisposable
     [Fact]
     public void A_missing_reference_tool_or_folder_is_a_usage_error()
     {
-        Assert.Equal(2, Run(["bench", "tmk", "--videos", _dir, "--reference", Path.Combine(_dir, "no-such-tool")]).Exit);
-        Assert.Equal(2, Run(["bench", "tmk", "--videos", Path.Combine(_dir, "no-such-folder")]).Exit);
-        Assert.Equal(2, Run(["bench", "tmk", "--videos", _dir]).Exit); // no videos in it
+        Assert.Equal(2, Run(["bench", "tmk-hash", "--videos", _dir, "--reference", Path.Combine(_dir, "no-such-tool")]).Exit);
+        Assert.Equal(2, Run(["bench", "tmk-hash", "--videos", Path.Combine(_dir, "no-such-folder")]).Exit);
+        Assert.Equal(2, Run(["bench", "tmk-hash", "--videos", _dir]).Exit); // no videos in it
     }
 }

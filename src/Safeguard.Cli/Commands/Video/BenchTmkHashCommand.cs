@@ -6,11 +6,11 @@ using Safeguard.Video.Ffmpeg;
 namespace Safeguard.Cli.Commands.Video;
 
 /// <summary>
-/// <c>safeguard bench tmk</c>: TMK+PDQF speed beside Meta's <c>tmk-hash-video</c> on the same
+/// <c>safeguard bench tmk-hash</c>: TMK+PDQF speed beside Meta's <c>tmk-hash-video</c> on the same
 /// files in one run, our vPDQ and TMK alone and together, FFmpeg's share, and a check that our
 /// files score at least 0.999 against the reference tool's.
 /// </summary>
-public static class BenchTmkCommand
+public static class BenchTmkHashCommand
 {
     /// <summary>Meta's tool, when --reference is not given.</summary>
     public const string ReferenceEnvironmentVariable = "SAFEGUARD_TMK_REFERENCE";
@@ -20,7 +20,7 @@ public static class BenchTmkCommand
         var videos = new Option<string>("--videos") { Description = "A folder of videos (default: the vPDQ test videos beside the repository, ../shared/testdata/vpdq/videos)." };
         var reference = new Option<string>("--reference") { Description = $"Meta's tmk-hash-video, run beside ours (default: ${ReferenceEnvironmentVariable}; without either those rows are left out)." };
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds; the best of them is reported for each run.", DefaultValueFactory = _ => 3 };
-        var command = new Command("tmk", "Videos/s and frames/s of TMK+PDQF: Meta's tmk-hash-video (one after another and two at a time), 'video tmk', vPDQ and TMK alone and from one decode, FFmpeg alone.")
+        var command = new Command("tmk-hash", "Videos/s and frames/s of TMK+PDQF: Meta's tmk-hash-video (one after another and two at a time), 'video tmk', vPDQ and TMK alone and from one decode, FFmpeg alone.")
         {
             videos, reference, rounds,
         };
@@ -53,7 +53,7 @@ public static class BenchTmkCommand
         int cores = Environment.ProcessorCount;
         double frames = infos.Sum(i => Math.Round(i.DurationSeconds * i.FrameRate));
         double seconds = infos.Sum(i => i.DurationSeconds);
-        o.WriteLine($"# safeguard bench tmk --videos {dir}{(reference is null ? "" : $" --reference {reference}")} --rounds {rounds}");
+        o.WriteLine($"# safeguard bench tmk-hash --videos {dir}{(reference is null ? "" : $" --reference {reference}")} --rounds {rounds}");
         o.WriteLine(string.Create(inv, $"machine: {cores} cores, {BenchMachine.CpuModel()}, load average {BenchMachine.LoadAverage():0.0} at start; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
         o.WriteLine(string.Create(inv, $"videos: {files.Count}, {seconds:F1} s, {frames:F0} source frames (duration x frame rate; {string.Join(", ", infos.Select(i => $"{i.Width}x{i.Height}").Distinct())})"));
         o.WriteLine();
@@ -61,27 +61,27 @@ public static class BenchTmkCommand
         var work = Directory.CreateTempSubdirectory("safeguard-bench-tmk-").FullName;
         try
         {
-            var bench = new TmkBenchmark(files, work);
-            var rows = new (string Name, Func<TmkBenchmark.Figures> Run)[]
+            var bench = new TmkHashBenchmark(files, work);
+            var rows = new (string Name, Func<TmkHashBenchmark.Figures> Run)[]
             {
                 ("Meta's tmk-hash-video, one file after another (FFmpeg's default threads)", () => bench.RunReference(reference!, 1)),
                 ("Meta's tmk-hash-video, two processes at a time", () => bench.RunReference(reference!, 2)),
                 ($"safeguard video tmk (--jobs {cores}, 1 decoder thread each, .tmk files written)", () => bench.RunVideoTmk(cores)),
-                ($"FFmpeg alone: TMK's decode + 64x64 15 fps RGB, discarded ({cores} at a time)", () => bench.RunEach(cores, TmkBenchmark.FfmpegAlone)),
-                ($"TMK alone ({cores} at a time)", () => bench.RunEach(cores, TmkBenchmark.TmkAlone)),
-                ($"vPDQ alone, 1 fps ({cores} at a time)", () => bench.RunEach(cores, v => TmkBenchmark.Vpdq(v, tmk: false))),
-                ($"vPDQ 1 fps + TMK from one decode ({cores} at a time)", () => bench.RunEach(cores, v => TmkBenchmark.Vpdq(v, tmk: true))),
+                ($"FFmpeg alone: TMK's decode + 64x64 15 fps RGB, discarded ({cores} at a time)", () => bench.RunEach(cores, TmkHashBenchmark.FfmpegAlone)),
+                ($"TMK alone ({cores} at a time)", () => bench.RunEach(cores, TmkHashBenchmark.TmkAlone)),
+                ($"vPDQ alone, 1 fps ({cores} at a time)", () => bench.RunEach(cores, v => TmkHashBenchmark.Vpdq(v, tmk: false))),
+                ($"vPDQ 1 fps + TMK from one decode ({cores} at a time)", () => bench.RunEach(cores, v => TmkHashBenchmark.Vpdq(v, tmk: true))),
             };
             var active = rows.Where(r => reference is not null || !r.Name.StartsWith("Meta's", StringComparison.Ordinal)).ToList();
             bench.RunVideoTmk(cores); // warm-up: JIT, page cache
-            var best = new TmkBenchmark.Figures?[active.Count];
+            var best = new TmkHashBenchmark.Figures?[active.Count];
             // One round of everything at a time: on a shared machine the load drifts, and
             // interleaving keeps each comparison inside the same window.
             for (int round = 0; round < rounds; round++)
                 for (int i = 0; i < active.Count; i++)
                 {
                     var f = active[i].Run();
-                    if (f.Note is not null) { Console.Error.WriteLine($"safeguard: bench tmk: {f.Note}"); return ExitCodes.SomeFailed; }
+                    if (f.Note is not null) { Console.Error.WriteLine($"safeguard: bench tmk-hash: {f.Note}"); return ExitCodes.SomeFailed; }
                     if (best[i] is null || f.WallSeconds < best[i]!.WallSeconds) best[i] = f;
                 }
 
@@ -114,7 +114,7 @@ public static class BenchTmkCommand
     }
 
     /// <summary>Our file against Meta's for each video: both levels must reach 0.999.</summary>
-    private static int PrintCheck(TmkBenchmark bench, TextWriter o, CultureInfo inv)
+    private static int PrintCheck(TmkHashBenchmark bench, TextWriter o, CultureInfo inv)
     {
         o.WriteLine("Our .tmk against Meta's tool's .tmk of the same file (both must be >= 0.999):");
         o.WriteLine();

@@ -9,11 +9,11 @@ using Safeguard.Video.Vpdq;
 namespace Safeguard.Cli.Bench;
 
 /// <summary>
-/// The runs of <c>bench tmk</c> over one set of videos: Meta's <c>tmk-hash-video</c> (one process
+/// The runs of <c>bench tmk-hash</c> over one set of videos: Meta's <c>tmk-hash-video</c> (one process
 /// per file, as its command line works), our <c>video tmk</c> batch, and our single signals, each
 /// timed by wall clock and by CPU (this process and every finished child, FFmpeg included).
 /// </summary>
-public sealed class TmkBenchmark(IReadOnlyList<string> videos, string workDir)
+public sealed class TmkHashBenchmark(IReadOnlyList<string> videos, string workDir)
 {
     public sealed record Figures(double WallSeconds, double CpuSeconds, string? Note = null);
 
