@@ -213,4 +213,28 @@ public sealed class VideoCommandTests : IDisposable
         Assert.Equal(1, missing.Exit);
         Assert.Contains("nope.mp4", missing.Err);
     }
+
+    [Fact]
+    public void Watch_with_a_rolling_tmk_alerts_on_the_banked_videos_of_the_same_scene()
+    {
+        Assert.Equal(0, Run("bank", "create", "tmk-videos").Exit);
+        string Tmk(string name) => TestData.TmkFile(name);
+        // Meta's files: chair-orig matches the watched chair-19 at 0.95/0.96 (pair-scores.txt); the pattern does not.
+        var add = Run("bank", "add", "tmk-videos", Tmk("chair-orig-22-sd-bar.tmk"), "--content-id", "chair");
+        Assert.True(add.Exit == 0, add.Err);
+        Assert.Equal(0, Run("bank", "add", "tmk-videos", Tmk("pattern-hd-no-bar.tmk"), "--content-id", "pattern").Exit);
+        var r = Run("watch", Path.Combine(Videos, "chair-19-sd-bar.mp4"), "--bank", "tmk-videos", "--rate", "1", "--scene", "0",
+            "--tmk-window", "300", "--tmk-interval", "10");
+        Assert.True(r.Exit == 0, r.Err);
+        var alerts = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("type").GetString() == "tmk_alert").ToList();
+        Assert.NotEmpty(alerts);
+        Assert.All(alerts, a => Assert.Equal("chair", a.GetProperty("entry").GetProperty("content_id").GetString()));
+        // The last window is the whole clip (284 frames at 15 fps): Meta's pair score for chair-19 and chair-orig.
+        var last = alerts[^1];
+        Assert.Equal(18.933, last.GetProperty("window_seconds").GetDouble(), 0.001);
+        Assert.Equal(0.952329, last.GetProperty("tmk_level1").GetDouble(), 0.0005);
+        Assert.Equal(0.961902, last.GetProperty("tmk_level2").GetDouble(), 0.0005);
+        Assert.Equal(2, Run("watch", Path.Combine(Videos, "chair-19-sd-bar.mp4"), "--tmk-window", "-5").Exit);
+    }
 }

@@ -45,7 +45,7 @@ public sealed class WatchTmkTests
         // 309 frames at 15 fps: windows after 120 and 240 frames, and the last at the end.
         Assert.Equal([120, 240, 309], matcher.Windows.Select(w => w.FrameFeatureCount));
         Assert.Equal(TmkFile.ToBytes(TmkHasher.HashFile(path)), TmkFile.ToBytes(matcher.Windows[^1]));
-        var alerted = alerts.Select(a => matcher.Bank[a.MatchId].Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        var alerted = alerts.Select(a => matcher.Bank[(int)a.MatchId].Name).Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["chair-19-sd-bar", "chair-20-sd-bar", "chair-22-sd-grey-bar", "chair-orig-22-sd-bar"], alerted);
         Assert.All(alerts, a => Assert.True(a.Level1 >= 0.7f && a.Level2 >= 0.7f));
     }

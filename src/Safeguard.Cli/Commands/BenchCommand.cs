@@ -19,8 +19,9 @@ public static class BenchCommand
         bench.Add(BenchMatchCommand.Create());
         bench.Add(BenchMakeBankCommand.Create());
         bench.Add(BenchScanCommand.Create());
-        bench.Add(BenchTmkCommand.Create());
+        bench.Add(BenchTmkIndexCommand.Create());
         bench.Add(Video.BenchVideoCommand.Create());
+        bench.Add(Video.BenchTmkCommand.Create());
         return bench;
     }
 

@@ -161,7 +161,7 @@ public sealed class StreamWatcher(string source, IFrameMatcher matcher, WatchOpt
         private readonly Tmk.RollingTmk _rolling;
         private readonly SocketFrameOutput _output;
         private readonly List<TmkWindowHit> _hits = [];
-        private readonly Dictionary<int, double> _lastAlert = [];
+        private readonly Dictionary<long, double> _lastAlert = [];
         private long _matchedAt;
 
         public RollingTmkWatch(StreamWatcher watcher, string source, WatchOptions options, TimeSpan window)

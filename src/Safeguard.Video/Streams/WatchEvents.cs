@@ -23,12 +23,12 @@ public sealed record WatchTmkAlert(
     DateTimeOffset DetectedAt,
     double StreamTime,
     double WindowSeconds,
-    int MatchId,
+    long MatchId,
     float Level1,
-    float Level2);
+    float? Level2);
 
-/// <summary>A banked video the rolling TMK matched: its id and both scores.</summary>
-public readonly record struct TmkWindowHit(int Id, float Level1, float Level2);
+/// <summary>A banked video the rolling TMK matched: its id and both scores (level 2 null for a level-1-only entry).</summary>
+public readonly record struct TmkWindowHit(long Id, float Level1, float? Level2);
 
 /// <summary>What a stream's rolling TMK is matched against (the engine's TMK index).</summary>
 public interface ITmkWindowMatcher

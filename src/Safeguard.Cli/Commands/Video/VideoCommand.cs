@@ -47,9 +47,11 @@ public static class VideoCommand
 
     public static Command Create()
     {
-        var video = new Command("video", "Video hashing (vPDQ + MD5 of the file) and video matching.");
+        var video = new Command("video", "Video hashing (vPDQ, TMK+PDQF, MD5 of the file), video matching and TMK comparison.");
         video.Add(CreateHash());
         video.Add(CreateMatch());
+        video.Add(VideoTmkCommand.Create());
+        video.Add(VideoCompareCommand.Create());
         return video;
     }
 
@@ -59,20 +61,33 @@ public static class VideoCommand
         var sampling = new SamplingOptions();
         var format = new Option<VideoHashFormat>("--format")
         {
-            Description = "rows: vPDQ's frame,quality,pdq,timestamp lines (a '# FILE' line before each video); csv: content_id,video_md5,vpdq per video (importable with 'bank import'); jsonl.",
+            Description = "rows: vPDQ's frame,quality,pdq,timestamp lines (a '# FILE' line before each video; vpdq only); csv: content_id and one column per signal (importable with 'bank import'); jsonl.",
             DefaultValueFactory = _ => VideoHashFormat.Rows,
         };
-        var command = new Command("hash", "vPDQ of videos: PDQ of frames sampled every --interval seconds at native resolution.") { files, format };
+        var signals = new Option<string>("--signals")
+        {
+            Description = "Signals to compute from one decode, comma-separated: vpdq, tmk (TMK+PDQF, base64 .tmk), video_md5.",
+            DefaultValueFactory = _ => VideoSignalSet.Default.ToString(),
+        };
+        var command = new Command("hash", "vPDQ of videos (PDQ of frames sampled every --interval seconds at native resolution), TMK+PDQF and the file's MD5.") { files, format, signals };
         sampling.AddTo(command);
-        command.SetAction(p => RunHash(p.GetValue(files)!, sampling.Read(p), p.GetValue(format)));
+        command.SetAction(p =>
+        {
+            var chosen = VideoSignalSet.Parse(p.GetValue(signals)!);
+            var fmt = p.GetValue(format);
+            if (fmt == VideoHashFormat.Rows && (!chosen.Vpdq || chosen.Tmk))
+                throw new UsageException("--format rows prints vPDQ frames only; use --format csv or jsonl for tmk and video_md5");
+            var options = sampling.Read(p) with { Vpdq = chosen.Vpdq || !chosen.Tmk, Tmk = chosen.Tmk, ComputeMd5 = chosen.VideoMd5 };
+            return RunHash(p.GetValue(files)!, options, fmt, chosen);
+        });
         return command;
     }
 
-    private static int RunHash(string[] inputs, VpdqOptions options, VideoHashFormat format)
+    private static int RunHash(string[] inputs, VpdqOptions options, VideoHashFormat format, VideoSignalSet signals)
     {
         var o = Console.Out;
         int failed = 0;
-        if (format == VideoHashFormat.Csv) o.WriteLine("content_id,video_md5,vpdq");
+        if (format == VideoHashFormat.Csv) o.WriteLine("content_id," + string.Join(',', signals.Names));
         foreach (var item in InputWalker.Expand(inputs))
         {
             if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
@@ -86,15 +101,23 @@ public static class VideoCommand
                     foreach (var f in r.Frames) o.WriteLine(VpdqText.FormatRow(f));
                     break;
                 case VideoHashFormat.Csv:
-                    o.WriteLine($"{CsvField.Escape(item.Path)},{FileHashResult.Hex(r.Md5)},\"{SignalTypes.Vpdq.Format(r.Frames)}\"");
+                    var fields = new List<string> { CsvField.Escape(item.Path) };
+                    if (signals.VideoMd5) fields.Add(FileHashResult.Hex(r.Md5));
+                    if (signals.Vpdq) fields.Add($"\"{SignalTypes.Vpdq.Format(r.Frames)}\"");
+                    if (signals.Tmk) fields.Add(SignalTypes.Tmk.Format(r.Tmk!));
+                    o.WriteLine(string.Join(',', fields));
                     break;
                 default:
-                    o.WriteLine(JsonSerializer.Serialize(new
-                    {
-                        path = item.Path, video_md5 = FileHashResult.Hex(r.Md5), size = r.Size,
-                        width = r.Info!.Width, height = r.Info.Height, fps = r.Info.FrameRate, duration = r.Info.DurationSeconds,
-                        frames = r.Frames.Count, vpdq = SignalTypes.Vpdq.Format(r.Frames),
-                    }));
+                    var json = new Dictionary<string, object?> { ["path"] = item.Path };
+                    if (signals.VideoMd5) json["video_md5"] = FileHashResult.Hex(r.Md5);
+                    json["size"] = r.Size;
+                    json["width"] = r.Info!.Width;
+                    json["height"] = r.Info.Height;
+                    json["fps"] = r.Info.FrameRate;
+                    json["duration"] = r.Info.DurationSeconds;
+                    if (signals.Vpdq) { json["frames"] = r.Frames.Count; json["vpdq"] = SignalTypes.Vpdq.Format(r.Frames); }
+                    if (signals.Tmk) { json["tmk_frames"] = r.Tmk!.FrameFeatureCount; json["tmk"] = SignalTypes.Tmk.Format(r.Tmk); }
+                    o.WriteLine(JsonSerializer.Serialize(json));
                     break;
             }
         }

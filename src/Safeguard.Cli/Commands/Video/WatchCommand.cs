@@ -27,6 +27,13 @@ public static class WatchCommand
         var realtime = new Option<bool>("--realtime") { Description = "Read a file at its own frame rate, as if live." };
         var stall = new Option<double>("--stall-timeout") { Description = "Seconds without a frame before the stream counts as dropped.", DefaultValueFactory = _ => 10 };
         var noReconnect = new Option<bool>("--no-reconnect") { Description = "Stop when the stream drops instead of reconnecting with back-off." };
+        var tmkWindow = new Option<double>("--tmk-window")
+        {
+            Description = "Also match a rolling TMK+PDQF of the last this-many seconds of stream against banked tmk entries (0: off), from the same decode.",
+        };
+        var tmkInterval = new Option<double>("--tmk-interval") { Description = "Seconds between rolling-TMK matches.", DefaultValueFactory = _ => 30 };
+        var tmkLevel1 = new Option<float>("--tmk-level1") { Description = "TMK level-1 threshold (-1..1).", DefaultValueFactory = _ => SignalTypes.Tmk.DefaultLevel1Threshold };
+        var tmkLevel2 = new Option<float>("--tmk-level2") { Description = "TMK level-2 threshold (-1..1).", DefaultValueFactory = _ => SignalTypes.Tmk.DefaultLevel2Threshold };
         var service = new Option<string?>("--service")
         {
             Description = "A Safeguard service (e.g. http://127.0.0.1:5080): each alert becomes a review item there, with the frame when "
@@ -35,6 +42,7 @@ public static class WatchCommand
         var command = new Command("watch", "Watch a file or live stream: sample frames, hash, match PDQ/vPDQ banks, print one JSON line per alert (and status lines on stderr).")
         {
             source, banks, rate, scene, threshold, webhook, saveFrames, realtime, stall, noReconnect, service,
+            tmkWindow, tmkInterval, tmkLevel1, tmkLevel2,
         };
         command.SetAction(p =>
         {
@@ -53,7 +61,10 @@ public static class WatchCommand
                 if (string.IsNullOrWhiteSpace(serviceKey))
                     throw new UsageException("--service needs an API key with the matcher role in $SAFEGUARD_API_KEY");
             }
-            var policy = new MatchPolicy { Threshold = p.GetValue(threshold) };
+            double window = p.GetValue(tmkWindow), every = p.GetValue(tmkInterval);
+            if (!(window >= 0) || window > 24 * 3600) throw new UsageException("--tmk-window must be 0..86400 seconds");
+            if (!(every > 0) || every > 24 * 3600) throw new UsageException("--tmk-interval must be in (0, 86400] seconds");
+            var policy = new MatchPolicy { Threshold = p.GetValue(threshold), TmkLevel1Threshold = p.GetValue(tmkLevel1), TmkLevel2Threshold = p.GetValue(tmkLevel2) };
             if (policy.Validate() is { } problem) throw new UsageException($"--{problem}");
             var options = new WatchOptions
             {
@@ -61,6 +72,8 @@ public static class WatchCommand
                 StallTimeout = TimeSpan.FromSeconds(Math.Max(1, p.GetValue(stall))),
                 Reconnect = p.GetValue(noReconnect) ? false : null,
                 AlertFrameDirectory = p.GetValue(saveFrames),
+                TmkWindow = window > 0 ? TimeSpan.FromSeconds(window) : null,
+                TmkInterval = TimeSpan.FromSeconds(every),
             };
             return BankCommandSupport.Run(p, async store =>
             {
@@ -77,6 +90,26 @@ public static class WatchCommand
         public void Match(in Hash256 frame, int quality, List<PdqMatch> hits) => matcher.MatchFrame(frame, quality, hits);
     }
 
+    /// <summary>The rolling TMK goes through the engine's TMK index at the policy's thresholds; hits are named by bank entry id.</summary>
+    private sealed class EngineTmkWindow(Matcher matcher) : ITmkWindowMatcher
+    {
+        private readonly List<Match> _found = [];
+        private readonly ConcurrentDictionary<long, MatchedEntry> _entries = new();
+
+        public MatchedEntry EntryOf(long id) => _entries[id];
+
+        public void Match(Safeguard.Hashing.Tmk.TmkFeatures window, List<TmkWindowHit> hits)
+        {
+            _found.Clear();
+            matcher.Index.MatchTmk(window, matcher.Policy.TmkLevel1Threshold, matcher.Policy.TmkLevel2Threshold, _found);
+            foreach (var m in _found)
+            {
+                _entries[m.Entry.Id] = m.Entry;
+                hits.Add(new TmkWindowHit(m.Entry.Id, m.TmkLevel1 ?? 0, m.TmkLevel2));
+            }
+        }
+    }
+
     private static int Run(string source, Matcher matcher, WatchOptions options, string? webhook, ReviewReporter? reviews)
     {
         using var cancel = new CancellationTokenSource();
@@ -84,7 +117,9 @@ public static class WatchCommand
         using var hooks = webhook is null ? null : new WebhookSender(webhook);
         using var reviewSender = reviews;
         var stdout = Console.Out;
-        Console.Error.WriteLine($"safeguard: watching {Redact(source)} against {matcher.Index.FrameTargets} frame hashes");
+        Console.Error.WriteLine($"safeguard: watching {Redact(source)} against {matcher.Index.FrameTargets} frame hashes"
+            + (options.TmkWindow is { } w ? $" and {matcher.Index.TmkCount} TMK videos (rolling {w.TotalSeconds:0.#} s window)" : ""));
+        var tmkWindow = options.TmkWindow is null ? null : new EngineTmkWindow(matcher);
         var watcher = new StreamWatcher(source, new EngineFrames(matcher), options,
             alert =>
             {
@@ -102,7 +137,21 @@ public static class WatchCommand
             {
                 type = status.Event, source = Redact(status.Source), at = status.At, message = status.Message,
                 frames_hashed = status.FramesHashed, stream_time = Math.Round(status.StreamTime, 3), lag_seconds = Math.Round(status.LagSeconds, 3), reconnects = status.Reconnects,
-            })));
+            })))
+        {
+            TmkMatcher = tmkWindow,
+            OnTmkAlert = alert =>
+            {
+                var json = JsonSerializer.Serialize(new
+                {
+                    type = "tmk_alert", source = Redact(alert.Source), detected_at = alert.DetectedAt, stream_time = Math.Round(alert.StreamTime, 3),
+                    window_seconds = Math.Round(alert.WindowSeconds, 3), tmk_level1 = Math.Round(alert.Level1, 6), tmk_level2 = alert.Level2 is { } l2 ? Math.Round(l2, 6) : (double?)null,
+                    entry = VideoCommand.Entry(tmkWindow!.EntryOf(alert.MatchId)),
+                });
+                lock (stdout) { stdout.WriteLine(json); stdout.Flush(); }
+                hooks?.Post(json);
+            },
+        };
         try
         {
             watcher.Run(cancel.Token);
