@@ -253,11 +253,6 @@ public abstract class TmkIndexContract : IAsyncLifetime
         Assert.Equal(TmkScorer.Level2(centres[1], centres[1]), self.TmkLevel2);
         Assert.Equal(centres[1].PureAverage, SignalTypes.Tmk.Parse(self.Entry.Value).PureAverage);
         Assert.DoesNotContain(found, m => m.Entry.ContentId!.StartsWith("v0-", StringComparison.Ordinal));
-        // A live stream's window: the same entries and scores, by slot.
-        var window = new List<Safeguard.Video.Streams.TmkWindowHit>();
-        ((Safeguard.Video.Streams.ITmkWindowMatcher)matcher).Match(centres[1], window);
-        Assert.Equal(found.Select(m => $"{m.Entry.Id}|{m.TmkLevel1}|{m.TmkLevel2 ?? float.NaN}").Order(),
-            window.Select(w => $"{index.EntryOf(w.Id).Id}|{w.Level1}|{w.Level2}").Order());
         // A stricter policy drops the noisier copies.
         var strict = new Matcher(index, new MatchPolicy { TmkLevel1Threshold = 0.99f, TmkLevel2Threshold = 0.99f });
         Assert.True(strict.MatchValue(SignalTypes.Tmk, SignalTypes.Tmk.Format(centres[1])).Count < found.Count);

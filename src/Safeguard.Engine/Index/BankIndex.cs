@@ -7,7 +7,6 @@ using Safeguard.Matching;
 using Safeguard.Signals;
 using Safeguard.Signals.Exact;
 using Safeguard.Signals.Tmk;
-using Safeguard.Video.Streams;
 using Safeguard.Video.Vpdq;
 
 namespace Safeguard.Engine.Index;
@@ -60,7 +59,6 @@ public sealed class BankIndex
     [ThreadStatic] private static List<PdqMatch>? t_pdqScratch;
     [ThreadStatic] private static List<int>? t_idScratch;
     [ThreadStatic] private static List<(int Slot, float Level1)>? t_tmkScratch;
-    [ThreadStatic] private static List<(int Slot, float Level1, float? Level2)>? t_tmkHits;
 
     private BankIndex(IBankStore store, IEnumerable<string>? banks, BankIndexOptions options)
     {
@@ -287,40 +285,12 @@ public sealed class BankIndex
     /// </summary>
     public void MatchTmk(TmkFeatures query, float level1Threshold, float level2Threshold, List<Match> results)
     {
-        var hits = t_tmkHits ??= [];
-        hits.Clear();
-        ScoreTmk(query, level1Threshold, level2Threshold, hits);
-        if (hits.Count == 0) return;
-        int start = results.Count;
-        var slots = Volatile.Read(ref _slots);
-        foreach (var (id, level1, level2) in hits)
-        {
-            var s = slots[id]!;
-            var entry = s.Entry with { Value = SignalTypes.Tmk.Level1Text(TmkSignal.Level1Only(s.TmkPureAverage!)) };
-            results.Add(new Match(entry, 0) { TmkLevel1 = level1, TmkLevel2 = level2 });
-        }
-        results.Sort(start, results.Count - start, TmkOrder.Instance);
-    }
-
-    /// <summary>
-    /// The same rule for a live stream's rolling TMK window: (slot id, level 1, level 2) per banked
-    /// video, unordered; <see cref="EntryOf"/> names the entry. Level 2 is NaN where level 1 alone decided.
-    /// </summary>
-    public void MatchTmk(TmkFeatures window, float level1Threshold, float level2Threshold, List<TmkWindowHit> hits)
-    {
-        var scored = t_tmkHits ??= [];
-        scored.Clear();
-        ScoreTmk(window, level1Threshold, level2Threshold, scored);
-        foreach (var (id, level1, level2) in scored) hits.Add(new TmkWindowHit(id, level1, level2 ?? float.NaN));
-    }
-
-    /// <summary>Level 1 over every banked video, then level 2 for the candidates (see <see cref="MatchTmk(TmkFeatures, float, float, List{Match})"/>).</summary>
-    private void ScoreTmk(TmkFeatures query, float level1Threshold, float level2Threshold, List<(int Slot, float Level1, float? Level2)> hits)
-    {
         if (query.Dimension != TmkRows.Dimension) return;
         var candidates = t_tmkScratch ??= [];
         candidates.Clear();
         _tmk.Search(query.PureAverage, level1Threshold, candidates);
+        if (candidates.Count == 0) return;
+        int start = results.Count;
         bool queryLevel1Only = TmkSignal.IsLevel1Only(query);
         var slots = Volatile.Read(ref _slots);
         foreach (var (id, level1) in candidates)
@@ -339,8 +309,10 @@ public sealed class BankIndex
                     if (level2 < level2Threshold) continue;
                 }
             }
-            hits.Add((id, level1, level2));
+            var entry = s.Entry with { Value = SignalTypes.Tmk.Level1Text(TmkSignal.Level1Only(s.TmkPureAverage!)) };
+            results.Add(new Match(entry, 0) { TmkLevel1 = level1, TmkLevel2 = level2 });
         }
+        results.Sort(start, results.Count - start, TmkOrder.Instance);
     }
 
     private sealed class TmkOrder : IComparer<Match>

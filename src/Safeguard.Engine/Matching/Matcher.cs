@@ -14,7 +14,7 @@ namespace Safeguard.Engine.Matching;
 /// <see cref="MatchPolicy"/>. The only matcher: hash, match, scan, watch and the service call it.
 /// Thread-safe; results come in a fixed order: PDQ (image or video frames), vPDQ videos, TMK videos, MD5, SHA-1, SHA-256.
 /// </summary>
-public sealed class Matcher : Safeguard.Video.Streams.ITmkWindowMatcher
+public sealed class Matcher
 {
     private readonly BankIndex _index;
 
@@ -97,10 +97,6 @@ public sealed class Matcher : Safeguard.Video.Streams.ITmkWindowMatcher
         }
         return results;
     }
-
-    /// <summary>A live stream's rolling TMK window under the policy's TMK thresholds, as (entry slot, level 1, level 2); <see cref="BankIndex.EntryOf"/> names each.</summary>
-    public void Match(Safeguard.Hashing.Tmk.TmkFeatures window, List<Safeguard.Video.Streams.TmkWindowHit> hits) =>
-        _index.MatchTmk(window, Policy.TmkLevel1Threshold, Policy.TmkLevel2Threshold, hits);
 
     /// <summary>A given query as suppressions name it: its canonical text, a TMK value by its level-1 form (as <see cref="QueryOf"/> names a video's).</summary>
     private static string QueryText(SignalType type, string value) =>
