@@ -49,6 +49,8 @@ public sealed record ServerOptions
     public float TmkLevel2Threshold { get; init; } = Safeguard.Signals.SignalTypes.Tmk.DefaultLevel2Threshold;
     /// <summary>Compute TMK+PDQF for uploaded videos (with vPDQ, from one decode of every frame); off: vPDQ alone, sampled fast.</summary>
     public bool Tmk { get; init; } = true;
+    /// <summary>Memory for banked videos' whole TMK features (263 KB each); past it level 2 reads them from the store (<see cref="Safeguard.Engine.Index.BankIndexOptions"/>).</summary>
+    public long TmkFeatureBudgetBytes { get; init; } = Safeguard.Engine.Index.BankIndexOptions.DefaultTmkFeatureBudgetBytes;
     /// <summary>Conversation level at which a streamed conversation becomes a review item.</summary>
     public RiskLevel ConversationAlertLevel { get; init; } = RiskLevel.High;
     /// <summary>A model from <c>safeguard chat train</c> that streamed conversations are scored with, beside the indicators.</summary>

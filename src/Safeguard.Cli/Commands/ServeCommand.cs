@@ -32,6 +32,7 @@ public static class ServeCommand
         var decodePixels = new Option<long>("--max-decode-pixels") { Description = "Image pixels decoded at once across all requests (4-8 bytes each); more wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerOptions().MaxDecodePixels };
         var paymentsLevel = new Option<string>("--payments-review-level") { Description = "Payments subject level (POST /v1/payments/transactions) that creates a review item: low, medium, high or critical", DefaultValueFactory = _ => "high" };
         var tmkRules = new MatchPolicyOptions();
+        var tmkMemory = new Option<long>("--tmk-feature-memory") { Description = "MiB of banked videos' whole TMK features kept in memory (263 KB each); past it level-2 scoring reads them from the store", DefaultValueFactory = _ => new ServerOptions().TmkFeatureBudgetBytes >> 20 };
         var paymentsBatch = new Option<long>("--payments-max-batch-bytes") { Description = "Largest body of one POST /v1/payments/transactions (413 past it)", DefaultValueFactory = _ => new ServerOptions().MaxPaymentsBatchBytes };
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
@@ -39,9 +40,12 @@ public static class ServeCommand
             auditCheckpoints, auditKey, checkpointInterval, paymentsLevel, paymentsBatch,
         };
         tmkRules.AddTmkTo(cmd);
+        cmd.Add(tmkMemory);
         cmd.SetAction(parse =>
         {
             var (tmkLevel1, tmkLevel2) = tmkRules.ReadTmkThresholds(parse);
+            long tmkMiB = parse.GetValue(tmkMemory);
+            if (tmkMiB is < 0 or > 1L << 30) throw new UsageException($"--tmk-feature-memory must be 0..{1L << 30} MiB, not {tmkMiB}");
             int c = parse.GetValue(concurrent);
             if (c < 1) throw new UsageException("--max-concurrent must be at least 1");
             int perKey = parse.GetValue(keyConcurrent);
@@ -78,7 +82,7 @@ public static class ServeCommand
                 AuditCheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds),
                 MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds), MaxDecodePixels = pixels,
                 PaymentsReviewLevel = payLevel, MaxPaymentsBatchBytes = payBatch,
-                TmkLevel1Threshold = tmkLevel1, TmkLevel2Threshold = tmkLevel2, Tmk = !parse.GetValue(tmkRules.NoTmk),
+                TmkLevel1Threshold = tmkLevel1, TmkLevel2Threshold = tmkLevel2, Tmk = !parse.GetValue(tmkRules.NoTmk), TmkFeatureBudgetBytes = tmkMiB << 20,
             };
             try
             {

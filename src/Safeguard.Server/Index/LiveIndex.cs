@@ -10,7 +10,7 @@ public sealed record IndexStatus(bool Ready, long Entries, long ChangeSeq, DateT
 /// store's change feed in place (by <see cref="IndexFollower"/> and after writes through this node).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its AvailableWaitHandle is used, and it never is here.")]
-public sealed class LiveIndex(IBankStore store)
+public sealed class LiveIndex(IBankStore store, ServerOptions options)
 {
     private BankIndex? _index;
     private readonly SemaphoreSlim _load = new(1, 1);
@@ -38,7 +38,7 @@ public sealed class LiveIndex(IBankStore store)
             else
             {
                 await _load.WaitAsync(ct);
-                try { _index ??= await BankIndex.LoadAsync(store, null, ct); }
+                try { _index ??= await BankIndex.LoadAsync(store, null, new BankIndexOptions { TmkFeatureBudgetBytes = options.TmkFeatureBudgetBytes }, ct); }
                 finally { _load.Release(); }
             }
             _lastRefresh = DateTimeOffset.UtcNow;
