@@ -8,9 +8,11 @@ public static class SafeguardProcess
     public sealed record Result(int Exit, string Out, string Err, TimeSpan Elapsed)
     {
         public string[] ErrLines => Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public static Result Run(string[] args, string? stdin = null, string? runAsUser = null, int timeoutMs = 120_000, string? workingDirectory = null)
+    public static Result Run(string[] args, string? stdin = null, string? runAsUser = null, int timeoutMs = 120_000, string? workingDirectory = null,
+        IDictionary<string, string>? env = null)
     {
         var dll = Path.Combine(runAsUser is null ? AppContext.BaseDirectory : WorldReadableAppDir.Value, "safeguard.dll");
         ProcessStartInfo psi;
@@ -27,6 +29,7 @@ public static class SafeguardProcess
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.RedirectStandardOutput = psi.RedirectStandardError = psi.RedirectStandardInput = true;
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;

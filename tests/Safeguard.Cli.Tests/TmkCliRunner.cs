@@ -2,33 +2,12 @@ using System.Diagnostics;
 
 namespace Safeguard.Cli.Tests;
 
-/// <summary>Runs the real program for the TMK tests, with extra environment variables and a generous time limit.</summary>
+/// <summary>Runs the real program for the TMK tests, and makes test inputs with FFmpeg.</summary>
 public static class TmkCliRunner
 {
-    public sealed record Result(int Exit, string Out, string Err)
-    {
-        public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
-
-    public static Result Run(string[] args, IDictionary<string, string>? env = null, string? stdin = null, int timeoutMs = 300_000)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "safeguard.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (stdin is not null) p.StandardInput.Write(stdin);
-        p.StandardInput.Close();
-        if (!p.WaitForExit(timeoutMs))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"safeguard {string.Join(' ', args)} did not finish within {timeoutMs} ms");
-        }
-        return new Result(p.ExitCode, stdout.Result, stderr.Result);
-    }
+    /// <summary>The real program (<see cref="SafeguardProcess"/>) with TMK's generous time limit for whole-video hashing.</summary>
+    public static SafeguardProcess.Result Run(string[] args, IDictionary<string, string>? env = null, string? stdin = null, int timeoutMs = 300_000) =>
+        SafeguardProcess.Run(args, stdin, timeoutMs: timeoutMs, env: env);
 
     private static readonly string[] QuietFfmpeg = ["-hide_banner", "-loglevel", "error", "-nostdin", "-y"];
 

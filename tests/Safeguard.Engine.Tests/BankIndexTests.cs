@@ -15,26 +15,8 @@ namespace Safeguard.Engine.Tests;
 /// <see cref="BankIndex"/> against brute force over the store's enabled entries, at load and
 /// after every kind of change applied through the change feed. Runs on SQLite and PostgreSQL.
 /// </summary>
-public abstract class BankIndexContract : IAsyncLifetime
+public abstract class BankIndexContract(StoreKind kind) : StoreBackedTests(kind, "bi_")
 {
-    protected IBankStore Store = null!;
-    private bool _available;
-
-    protected abstract Task<IBankStore> CreateStoreAsync();
-    protected virtual Task CleanupAsync() => Task.CompletedTask;
-
-    public async Task InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        _available = true;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_available) await Store.DisposeAsync();
-        await CleanupAsync();
-    }
-
     private static string Flip(string pdqHex, Random rng, int bits)
     {
         var h = Hash256.Parse(pdqHex);
@@ -192,31 +174,6 @@ public abstract class BankIndexContract : IAsyncLifetime
     }
 }
 
-public sealed class SqliteBankIndexTests : BankIndexContract
-{
-    private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-bankindex-").FullName;
+public sealed class SqliteBankIndexTests() : BankIndexContract(StoreKind.Sqlite);
 
-    protected override async Task<IBankStore> CreateStoreAsync() => await SqliteBankStore.OpenAsync(Path.Combine(_dir, "banks.db"));
-
-    protected override Task CleanupAsync()
-    {
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class PostgresBankIndexTests : BankIndexContract
-{
-    private string? _schema;
-
-    protected override async Task<IBankStore> CreateStoreAsync()
-    {
-        (_schema, var cs) = await Postgres.CreateSchemaAsync("bi_");
-        return await BankStores.OpenAsync(cs);
-    }
-
-    protected override async Task CleanupAsync()
-    {
-        if (_schema is not null) await Postgres.DropSchemaAsync(_schema);
-    }
-}
+public sealed class PostgresBankIndexTests() : BankIndexContract(StoreKind.Postgres);

@@ -16,26 +16,8 @@ namespace Safeguard.Engine.Tests;
 /// level-1-only entries and entries made with other parameters; at load, after changes from the
 /// feed, and with level-2 features read from the store instead of memory.
 /// </summary>
-public abstract class TmkIndexContract : IAsyncLifetime
+public abstract class TmkIndexContract(StoreKind kind) : StoreBackedTests(kind, "ti_")
 {
-    protected IBankStore Store = null!;
-    private bool _available;
-
-    protected abstract Task<IBankStore> CreateStoreAsync();
-    protected virtual Task CleanupAsync() => Task.CompletedTask;
-
-    public async Task InitializeAsync()
-    {
-        Store = await CreateStoreAsync();
-        _available = true;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_available) await Store.DisposeAsync();
-        await CleanupAsync();
-    }
-
     // Small level-2 shapes keep the test fast; matching only needs both sides made alike.
     private static readonly int[] Periods = [37, 53];
     private static readonly float[] Coefficients = [0.3f, 0.25f, 0.15f, 0.05f];
@@ -259,31 +241,6 @@ public abstract class TmkIndexContract : IAsyncLifetime
     }
 }
 
-public sealed class SqliteTmkIndexTests : TmkIndexContract
-{
-    private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-tmkindex-").FullName;
+public sealed class SqliteTmkIndexTests() : TmkIndexContract(StoreKind.Sqlite);
 
-    protected override async Task<IBankStore> CreateStoreAsync() => await SqliteBankStore.OpenAsync(Path.Combine(_dir, "banks.db"));
-
-    protected override Task CleanupAsync()
-    {
-        Directory.Delete(_dir, recursive: true);
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class PostgresTmkIndexTests : TmkIndexContract
-{
-    private string? _schema;
-
-    protected override async Task<IBankStore> CreateStoreAsync()
-    {
-        (_schema, var cs) = await Postgres.CreateSchemaAsync("ti_");
-        return await BankStores.OpenAsync(cs);
-    }
-
-    protected override async Task CleanupAsync()
-    {
-        if (_schema is not null) await Postgres.DropSchemaAsync(_schema);
-    }
-}
+public sealed class PostgresTmkIndexTests() : TmkIndexContract(StoreKind.Postgres);
