@@ -48,6 +48,27 @@ public class BenchMatchCommandTests : IDisposable
     }
 
     [Fact]
+    public void Make_bank_makes_missing_output_folders()
+    {
+        string bank = Path.Combine(_dir, "out", "deeper", "bank.txt");
+        var made = Run("bench", "make-bank", "--count", "10", "--out", bank, "--queries", "3");
+        Assert.True(made.Exit == 0, made.Err);
+        Assert.Equal(10, File.ReadLines(bank).Count());
+        Assert.Equal(3, File.ReadLines(Path.Combine(_dir, "out", "deeper", "bank.queries.txt")).Count());
+    }
+
+    [Fact]
+    public void Random_fill_in_chunks_gives_the_bytes_of_one_call_so_seeds_keep_their_banks()
+    {
+        // More than two chunks; one call over the whole array is the independent computation.
+        var chunked = new Safeguard.Hashing.Pdq.Hash256[Bench.SyntheticBank.FillChunk * 2 + 12345];
+        Bench.SyntheticBank.RandomFill(chunked, new Random(9));
+        var whole = new byte[chunked.Length * 32];
+        new Random(9).NextBytes(whole);
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chunked.AsSpan()).SequenceEqual(whole));
+    }
+
+    [Fact]
     public void A_corrupt_bank_line_is_reported_with_file_and_line()
     {
         string bank = Path.Combine(_dir, "bad.txt");

@@ -41,7 +41,18 @@ public static class SyntheticBank
         return queries;
     }
 
-    private static void RandomFill(Hash256[] hashes, Random rng) => rng.NextBytes(MemoryMarshal.AsBytes(hashes.AsSpan()));
+    /// <summary>Hashes filled per call: a byte span of a whole 100M-hash bank (3.2 GB) would overflow its length.</summary>
+    public const int FillChunk = 1 << 20;
+
+    /// <summary>
+    /// Random bytes chunk by chunk. Each chunk is a multiple of 8 bytes, so the byte stream (and a
+    /// seed's bank) is the same as one call over the whole array would give.
+    /// </summary>
+    public static void RandomFill(Hash256[] hashes, Random rng)
+    {
+        for (int start = 0; start < hashes.Length; start += FillChunk)
+            rng.NextBytes(MemoryMarshal.AsBytes(hashes.AsSpan(start, Math.Min(FillChunk, hashes.Length - start))));
+    }
 
     private static Hash256 FlipRandomBits(Hash256 hash, int flips, Random rng)
     {

@@ -32,6 +32,8 @@ public static class BenchMakeBankCommand
             if (queryPath == bankPath) throw new UsageException("--query-out must differ from --out");
             try
             {
+                // A fresh checkout has no bench/out: the folders of the outputs are made as needed.
+                foreach (var path in new[] { bankPath, queryPath }) Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 MakeBank.Run(n, bankPath, share, parse.GetValue(seed), q, queryPath, hits, Console.Out);
                 return ExitCodes.Ok;
             }
