@@ -41,6 +41,7 @@
       if (!SG.$("stats-from").value) SG.$("stats-from").value = s.from;
       if (!SG.$("stats-to").value) SG.$("stats-to").value = s.to;
       SG.$("stats-panel").dataset.range = s.from + ".." + s.to;
+      SG.$("stats-csv").href = "/v1/stats.csv?" + new URLSearchParams({ from: s.from, to: s.to });
       totals(s.totals);
       SG.stackedDays(SG.$("chart-items"), "Items received per day, by kind", s.items_per_day, "kind");
       SG.stackedDays(SG.$("chart-decisions"), "Decisions per day", s.decisions_per_day, "decision");

@@ -27,6 +27,7 @@ public sealed class DashboardBrowserTests
             var profile = Path.Combine(Path.GetTempPath(), $"sg-chromium-{Guid.NewGuid():N}");
             var driver = BrowserKit.Start(profile);
             var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
+            wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException)); // a panel re-rendered while a condition read it
             driver.Navigate().GoToUrl(h.BaseUrl + "/ui/admin/");
             wait.Until(d => d.FindElement(By.Id("signin-panel")).Displayed);
             driver.FindElement(By.Id("key")).SendKeys(key);
