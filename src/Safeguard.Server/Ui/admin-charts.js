@@ -57,7 +57,7 @@
   SG.stackedDays = function (figure, title, rows, seriesLabel) {
     start(figure, title);
     const series = [...new Set(rows.flatMap(r => Object.keys(r.by)))].sort();
-    const W = 1180, H = 200, left = 40, bottom = 22, top = 8;
+    const W = 580, H = 200, left = 34, bottom = 22, top = 8;
     const max = niceMax(Math.max(0, ...rows.map(r => r.total)));
     const plotH = H - bottom - top, slot = (W - left) / Math.max(1, rows.length), bar = Math.max(1, slot * 0.75);
     const s = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "bars", "aria-hidden": "true", focusable: "false" });
@@ -66,7 +66,7 @@
       s.append(svg("line", { x1: left, x2: W, y1: y, y2: y, class: "gridline" }));
       s.append(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end", class: "axis" }, Math.round(max * f)));
     }
-    const every = Math.ceil(rows.length / 12);
+    const every = Math.ceil(rows.length / 7);
     rows.forEach((r, i) => {
       const x = left + i * slot + (slot - bar) / 2;
       let y = top + plotH;
