@@ -38,10 +38,12 @@
     box.replaceChildren(SG.el("p", "Verifying…"));
     try {
       const v = await SG.api("GET", "/v1/audit/verify");
+      // An empty log is not tampering, but it is not "intact" either: nothing was checked.
+      const verdict = v.ok ? "intact" : /empty/.test(v.message) && v.entries === 0 ? "empty" : "tampered";
       const p = SG.el("p", null, { class: v.ok ? "verdict ok" : "verdict bad" });
-      p.append(SG.el("strong", v.ok ? "Intact. " : "Tampered. "), document.createTextNode(v.message));
+      p.append(SG.el("strong", { intact: "Intact. ", empty: "Nothing to verify. ", tampered: "Tampered. " }[verdict]), document.createTextNode(v.message));
       box.replaceChildren(p);
-      box.dataset.verdict = v.ok ? "intact" : "tampered";
+      box.dataset.verdict = verdict;
     } catch (e) { box.replaceChildren(SG.el("p", e.message, { class: "error" })); }
   }
 

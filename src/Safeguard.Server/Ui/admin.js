@@ -61,7 +61,7 @@ function signedIn(name, roles) {
   SG.$("who").textContent = "Signed in: " + name + (roles.length ? " (" + roles.join(", ") + ")" : "");
   SG.$("signout").hidden = false;
   if (!roles.includes("admin")) {
-    SG.$("needs-admin-roles").textContent = roles.length ? roles.join(", ") : "other than admin";
+    SG.$("needs-admin-roles").textContent = roles.length ? " (its roles: " + roles.join(", ") + ")" : "";
     showOnly("needs-admin");
     return;
   }

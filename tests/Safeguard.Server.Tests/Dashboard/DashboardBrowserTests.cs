@@ -23,7 +23,8 @@ public sealed class DashboardBrowserTests
         public static async Task<Session> StartAsync(string[]? roles = null)
         {
             var h = await ServerHarness.StartAsync(TestDb.Sqlite(), o => o with { Demo = false });
-            var (_, key) = await h.KeyAsync("ops-admin", null, roles ?? ["admin"]);
+            roles ??= ["admin"];
+            var (_, key) = await h.KeyAsync("ops-" + roles[0], null, roles);
             var profile = Path.Combine(Path.GetTempPath(), $"sg-chromium-{Guid.NewGuid():N}");
             var driver = BrowserKit.Start(profile);
             var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(20));
@@ -169,7 +170,14 @@ public sealed class DashboardBrowserTests
         Assert.Equal(new Dictionary<string, string> { ["md5"] = "35", ["sha256"] = "21" }.OrderBy(kv => kv.Key), types.OrderBy(kv => kv.Key));
         Assert.Equal("No exchanges configured.", Text(index.FindElement(By.Id("no-exchanges"))));
         Assert.Contains("Suppressions", index.Text);
+        Assert.Equal(s.Server.State.Index.Status.Entries.ToString(CultureInfo.InvariantCulture),
+            Text(index.FindElements(By.CssSelector("#index-facts div")).Single(d => d.Text.StartsWith("Entries in the index", StringComparison.Ordinal)).FindElement(By.TagName("dd"))));
+        Assert.Equal(56, s.Server.State.Index.Status.Entries); // the enabled entries added above, counted by the test
         BrowserKit.AssertAccessible(s.Driver, "the index panel");
+        BrowserKit.Screenshot(s.Driver, "dashboard-index");
+
+        // The filter the entries browser uses is checked like any other query value.
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/v1/banks/ngo-list/entries?signalType=nope")).StatusCode);
     }
 
     [Fact]
@@ -261,12 +269,17 @@ public sealed class DashboardBrowserTests
         await using var s = await Session.StartAsync(["reviewer"]);
         var box = s.Wait.Until(d => d.FindElement(By.Id("needs-admin")) is { Displayed: true } b ? b : null)!;
         Assert.Contains("needs an admin key", box.Text);
-        Assert.Contains("reviewer", box.Text);
+        Assert.Contains("its roles: reviewer", box.Text);
         Assert.False(s.Driver.FindElement(By.Id("dashboard")).Displayed);
         BrowserKit.AssertAccessible(s.Driver, "the needs-an-admin-key message");
-        // A reload keeps the session and the message.
+        BrowserKit.Screenshot(s.Driver, "dashboard-needs-admin");
+        // A reload keeps the session and the message; signing out shows the sign-in form.
         s.Driver.Navigate().Refresh();
         s.Wait.Until(d => d.FindElement(By.Id("needs-admin")).Displayed);
+        s.Driver.FindElement(By.Id("needs-admin-signout")).Click();
+        s.Wait.Until(d => d.FindElement(By.Id("signin-panel")).Displayed);
+        BrowserKit.AssertAccessible(s.Driver, "the sign-in form");
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await s.Server.ClientAsync("reviewer")).GetAsync("/v1/stats")).StatusCode);
     }
 
     private static string Day(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
