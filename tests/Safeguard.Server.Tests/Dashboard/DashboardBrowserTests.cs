@@ -100,6 +100,13 @@ public sealed class DashboardBrowserTests
         Assert.Equal("/v1/stats.csv?from=" + Day(first) + "&to=" + Day(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
             new Uri(s.Driver.FindElement(By.Id("stats-csv")).GetAttribute("href")!).PathAndQuery);
 
+        // The CSV link works for the signed-in browser as a plain read (no UI header, as a link click sends it).
+        var csv = s.Driver.ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            fetch(document.getElementById('stats-csv').href, { credentials: 'same-origin' }).then(r => r.text()).then(done, e => done(String(e)));
+            """) as string ?? "";
+        Assert.StartsWith("metric,day,name,value\n", csv);
+        Assert.Contains($"\ntotal,,items,{items.Count}\n", csv);
         BrowserKit.AssertAccessible(s.Driver, "the statistics panel");
         BrowserKit.Screenshot(s.Driver, "dashboard-stats");
         s.Driver.FindElement(By.Id("stats-tables")).Click();
