@@ -114,10 +114,15 @@
     table(figure, title, [nameHead, valueHead], rows.map(r => [r.name, r.count]), [1]);
   };
 
+  /** A table always shown (numbers with no chart of their own, or more columns than the chart). */
+  SG.shownTable = function (figure, title, head, rows, numeric) {
+    table(figure, title, head, rows, numeric);
+    figure.lastChild.classList.add("always");
+  };
+
   /** A small table of numbers that have no chart. */
   SG.numbers = function (figure, title, head, rows, numeric) {
     start(figure, title);
-    table(figure, title, head, rows, numeric);
-    figure.lastChild.classList.add("always");
+    SG.shownTable(figure, title, head, rows, numeric);
   };
 })();

@@ -47,7 +47,10 @@
       SG.stackedDays(SG.$("chart-decisions"), "Decisions per day", s.decisions_per_day, "decision");
       SG.namedBars(SG.$("chart-banks"), "Items that matched each bank", s.matches_by_bank, "Bank", "Items");
       SG.namedBars(SG.$("chart-categories"), "Confirmed items by category", s.confirmed_by_category, "Category", "Items");
-      SG.numbers(SG.$("chart-exposure"), "Media views per reviewer (exposure)", ["Reviewer", "Clear views", "Blurred views"],
+      // Exposure: clear views drawn (what the cap limits), both kinds in the table below the bars.
+      SG.namedBars(SG.$("chart-exposure"), "Clear media views per reviewer (exposure)",
+        s.exposure.map(e => ({ name: e.reviewer, count: e.clear_views })), "Reviewer", "Clear views");
+      SG.shownTable(SG.$("chart-exposure"), "Media views per reviewer", ["Reviewer", "Clear views", "Blurred views"],
         s.exposure.map(e => [e.reviewer, e.clear_views, e.blurred_views]), [1, 2]);
       const t = s.time_to_decision;
       SG.numbers(SG.$("chart-times"), "Time from arrival to final decision", ["Measure", "Value"],

@@ -93,10 +93,17 @@ public sealed class DashboardBrowserTests
         var itemRows = panel.FindElements(By.CssSelector("#chart-items table tbody tr"));
         Assert.Equal(items.Select(i => Day(i.CreatedAt)).Distinct().Count(), itemRows.Count);
         Assert.Equal(items.Count, itemRows.Sum(r => long.Parse(Text(r.FindElements(By.TagName("td"))[^1]), CultureInfo.InvariantCulture)));
-        var exposureRows = panel.FindElements(By.CssSelector("#chart-exposure tbody tr"))
-            .ToDictionary(r => Text(r.FindElements(By.TagName("td"))[0]), r => Text(r.FindElements(By.TagName("td"))[1]));
+        var exposureRows = panel.FindElements(By.CssSelector("#chart-exposure table.always tbody tr"))
+            .ToDictionary(r => Text(r.FindElements(By.TagName("td"))[0]), r => (Text(r.FindElements(By.TagName("td"))[1]), Text(r.FindElements(By.TagName("td"))[2])));
+        var exposureBars = panel.FindElements(By.CssSelector("#chart-exposure rect[data-name]"))
+            .ToDictionary(r => r.GetAttribute("data-name")!, r => r.GetAttribute("data-value"));
+        Assert.Equal(views.Select(v => v.Actor).Distinct().Order(), exposureRows.Keys.Order());
         foreach (var g in views.GroupBy(v => v.Actor))
-            Assert.Equal(g.Count(v => v.Clear).ToString(CultureInfo.InvariantCulture), exposureRows[g.Key]);
+        {
+            var clear = g.Count(v => v.Clear).ToString(CultureInfo.InvariantCulture);
+            Assert.Equal((clear, g.Count(v => !v.Clear).ToString(CultureInfo.InvariantCulture)), exposureRows[g.Key]);
+            Assert.Equal(clear, exposureBars[g.Key]);
+        }
         Assert.Equal("/v1/stats.csv?from=" + Day(first) + "&to=" + Day(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
             new Uri(s.Driver.FindElement(By.Id("stats-csv")).GetAttribute("href")!).PathAndQuery);
 
@@ -109,6 +116,8 @@ public sealed class DashboardBrowserTests
         Assert.Contains($"\ntotal,,items,{items.Count}\n", csv);
         BrowserKit.AssertAccessible(s.Driver, "the statistics panel");
         BrowserKit.Screenshot(s.Driver, "dashboard-stats");
+        s.Driver.ExecuteScript("document.getElementById('chart-banks').scrollIntoView()");
+        BrowserKit.Screenshot(s.Driver, "dashboard-stats-lower");
         s.Driver.FindElement(By.Id("stats-tables")).Click();
         Assert.True(panel.FindElement(By.CssSelector("#chart-items table")).Displayed);
         BrowserKit.AssertAccessible(s.Driver, "the statistics panel with its tables shown");
