@@ -13,8 +13,9 @@ public sealed record StatsReport(
     IReadOnlyList<ReviewerExposure> Exposure);
 
 /// <summary>
-/// Items received in the range; decisions made in it (an escalation counts as one, and the item's final
-/// decision again later); items that matched a bank; media views; items awaiting review now.
+/// Items received in the range; decisions made in it (an item keeps only its latest decision, so an
+/// escalation counts while the item awaits its final decision, which then replaces it); items that
+/// matched a bank; media views; items awaiting review now.
 /// </summary>
 public sealed record StatsTotals(long Items, long MatchedItems, long Confirmed, long FalsePositive, long Escalated,
     long ClearViews, long BlurredViews, long AwaitingReviewNow);
