@@ -53,12 +53,14 @@ public static class BankEndpoints
             return Results.Json(new { deleted = name });
         }).Roles(Roles.Curator).WithName("DeleteBank").WithSummary("Delete a bank and its entries").Problems();
 
-        app.MapGet("/v1/banks/{name}/entries", async (string name, long? after, int? limit, bool? includeDisabled, IBankStore banks, HttpContext ctx) =>
+        app.MapGet("/v1/banks/{name}/entries", async (string name, long? after, int? limit, bool? includeDisabled, string? signalType, IBankStore banks, HttpContext ctx) =>
         {
             await BankGuard.RequireAsync(banks, name);
             int take = Http.Limit(limit, 100, 5000);
             // Keyset page in SQL: the cost is the page, however deep "after" points.
-            var page = await banks.ListEntriesAsync(name, Math.Max(0, after ?? 0), take, includeDisabled ?? true, ct: ctx.RequestAborted);
+            var type = string.IsNullOrEmpty(signalType) ? null
+                : SignalTypes.TryGet(signalType, out var st) ? st.Name : throw new ValidationException($"unknown signal type '{signalType}'");
+            var page = await banks.ListEntriesAsync(name, Math.Max(0, after ?? 0), take, includeDisabled ?? true, type, ctx.RequestAborted);
             return Results.Json(new { entries = page, next_after = page.Count == take ? page[^1].Id : (long?)null }, ApiJson.Options);
         }).Roles(read).WithName("ListEntries").WithSummary("Entries in insertion order, keyset-paged with after=next_after").Problems();
         app.MapGet("/v1/banks/{name}/entries/{type}/{value}", async (string name, string type, string value, IBankStore banks) =>

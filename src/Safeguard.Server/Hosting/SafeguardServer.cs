@@ -110,6 +110,8 @@ public static class SafeguardServer
         services.AddSingleton<ExportReport>();
         services.AddSingleton<ObserveConversation>();
         services.AddSingleton<Payments.PaymentsMonitor>();
+        services.AddSingleton<Statistics.StatsQuery>();
+        services.AddSingleton<Statistics.AuditSearch>();
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -119,6 +121,7 @@ public static class SafeguardServer
         HmaEndpoints.Map(app);
         ReviewEndpoints.Map(app);
         PaymentsEndpoints.Map(app);
+        AdminEndpoints.Map(app);
         UiEndpoints.Map(app);
         OpenApiDocument.Map(app);
     }
