@@ -51,7 +51,8 @@ public static class HashCommand
             catch (FormatException ex) { throw new UsageException($"--signals: {ex.Message}"); }
             var hashOptions = options.Read(parse) with { Signals = chosen };
             var video = parse.GetValue(videoSampling) == VideoSampling.Fast ? MediaHasher.FastVideo : VideoOptions;
-            return Run(parse.GetValue(paths)!, hashOptions, parse.GetValue(format), parse.GetValue(threads), video);
+            return ProgressReporter.Run(parse, "hash", "files", null,
+                progress => Run(parse.GetValue(paths)!, hashOptions, parse.GetValue(format), parse.GetValue(threads), video, progress));
         });
         return command;
     }
@@ -61,7 +62,8 @@ public static class HashCommand
 
     public enum VideoSampling { Reference, Fast }
 
-    public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads, Safeguard.Video.Vpdq.VpdqOptions? video = null)
+    public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads, Safeguard.Video.Vpdq.VpdqOptions? video = null,
+        ProgressReporter? progress = null)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         using var writer = new HashResultWriter(stdout, format, options.Signals, options.Dihedral);
@@ -74,6 +76,7 @@ public static class HashCommand
             done =>
             {
                 var (item, result) = done;
+                progress?.Advance();
                 if (item.IsLink && item.Error is null)
                 {
                     // A link to a file inside the inputs: that file is hashed at its own path.
