@@ -103,7 +103,7 @@ public sealed class NewUserSnagTests : CliFixture
     public void Progress_lines_go_to_stderr_only_and_no_progress_turns_them_off()
     {
         var folder = Path.Combine(Dir, "many");
-        var sources = Directory.GetFiles(Path.Combine(Pdq, "reg-test-input", "labelme-subset"), "*.jpg").Order(StringComparer.Ordinal).Take(40).ToList();
+        var sources = Directory.GetFiles(Path.Combine(Pdq, "reg-test-input"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(40).ToList();
         Directory.CreateDirectory(folder);
         foreach (var (source, i) in sources.Select((x, i) => (x, i))) File.Copy(source, Path.Combine(folder, $"{i:D3}.jpg"));
         var fast = new Dictionary<string, string> { ["SAFEGUARD_PROGRESS_INTERVAL"] = "0.01" };
