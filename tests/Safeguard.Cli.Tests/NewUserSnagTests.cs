@@ -23,7 +23,7 @@ public sealed class NewUserSnagTests : CliFixture
         var video = Copy(Path.Combine(Videos, "test-padded-dimensions.mp4"), "clip.mp4");
         var r = Run("video", "hash", "--format", "csv", jpeg, video);
         Assert.Equal(1, r.Exit);
-        Assert.Contains($"safeguard: {jpeg}: not a video: a JPEG image", r.Err);
+        Assert.Contains($"safeguard: {jpeg}: a JPEG image, not a video", r.Err);
         var rows = Rows(r.Out);
         Assert.Equal([video], rows.Select(x => x["content_id"]));
     }

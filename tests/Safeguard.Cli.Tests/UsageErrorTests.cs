@@ -52,7 +52,8 @@ public class UsageErrorTests
     public void Every_enum_option_names_values_the_parser_accepts()
     {
         var found = new List<string>();
-        foreach (var (path, option) in EnumOptions(Root(), []))
+        var root = Root();
+        foreach (var (path, option) in EnumOptions(root, []))
         {
             var enumType = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
             found.Add(string.Join(' ', path) + " " + option.Name);
@@ -64,7 +65,7 @@ public class UsageErrorTests
             Assert.Equal(Enum.GetNames(enumType).Length, listed.Length);
             foreach (var word in listed)
             {
-                var parse = Root().Parse([.. path, option.Name, word]);
+                var parse = root.Parse([.. path, option.Name, word]);
                 Assert.DoesNotContain(parse.Errors, e => e.Message.Contains(word, StringComparison.Ordinal));
                 var result = parse.GetResult(option);
                 Assert.NotNull(result);
