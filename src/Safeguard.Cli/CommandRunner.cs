@@ -34,6 +34,8 @@ public static class CommandRunner
     public static int Run(RootCommand root, string[] args)
     {
         UsageErrors.NameEnumValues(root);
+        // Every command may show progress; a root built without the option (as some tests build one) gets it here.
+        if (!root.Options.Contains(GlobalOptions.NoProgress)) root.Options.Add(GlobalOptions.NoProgress);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

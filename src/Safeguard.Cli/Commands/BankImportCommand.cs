@@ -53,7 +53,7 @@ internal static class BankImportCommand
             {
                 Replace = parse.GetValue(replace),
                 Source = new ImportSource(parse.GetValue(source) ?? (path == "-" ? "stdin" : Path.GetFileName(path)), path == "-" ? null : Path.GetFullPath(path)),
-            }));
+            }), dataOnStdout: false);
             printer.Finish();
             Console.WriteLine($"{sourceName} ({fmt.ToString().ToLowerInvariant()}): read {result.Read}, added {result.Added}, updated {result.Updated}, " +
                               $"unchanged {result.Unchanged}, re-enabled {result.Reenabled}, disabled {result.Disabled}, skipped {printer.Count}" +

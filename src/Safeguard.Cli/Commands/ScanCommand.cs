@@ -95,7 +95,7 @@ public static class ScanCommand
         var watch = Stopwatch.StartNew();
         // Console.Error is read inside: on a terminal the reporter routes it above the progress bar.
         long failed = ProgressReporter.Run(parse, "scan", "inputs", null,
-            progress => scanner.Run(inputs, dir, fingerprint, resume, caseName, new ScanProgress(progress), Console.Error));
+            progress => scanner.Run(inputs, dir, fingerprint, resume, caseName, new ScanProgress(progress), Console.Error), dataOnStdout: false);
         var summary = File.ReadAllText(Path.Combine(dir, "summary.json"));
         var parsed = JsonSerializer.Deserialize<ScanSummary>(summary, ScanRecord.Json)!;
         Console.Out.WriteLine(parsed.ToText());

@@ -7,7 +7,8 @@ namespace Safeguard.Cli.Output;
 
 /// <summary>
 /// Progress of long work, on standard error only (standard output stays pure data): a Spectre.Console
-/// bar when stderr is a terminal, otherwise a plain line every <see cref="PlainInterval"/>
+/// bar when stderr is a terminal (and no results are being printed on the same terminal), otherwise a
+/// plain line every <see cref="PlainInterval"/>
 /// (none for work shorter than that). Off with the global --no-progress.
 /// </summary>
 public sealed class ProgressReporter
@@ -46,15 +47,20 @@ public sealed class ProgressReporter
         double.TryParse(Environment.GetEnvironmentVariable(IntervalVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0
             ? TimeSpan.FromSeconds(s) : TimeSpan.FromSeconds(10);
 
-    /// <summary>Runs <paramref name="work"/> while showing its progress as the command line asked.</summary>
-    public static T Run<T>(ParseResult parse, string what, string unit, long? total, Func<ProgressReporter, T> work) =>
-        RunAsync(parse, what, unit, total, p => Task.FromResult(work(p))).GetAwaiter().GetResult();
+    /// <summary>
+    /// Runs <paramref name="work"/> while showing its progress as the command line asked.
+    /// <paramref name="dataOnStdout"/>: the work prints its results as it goes, so when standard
+    /// output is the same terminal a live bar would be drawn through them; plain lines are used then.
+    /// </summary>
+    public static T Run<T>(ParseResult parse, string what, string unit, long? total, Func<ProgressReporter, T> work, bool dataOnStdout = true) =>
+        RunAsync(parse, what, unit, total, p => Task.FromResult(work(p)), dataOnStdout).GetAwaiter().GetResult();
 
-    public static async Task<T> RunAsync<T>(ParseResult parse, string what, string unit, long? total, Func<ProgressReporter, Task<T>> work)
+    public static async Task<T> RunAsync<T>(ParseResult parse, string what, string unit, long? total, Func<ProgressReporter, Task<T>> work,
+        bool dataOnStdout = true)
     {
         var reporter = new ProgressReporter(what, unit, total);
         if (parse.GetValue(GlobalOptions.NoProgress)) return await work(reporter);
-        if (Console.IsErrorRedirected) return await reporter.RunPlain(work);
+        if (Console.IsErrorRedirected || (dataOnStdout && !Console.IsOutputRedirected)) return await reporter.RunPlain(work);
         return await reporter.RunBar(work);
     }
 
