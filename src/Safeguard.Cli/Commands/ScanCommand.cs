@@ -17,7 +17,7 @@ public static class ScanCommand
         var paths = new Argument<string[]>("PATH") { Description = "Files or folders (recursive); ZIP, TAR and TAR.GZ archives are opened, nested too; '-' reads paths from stdin.", Arity = ArgumentArity.OneOrMore };
         var banks = new Option<string[]>("--bank") { Description = "Bank(s) to match against (repeat the option); default: all banks.", AllowMultipleArgumentsPerToken = true };
         var outDir = new Option<string>("--out") { Description = "Output folder (created; must not be inside an input).", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted scan in --out without hashing its finished files again." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted scan in --out without hashing its finished files again (refused, exit 2, when --out holds no interrupted scan)." };
         var rules = new MatchPolicyOptions();
         var caseName = new Option<string>("--case-name") { Description = "CaseName in case.vics.json.", DefaultValueFactory = _ => "safeguard scan" };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core)." };
