@@ -57,6 +57,10 @@ public class UsageErrorTests
         {
             var enumType = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
             found.Add(string.Join(' ', path) + " " + option.Name);
+            // Help names the values and the default as they are typed, not as C# spells them.
+            var help = Run([.. path, "--help"]).Out;
+            Assert.Contains($"{option.Name} <{string.Join('|', UsageErrors.AllowedValues(enumType))}>", help);
+            Assert.All(Enum.GetNames(enumType), name => Assert.DoesNotContain($"[default: {name}]", help));
             var (exit, _, err) = Run([.. path, option.Name, "bogus"]);
             Assert.Equal(2, exit);
             Assert.DoesNotContain(enumType.FullName!, err);

@@ -27,7 +27,7 @@ public static class MatchCommand
         };
         var banks = new Option<string[]>("--bank") { Description = "Bank(s) to match against (repeat the option); default: all banks.", AllowMultipleArgumentsPerToken = true };
         var rules = new MatchPolicyOptions();
-        var format = new Option<OutputFormat>("--format") { Description = "Output format: csv (with a header row) or jsonl.", DefaultValueFactory = _ => OutputFormat.Csv };
+        var format = new Option<OutputFormat>("--format") { Description = "Output format: csv (with a header row; the default) or jsonl." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core)." };
         var options = new ImageHashingOptions();
         var command = new Command("match", "Match files (hashed like 'hash') or given hashes against hash banks; one output row per match.")

@@ -15,6 +15,7 @@ namespace Safeguard.Cli.Commands.Video;
 /// <summary><c>safeguard video hash|match</c>: vPDQ of video files and matching them against banks.</summary>
 public static class VideoCommand
 {
+    /// <summary>--format of video hash; the first value is the default.</summary>
     public enum VideoHashFormat { Rows, Csv, Jsonl }
 
     public sealed class SamplingOptions
@@ -62,8 +63,7 @@ public static class VideoCommand
         var sampling = new SamplingOptions();
         var format = new Option<VideoHashFormat>("--format")
         {
-            Description = "rows: vPDQ's frame,quality,pdq,timestamp lines, no header row, as Meta's vPDQ files (a '# FILE' line before each video; vpdq only); csv: content_id and one column per signal (importable with 'bank import'); jsonl.",
-            DefaultValueFactory = _ => VideoHashFormat.Rows,
+            Description = "rows: vPDQ's frame,quality,pdq,timestamp lines, no header row, as Meta's vPDQ files (a '# FILE' line before each video; vpdq only); csv: content_id and one column per signal (importable with 'bank import'); jsonl. Default: rows.",
         };
         var signals = new Option<string>("--signals")
         {
