@@ -155,4 +155,24 @@ public sealed class NewUserSnagTests : CliFixture
         Assert.NotEmpty(frames);
         Assert.All(frames, f => Assert.True(meta.TryGetValue(f[2], out var hash) && Distance(hash, f[0]) <= 16, string.Join(',', f)));
     }
+
+    [Fact]
+    public void Bank_import_reports_progress_on_stderr_and_its_summary_on_stdout()
+    {
+        var rng = new Random(15);
+        var list = Path.Combine(Dir, "list.txt");
+        File.WriteAllLines(list, Enumerable.Range(0, 20_000).Select(_ => Convert.ToHexStringLower(RandomBytes(rng, 32))));
+        RunOk("bank", "create", "big");
+        var r = SafeguardProcess.Run(["bank", "import", "big", list, "--db", Db], env: new Dictionary<string, string> { ["SAFEGUARD_PROGRESS_INTERVAL"] = "0.001" });
+        Assert.Equal(0, r.Exit);
+        Assert.Equal([$"{list} (plain): read 20000, added 20000, updated 0, unchanged 0, re-enabled 0, disabled 0, skipped 0"], r.OutLines);
+        Assert.Contains(r.ErrLines, l => l.StartsWith("safeguard: bank import: ", StringComparison.Ordinal) && l.Contains(" entries", StringComparison.Ordinal));
+    }
+
+    private static byte[] RandomBytes(Random rng, int count)
+    {
+        var bytes = new byte[count];
+        rng.NextBytes(bytes);
+        return bytes;
+    }
 }
