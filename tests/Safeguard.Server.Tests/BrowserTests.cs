@@ -9,16 +9,7 @@ namespace Safeguard.Server.Tests;
 /// <summary>The review UI in headless Chromium (Debian's chromium and chromedriver), driven by Selenium.</summary>
 public sealed class BrowserTests
 {
-    internal static ChromeDriver StartBrowser(string profile)
-    {
-        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
-        options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", $"--user-data-dir={profile}", "--window-size=1200,1000");
-        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
-        service.SuppressInitialDiagnosticInformation = true;
-        service.HideCommandPromptWindow = true;
-        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
-    }
+    internal static ChromeDriver StartBrowser(string profile) => Browser.BrowserKit.Start(profile);
 
     /// <summary>The largest difference between colour channels over the shown preview's pixels (0 for greyscale).</summary>
     private const string MaxChannelDifference = """
@@ -70,6 +61,7 @@ public sealed class BrowserTests
             var entry = wait.Until(d => d.FindElements(By.CssSelector($"li.queue-item[data-id='{item}']")).FirstOrDefault(e => e.Displayed));
             Assert.Contains("<img src=x onerror=alert(1)>", entry!.Text); // shown as text, not markup
             Assert.Empty(driver.FindElements(By.CssSelector("img[src='x']")));
+            Browser.BrowserKit.AssertAccessible(driver, "the review queue");
             entry.Click();
 
             // The media comes through fetch (with the UI's anti-forgery header) and is shown from a blob URL.
@@ -78,6 +70,7 @@ public sealed class BrowserTests
             wait.Until(_ => Convert.ToInt64(js.ExecuteScript("return document.getElementById('preview').complete && document.getElementById('preview').naturalWidth")) > 0);
             Assert.StartsWith("blob:", preview!.GetAttribute("src"));
             Assert.True(Convert.ToInt64(js.ExecuteScript(MaxChannelDifference)) <= 2, "the blurred view is greyscale");
+            Browser.BrowserKit.AssertAccessible(driver, "the review item");
             Assert.Equal(["media.view.blurred"], (await h.State.Audit.ListAsync(0, 1000, null, $"item:{item}")).Select(e => e.Action).Where(a => a.StartsWith("media.view")));
             // Until the explicit action, no clear view was served.
             Assert.DoesNotContain((await h.State.Audit.ListAsync(0, 1000, "media.view.clear")), e => e.Target == $"item:{item}");

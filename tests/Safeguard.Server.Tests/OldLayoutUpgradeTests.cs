@@ -15,8 +15,8 @@ namespace Safeguard.Server.Tests;
 
 /// <summary>
 /// A database made by the code before the shared migration runner (bank schema 3, server schema 6)
-/// opens with the current code: its data still found, the only change the later server migration 7
-/// (one nullable column, <c>review_items.payments_subject</c>) with its one version row; and a fresh
+/// opens with the current code: its data still found, the only changes the later server migrations 7
+/// and 10 (the columns <c>review_items.payments_subject</c> and <c>review_items.sightings</c>) with their version rows; and a fresh
 /// database gets exactly the upgraded layout.
 /// </summary>
 public sealed class OldLayoutUpgradeTests
@@ -77,7 +77,7 @@ public sealed class OldLayoutUpgradeTests
         await using (var db = await ServerDb.OpenAsync(old))
         {
             Assert.Equal(3, await banks.GetSchemaVersionAsync());
-            Assert.Equal(7, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            Assert.Equal(10, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
             Assert.Equal("c1", Assert.Single(await banks.FindAsync(SignalTypes.Pdq, Pdq, "old")).ContentId);
             var again = await banks.ImportAsync("old", [new EntryRecord(SignalTypes.Pdq, Pdq)]);
             Assert.Equal(0, again.Added);
@@ -92,13 +92,14 @@ public sealed class OldLayoutUpgradeTests
             }
         }
         var after = await LayoutAsync(connectOld(), layoutSql);
-        Assert.Equal(before, WithoutMigration7(after));
+        Assert.Equal(before, WithoutLaterMigrations(after));
         Assert.Contains("payments_subject", after);
+        Assert.Contains("sightings", after);
         await using (var conn = connectOld())
         {
             await conn.OpenAsync();
             Assert.Equal(3, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM schema_version", default));
-            Assert.Equal(7, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default));
+            Assert.Equal(8, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default));
         }
 
         // A database the current code creates from nothing has the layout the upgraded old one has.
@@ -107,10 +108,11 @@ public sealed class OldLayoutUpgradeTests
         Assert.Equal(after, await LayoutAsync(connectFresh(fresh), layoutSql));
     }
 
-    /// <summary>The layout as it was before server migration 7 added <c>review_items.payments_subject</c>.</summary>
-    private static string WithoutMigration7(string layout) =>
-        string.Join("\n", layout.Replace(", payments_subject TEXT", "", StringComparison.Ordinal).Split('\n')
-            .Where(line => !line.StartsWith("column review_items.payments_subject ", StringComparison.Ordinal)));
+    /// <summary>The layout as it was before server migrations 7 and 10 added <c>review_items.payments_subject</c> and <c>review_items.sightings</c>.</summary>
+    private static string WithoutLaterMigrations(string layout) =>
+        string.Join("\n", System.Text.RegularExpressions.Regex.Replace(layout.Replace(", payments_subject TEXT", "", StringComparison.Ordinal), ", sightings [A-Z]+ NOT NULL DEFAULT 1", "")
+            .Split('\n')
+            .Where(line => !line.StartsWith("column review_items.payments_subject ", StringComparison.Ordinal) && !line.StartsWith("column review_items.sightings ", StringComparison.Ordinal)));
 
     private const string SqliteLayoutSql =
         "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";

@@ -52,7 +52,7 @@ public sealed class OpenApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, badSignIn.StatusCode);
         var (_, curatorKey) = await h.KeyAsync("c", null, "curator");
         var curatorSignIn = await anon.SendAsync(SignIn(JsonSerializer.Serialize(new { key = curatorKey })));
-        Assert.Equal(HttpStatusCode.Forbidden, curatorSignIn.StatusCode); // only reviewers sign in to the UI
+        Assert.Equal(HttpStatusCode.Forbidden, curatorSignIn.StatusCode); // only reviewer and admin keys sign in to the UI
     }
 
     /// <summary>A route as the document names it: constraints dropped; a trailing slash is not significant in routing, nor in the document.</summary>

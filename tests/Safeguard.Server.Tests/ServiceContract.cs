@@ -334,9 +334,10 @@ public abstract partial class ServiceContract
         await using var h = await StartAsync();
         var matcher = await h.ClientAsync("matcher");
         var reviewer = await h.ClientAsync("reviewer");
-        var image = Path.Combine(TestImages.Bridge, "aaa-orig.jpg");
-        async Task<long> Submit() => (await Json(await matcher.PostAsync("/v1/review/submit?note=user+report", File(image)))).GetProperty("review_item_id").GetInt64();
-        long escalated = await Submit(), preserved = await Submit(), preservedLater = await Submit(), dropped = await Submit();
+        // Four different files: the same file again would be counted on its open item, not queued anew.
+        async Task<long> Submit(string name) =>
+            (await Json(await matcher.PostAsync("/v1/review/submit?note=user+report", File(Path.Combine(TestImages.Bridge, name))))).GetProperty("review_item_id").GetInt64();
+        long escalated = await Submit("aaa-orig.jpg"), preserved = await Submit("blur-a-little.jpg"), preservedLater = await Submit("sharpen-a-little.jpg"), dropped = await Submit("high-contrast.jpg");
 
         Assert.Equal(HttpStatusCode.OK, (await reviewer.PostAsJsonAsync($"/v1/review/items/{escalated}/decision", new { decision = "escalate", note = "second opinion" })).StatusCode);
         Assert.NotNull(await h.State.Review.GetMediaAsync(escalated));

@@ -42,6 +42,7 @@ public static class Pipeline
             await next(ctx);
         });
         app.UseExceptionHandler(); // ServiceExceptionHandler: every failure below answers as problem details
+        app.Use(ProblemMapper.FillEmptyErrorsAsync); // and so does an error answered without a body (404, 405)
         app.Use(async (ctx, next) =>
         {
             var h = ctx.Response.Headers;

@@ -78,6 +78,12 @@ public sealed class ServerDb : IAsyncDisposable
     public Task<DbTransaction> BeginWriteAsync(DbConnection conn, CancellationToken ct = default) => _database.BeginWriteAsync(conn, ct);
 
     /// <summary>
+    /// Holds a lock on <paramref name="key"/> until <paramref name="tx"/> ends, so writers of the same key
+    /// take turns across nodes (a PostgreSQL advisory lock; SQLite's write transaction already excludes every other writer).
+    /// </summary>
+    public Task LockAsync(DbConnection conn, DbTransaction tx, long key, CancellationToken ct = default) => _database.LockAsync(conn, tx, key, ct);
+
+    /// <summary>
     /// A transaction that reads one consistent snapshot (the chain and its head agree even while a server
     /// appends), and in PostgreSQL is declared read-only.
     /// </summary>

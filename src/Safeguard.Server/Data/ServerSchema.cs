@@ -93,6 +93,8 @@ internal static class ServerSchema
         new(6, ["ALTER TABLE api_keys ADD COLUMN max_concurrent {int}"]),
         // A payments subject's evidence (subject, timeline, network) for items of kind payments-subject; they hold no media.
         new(7, ["ALTER TABLE review_items ADD COLUMN payments_subject TEXT"]),
+        // How often the item's file or hash came in while it awaited review (repeats reuse the item).
+        new(10, ["ALTER TABLE review_items ADD COLUMN sightings {int} NOT NULL DEFAULT 1"]),
     ];
 
     // The lock key keeps two nodes from migrating at once; the bank schema has its own.

@@ -20,10 +20,10 @@ public static class ReviewEndpoints
             var upload = await Http.ReadUploadAsync(ctx.Request, options.MaxMediaBytes);
             var note = await SubmissionNoteAsync(ctx.Request);
             var result = await submit.RunAsync(upload, note, ctx.Caller().Actor, ctx.RequestAborted);
-            return Results.Json(result.ToDto(), ApiJson.Options, statusCode: 201);
+            return Results.Json(result.ToDto(), ApiJson.Options, statusCode: result.Reused ? 200 : 201); // 200: counted on the item the same file already has
         }).Roles(Roles.Matcher, Roles.Hasher).AcceptsUpload().WithName("SubmitForReview")
             .WithSummary("Submit an image for review (kept until decided); the note (query or form field, at most 4000 characters) is kept as submission_note")
-            .Answers<SubmitResponse>(201);
+            .Answers<SubmitResponse>(201).Produces<SubmitResponse>(200);
 
         app.MapGet("/v1/review/items", async (string? status, long? after, int? limit, ReviewStore review) =>
         {

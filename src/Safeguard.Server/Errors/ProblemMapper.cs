@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Safeguard.Banks;
@@ -32,7 +33,29 @@ public static class ProblemMapper
     {
         var problem = new ProblemDetails { Status = status, Detail = detail };
         problem.Extensions["error"] = detail;
-        return TypedResults.Problem(problem);
+        var result = TypedResults.Problem(problem);
+        // ASP.NET fills type and title for the common statuses; RFC 9457's "about:blank" (nothing beyond the status) for the rest, e.g. 413, 429.
+        result.ProblemDetails.Type ??= "about:blank";
+        return result;
+    }
+
+    /// <summary>
+    /// Answers a 4xx/5xx that left the pipeline with no body (no route: 404, wrong method: 405) as problem
+    /// details, so every error a client gets has the same shape.
+    /// </summary>
+    public static async Task FillEmptyErrorsAsync(HttpContext ctx, RequestDelegate next)
+    {
+        await next(ctx);
+        var response = ctx.Response;
+        if (response.StatusCode < 400 || response.HasStarted || response.ContentLength > 0 || response.ContentType is not null) return;
+        var request = ctx.Request;
+        string detail = response.StatusCode switch
+        {
+            404 => $"no route {request.Method} {request.Path}",
+            405 => $"{request.Method} is not allowed on {request.Path}" + (response.Headers.Allow is { Count: > 0 } allow ? $" (allowed: {allow})" : ""),
+            _ => ReasonPhrases.GetReasonPhrase(response.StatusCode),
+        };
+        await WriteAsync(ctx, response.StatusCode, detail);
     }
 
     /// <summary>Writes <see cref="Problem"/>, with Retry-After when given.</summary>

@@ -31,13 +31,13 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
     bool ISuppressionList.IsSuppressed(string bank, SignalType type, string queryValue) => suppressions.IsSuppressed(bank, type.Name, queryValue);
 
     /// <summary>The service's match policy; <paramref name="threshold"/> overrides the configured PDQ threshold for one request.</summary>
-    public MatchPolicy Policy(int? threshold = null, bool raw = false) => new()
+    public MatchPolicy Policy(int? threshold = null) => new()
     {
         Threshold = threshold ?? options.PdqThreshold,
         TmkLevel1Threshold = options.TmkLevel1Threshold,
         TmkLevel2Threshold = options.TmkLevel2Threshold,
-        Suppressions = raw ? null : this,
-        VerifiedBanks = raw ? null : _verifiedBanks,
+        Suppressions = this,
+        VerifiedBanks = _verifiedBanks,
     };
 
     /// <summary>Checks a (type, value) pair typed by a caller; null and a reason when invalid.</summary>
@@ -62,11 +62,14 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
         return items;
     }
 
-    /// <summary>Entries matching one given hash, before suppressions (HMA's raw lookup).</summary>
+    /// <summary>
+    /// Entries matching one given hash, as the engine reports them (HMA's raw lookup: entry ids and
+    /// distances). Suppressions apply as on every other lookup: a reviewer's false positive stays one.
+    /// </summary>
     public List<Engine.Matching.Match> MatchRaw(QueryHash q)
     {
         if (index.Current is not { } bankIndex) return [];
-        return new Matcher(bankIndex, Policy(raw: true)).MatchValue(SignalTypes.Get(q.SignalType), q.Value);
+        return new Matcher(bankIndex, Policy()).MatchValue(SignalTypes.Get(q.SignalType), q.Value);
     }
 
     /// <summary>Every match of a hashed file (image or video), as the engine finds it for every entry point.</summary>

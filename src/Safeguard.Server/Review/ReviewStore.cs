@@ -52,12 +52,14 @@ public sealed record ReviewItem
     public string? SubmissionNote { get; init; }
     /// <summary>For payments-subject items: the subject with its timeline and network, as <c>GET /v1/payments/subjects/{id}</c> gives it.</summary>
     public JsonElement? PaymentsSubject { get; init; }
+    /// <summary>How often this file or hash came in while the item awaited review (repeats reuse the item).</summary>
+    public int Sightings { get; init; } = 1;
 }
 
 public sealed record Decision(string Outcome, string? Category, string? IndustryClassification, string? Note, bool Preserve, bool Suppress);
 
 /// <summary>Review items and the media they hold while they await review.</summary>
-public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppressions)
+public sealed partial class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppressions)
 {
     /// <summary>VICS categories and UK grades a confirmation may carry.</summary>
     public static readonly string[] Categories = ["UK-A", "UK-B", "UK-C", "VICS-0", "VICS-1", "VICS-2", "VICS-3", "VICS-4"];
@@ -66,42 +68,9 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private const string Columns = "id, kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, " +
-        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note, submission_note, payments_subject";
+        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note, submission_note, payments_subject, sightings";
 
-    public async Task<long> CreateAsync(ReviewItem item, byte[]? media, string actor)
-    {
-        // Made once, outside the write transaction: views render from it, never from the full media.
-        var preview = media is null ? null : Media.Preview.Bounded(media);
-        await using var conn = await db.OpenAsync();
-        await using var tx = await db.BeginWriteAsync(conn);
-        long id;
-        await using (var cmd = Db.Command(conn, tx,
-            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note, submission_note, payments_subject) " +
-            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn, @sn, @ps) RETURNING id",
-            ("@kind", item.Kind), ("@status", ReviewStatus.Pending), ("@at", Db.NowMillis()), ("@by", actor), ("@fn", item.FileName), ("@mt", item.MediaType),
-            ("@size", item.Size), ("@md5", item.Md5), ("@sha1", item.Sha1), ("@sha256", item.Sha256), ("@pdq", item.Pdq), ("@q", item.PdqQuality),
-            ("@matches", JsonSerializer.Serialize(item.Matches, Json)), ("@ve", item.VerifiedExact ? 1 : 0),
-            ("@conv", item.Conversation?.GetRawText()), ("@hm", media is null ? 0 : 1),
-            ("@mn", media is null ? null : item.MediaNote), ("@sn", item.SubmissionNote), ("@ps", item.PaymentsSubject?.GetRawText())))
-            id = Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-        if (media is not null)
-            await using (var m = Db.Command(conn, tx, "INSERT INTO review_media (item_id, content, preview) VALUES (@id, @c, @p)", ("@id", id), ("@c", media), ("@p", preview)))
-                await m.ExecuteNonQueryAsync();
-        await tx.CommitAsync();
-        await audit.AppendAsync(actor, "review.create", $"item:{id}",
-            $"kind={item.Kind}; matches={string.Join(",", item.Matches.Select(x => $"{x.Bank}/{x.SignalType}"))}; media={(media is null ? "none" : media.Length + " bytes")}");
-        return id;
-    }
-
-    /// <summary>A hash-only item for this hash that still awaits review, if any.</summary>
-    public async Task<long?> FindOpenHashHitAsync(string signalType, string value)
-    {
-        var column = signalType switch { "pdq" => "pdq", "md5" => "md5", "sha1" => "sha1", "sha256" => "sha256", _ => null };
-        if (column is null) return null;
-        var ids = await db.QueryAsync($"SELECT id FROM review_items WHERE {column} = @v AND kind = 'hash-hit' AND status IN ('pending', 'escalated') ORDER BY id LIMIT 1",
-            r => r.GetInt64(0), ("@v", value));
-        return ids.Count > 0 ? ids[0] : null;
-    }
+    public async Task<long> CreateAsync(ReviewItem item, byte[]? media, string actor) => (await CreateOrReuseAsync(item, media, actor, reuse: null)).Id;
 
     public async Task<ReviewItem?> GetAsync(long id) =>
         (await db.QueryAsync($"SELECT {Columns} FROM review_items WHERE id = @id", Map, ("@id", id))).FirstOrDefault();
@@ -201,5 +170,6 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         DecidedAt = r.GetLongOrNull(21) is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t) : null, Preserved = r.GetLongOrNull(22) == 1, HasMedia = r.GetLongOrNull(23) == 1,
         MediaNote = r.GetStringOrNull(24), SubmissionNote = r.GetStringOrNull(25),
         PaymentsSubject = r.GetStringOrNull(26) is { } ps ? JsonDocument.Parse(ps).RootElement.Clone() : null,
+        Sightings = (int)(r.GetLongOrNull(27) ?? 1),
     };
 }

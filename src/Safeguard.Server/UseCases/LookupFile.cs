@@ -23,12 +23,13 @@ public sealed class LookupFile(MediaHashing media, SafeFetcher fetcher, ReviewSt
         if (matches.Count > 0)
         {
             var (kept, note) = await media.KeptMediaAsync(hashed, file.Bytes, matches, ct);
-            itemId = await review.CreateAsync(new ReviewItem
+            // The same file while its item awaits review lands on that item (counted), not on a new one.
+            itemId = (await review.CreateOrReuseAsync(new ReviewItem
             {
                 Kind = "media-hit", FileName = file.Name, MediaType = file.MediaType, Size = file.Bytes.Length,
                 Md5 = h.Md5, Sha1 = h.Sha1, Sha256 = h.Sha256, Pdq = h.Pdq, PdqQuality = h.PdqQuality, Matches = matches,
                 VerifiedExact = matches.Any(m => m.VerifiedExact), MediaNote = note,
-            }, kept, actor);
+            }, kept, actor, h.Sha256 is { } sha256 ? OpenItemKey.ForFile(sha256) : null)).Id;
         }
         return new FileLookup(h, matches, itemId);
     }

@@ -18,13 +18,13 @@ public sealed class LookupHash(LookupService lookup, ReviewStore review)
         var matches = lookup.Match(q, Thresholds.Check(q.SignalType, threshold));
         long? itemId = null;
         if (matches.Count > 0 && queueReview)
-            itemId = await review.FindOpenHashHitAsync(q.SignalType, q.Value) ?? await review.CreateAsync(new ReviewItem
+            itemId = (await review.CreateOrReuseAsync(new ReviewItem
             {
                 Kind = "hash-hit",
                 Md5 = q.SignalType == "md5" ? q.Value : null, Sha1 = q.SignalType == "sha1" ? q.Value : null,
                 Sha256 = q.SignalType == "sha256" ? q.Value : null, Pdq = q.SignalType == "pdq" ? q.Value : null,
                 Matches = matches, VerifiedExact = matches.Any(m => m.VerifiedExact),
-            }, null, actor);
+            }, null, actor, OpenItemKey.ForHash(q.SignalType, q.Value))).Id;
         return new HashLookup(matches, itemId);
     }
 }

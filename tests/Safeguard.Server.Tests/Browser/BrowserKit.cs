@@ -1,0 +1,71 @@
+using System.Text;
+using System.Text.Json;
+using Deque.AxeCore.Commons;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using Safeguard.TestSupport;
+
+namespace Safeguard.Server.Tests.Browser;
+
+/// <summary>
+/// What every browser test shares: headless Chromium at 1280x800, screenshots kept in
+/// <c>artifacts/screenshots/</c> for people to look at, and axe-core's accessibility rules.
+/// </summary>
+public static class BrowserKit
+{
+    public const int Width = 1280, Height = 800;
+
+    public static string ScreenshotFolder { get; } = Path.Combine(Repository.Root, "artifacts", "screenshots");
+
+    /// <summary>Debian's chromium driven by its chromedriver; a fresh profile folder per browser.</summary>
+    public static ChromeDriver Start(string profile)
+    {
+        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
+        options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", $"--user-data-dir={profile}", $"--window-size={Width},{Height}",
+            "--hide-scrollbars", "--force-device-scale-factor=1");
+        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Saves the visible page as <c>artifacts/screenshots/NAME.png</c> (1280x800) and returns the path.</summary>
+    public static string Screenshot(IWebDriver driver, string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        var path = Path.Combine(ScreenshotFolder, name + ".png");
+        ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(path);
+        return path;
+    }
+
+    private static readonly Lazy<string> AxeSource = new(() => new BundledAxeScriptProvider().GetScript());
+
+    /// <summary>
+    /// Runs axe-core (WCAG 2.0/2.1 A and AA rules and best practices) on the current page and fails on any
+    /// serious or critical violation, listing each rule with the elements it found.
+    /// </summary>
+    public static void AssertAccessible(IWebDriver driver, string page)
+    {
+        var js = (IJavaScriptExecutor)driver;
+        // Injected by the test, not served: the page's CSP forbids inline and foreign scripts, and WebDriver's scripts are exempt.
+        js.ExecuteScript(AxeSource.Value);
+        var raw = js.ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            axe.run(document, { resultTypes: ['violations'] })
+              .then(r => done(JSON.stringify(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.map(n => n.target.join(' ')) })))))
+              .catch(e => done(JSON.stringify([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }])));
+            """) as string ?? "[]";
+        using var doc = JsonDocument.Parse(raw);
+        var serious = new StringBuilder();
+        foreach (var v in doc.RootElement.EnumerateArray())
+        {
+            var impact = v.GetProperty("impact").GetString();
+            if (impact is not ("serious" or "critical")) continue;
+            serious.Append(v.GetProperty("id").GetString()).Append(" (").Append(impact).Append("): ").Append(v.GetProperty("help").GetString())
+                .Append(" at ").AppendJoin(", ", v.GetProperty("nodes").EnumerateArray().Select(n => n.GetString())).AppendLine();
+        }
+        if (serious.Length > 0) throw new Xunit.Sdk.XunitException($"axe-core found serious violations on {page}:\n{serious}");
+    }
+}
