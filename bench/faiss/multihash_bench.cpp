@@ -5,6 +5,7 @@
 #include <faiss/impl/AuxIndexStructures.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -56,19 +57,50 @@ long resident_kb() {
     return resident * 4;
 }
 
-// Runs the queries in batches until `seconds` have passed; returns lookups/s and the matches of one pass.
+// Runs every query once, in batches, and again until `seconds` have passed; returns lookups/s and the
+// matches of one pass. At 10M hashes one pass can take minutes: a line on stderr every 10 s says how far it is.
 double throughput(const faiss::IndexBinaryMultiHash& index, const std::vector<uint8_t>& queries, int radius,
-                  double seconds, size_t* matches_per_pass) {
+                  double seconds, const char* label, size_t* matches_per_pass) {
     const size_t nq = queries.size() / 32;
-    size_t done = 0;
+    const size_t batch = 256;
+    size_t done = 0, matches = 0;
+    double next_report = 10;
     auto start = Clock::now();
     do {
-        faiss::RangeSearchResult result(nq);
-        index.range_search(nq, queries.data(), radius, &result);
-        *matches_per_pass = result.lims[nq];
-        done += nq;
+        for (size_t first = 0; first < nq; first += batch) {
+            const size_t count = std::min(batch, nq - first);
+            faiss::RangeSearchResult result(count);
+            index.range_search(count, queries.data() + 32 * first, radius, &result);
+            if (done < nq) matches += result.lims[count];
+            done += count;
+            const double elapsed = seconds_since(start);
+            if (elapsed >= next_report) {
+                std::fprintf(stderr, "faiss: %s: %zu of %zu queries, %.0f lookups/s\n", label, std::min(done, nq), nq, done / elapsed);
+                next_report += 10;
+            }
+        }
     } while (seconds_since(start) < seconds);
+    *matches_per_pass = matches;
     return done / seconds_since(start);
+}
+
+// Times the first few queries on one thread and warns up front when the whole run will be long.
+void warn_if_long(const faiss::IndexBinaryMultiHash& index, const std::vector<uint8_t>& queries, int radius, int cores) {
+    const size_t nq = queries.size() / 32;
+    const size_t sample = std::min<size_t>(nq, 64);
+    if (sample == 0) return;
+    omp_set_num_threads(1);
+    auto start = Clock::now();
+    faiss::RangeSearchResult result(sample);
+    index.range_search(sample, queries.data(), radius, &result);
+    const double rate = sample / std::max(seconds_since(start), 1e-6);
+    const double one_thread = nq / rate;
+    const double total = one_thread * (1.0 + 1.0 / cores);
+    if (total > 60)
+        std::fprintf(stderr,
+                     "faiss: warning: about %.0f lookups/s on one thread here, so one pass over the %zu queries takes about %.0f min "
+                     "and the whole run about %.0f min; give MAX_QUERIES (5th argument, e.g. 1000) for a shorter run\n",
+                     rate, nq, one_thread / 60, total / 60);
 }
 
 }  // namespace
@@ -80,6 +112,7 @@ int main(int argc, char** argv) {
     }
     const int threshold = argc > 3 ? std::atoi(argv[3]) : 31;
     const double seconds = argc > 4 ? std::atof(argv[4]) : 3;
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each result line as it is known, also into a pipe or file
     auto start = Clock::now();
     std::vector<uint8_t> bank = read_hashes(argv[1]);
     std::vector<uint8_t> queries = read_hashes(argv[2]);
@@ -103,11 +136,12 @@ int main(int argc, char** argv) {
 
     size_t matches = 0;
     int cores = omp_get_max_threads();
+    warn_if_long(index, queries, threshold + 1, cores);
     omp_set_num_threads(1);
-    double single = throughput(index, queries, threshold + 1, seconds, &matches);
+    double single = throughput(index, queries, threshold + 1, seconds, "1 thread", &matches);
     std::printf("faiss lookups/s, 1 thread: %.0f (%zu matches per pass over the queries)\n", single, matches);
     omp_set_num_threads(cores);
-    double all = throughput(index, queries, threshold + 1, seconds, &matches);
+    double all = throughput(index, queries, threshold + 1, seconds, "all threads", &matches);
     std::printf("faiss lookups/s, %d threads: %.0f\n", cores, all);
     return 0;
 }

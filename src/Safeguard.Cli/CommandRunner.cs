@@ -33,12 +33,15 @@ public static class CommandRunner
     /// <summary>Parses and runs; a usage error prints the problem and exits 2.</summary>
     public static int Run(RootCommand root, string[] args)
     {
+        UsageErrors.NameEnumValues(root);
+        // Every command may show progress; a root built without the option (as some tests build one) gets it here.
+        if (!root.Options.Contains(GlobalOptions.NoProgress)) root.Options.Add(GlobalOptions.NoProgress);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-                Console.Error.WriteLine($"safeguard: {error.Message}");
-            Console.Error.WriteLine("Run 'safeguard --help' for usage.");
+            foreach (var line in UsageErrors.Describe(parse))
+                Console.Error.WriteLine($"safeguard: {line}");
+            Console.Error.WriteLine($"Run '{UsageErrors.CommandPath(parse)} --help' for usage.");
             return ExitCodes.Usage;
         }
         if (UnknownOption(parse) is { } unknown)

@@ -14,4 +14,11 @@ public static class GlobalOptions
                       $"Default: ${BankStores.EnvironmentVariable}, else {BankStores.DefaultSqlitePath()}",
         Recursive = true,
     };
+
+    /// <summary>Turns off the progress bar and the periodic progress lines on standard error.</summary>
+    public static readonly Option<bool> NoProgress = new("--no-progress", "--quiet")
+    {
+        Description = "No progress on standard error (by default: a bar on a terminal, else a line every 10 s of long work).",
+        Recursive = true,
+    };
 }

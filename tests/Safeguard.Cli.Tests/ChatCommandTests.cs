@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Safeguard.Cli.Commands.Chat;
+using Safeguard.Conversations.Analysis;
+using Safeguard.Conversations.Model;
+using Safeguard.Server.Api;
 
 namespace Safeguard.Cli.Tests;
 
@@ -59,10 +63,33 @@ public class ChatCommandTests : IDisposable
         Assert.Equal(0, exit);
         using var doc = JsonDocument.Parse(output);
         Assert.Equal("critical", doc.RootElement.GetProperty("level").GetString());
-        Assert.Equal("coercion", doc.RootElement.GetProperty("stage").GetString());
+        Assert.Equal("coercion", doc.RootElement.GetProperty("furthest_stage").GetString());
         var evidence = doc.RootElement.GetProperty("evidence").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()).ToList();
         Assert.Equal([0, 2], evidence);
     }
+
+    [Fact]
+    public void Analyze_json_is_what_the_service_answers()
+    {
+        var path = Write("t.json", Threat);
+        var (exit, output, _) = Run("chat", "analyze", "--json", path);
+        Assert.Equal(0, exit);
+        // POST /v1/conversations/analyze answers Results.Json(analyzer.Analyze(conversation), ApiJson.Options) (CoreEndpoints).
+        var service = JsonSerializer.Serialize(
+            new ConversationAnalyzer(AnalyzerOptions.Default).Analyze(ConversationJson.Parse(File.ReadAllBytes(path))), ApiJson.Options);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(service), JsonNode.Parse(output)), $"CLI:\n{output}\nservice:\n{service}");
+        using var doc = JsonDocument.Parse(output);
+        Assert.InRange(doc.RootElement.GetProperty("indicator_score").GetDouble(), 0.0, 1.0);
+        Assert.Equal("coercion", doc.RootElement.GetProperty("furthest_stage").GetString());
+        Assert.All(Names(doc.RootElement), name => Assert.Matches("^[a-z][a-z0-9_]*$", name));
+    }
+
+    private static IEnumerable<string> Names(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => e.EnumerateObject().SelectMany(p => Names(p.Value).Prepend(p.Name)),
+        JsonValueKind.Array => e.EnumerateArray().SelectMany(Names),
+        _ => [],
+    };
 
     [Theory]
     [InlineData("{ not json")]

@@ -66,12 +66,16 @@ public static class AuditCommand
 
     private static Command List()
     {
-        var after = new Option<long>("--after") { Description = "Show entries after this sequence number" };
-        var limit = new Option<int>("--limit") { Description = "How many entries", DefaultValueFactory = _ => 100 };
-        var list = new Command("list", "Print audit entries.") { after, limit };
+        var after = new Option<long?>("--after") { Description = "Page forward instead: the entries after this sequence number, oldest first." };
+        var limit = new Option<int>("--limit") { Description = "How many entries (1..1000): the newest ones, printed oldest to newest.", DefaultValueFactory = _ => 100 };
+        var list = new Command("list", "Print the newest audit entries, oldest to newest (tab-separated: seq, time, actor, action, target, detail).") { after, limit };
         list.SetAction(parse => KeysCommand.Run(parse, async (db, log, _) =>
         {
-            foreach (var e in await log.ListAsync(parse.GetValue(after), parse.GetValue(limit)))
+            int count = parse.GetValue(limit);
+            if (count is < 1 or > 1000) throw new UsageException("--limit must be 1..1000");
+            // Sequence numbers run 1, 2, 3... without gaps (the hash chain), so the newest N follow head - N.
+            long from = parse.GetValue(after) ?? Math.Max(0, (await log.HeadAsync()).Seq - count);
+            foreach (var e in await log.ListAsync(from, count))
                 Console.WriteLine(string.Join('\t', e.Seq.ToString(CultureInfo.InvariantCulture), e.At.ToString("O", CultureInfo.InvariantCulture), e.Actor, e.Action, e.Target ?? "", e.Detail ?? ""));
             return ExitCodes.Ok;
         }));

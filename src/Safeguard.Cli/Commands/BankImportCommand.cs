@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Safeguard.Banks;
 using Safeguard.Banks.Formats;
+using Safeguard.Cli.Output;
 using static Safeguard.Cli.Commands.BankCommandSupport;
 using Safeguard.Signals;
 
@@ -48,13 +49,11 @@ internal static class BankImportCommand
                 OnProblem = printer.Report,
             };
             var records = BankFormats.Read(fmt, BankFormats.WithHead(head, got, input), options);
-            using var progress = ImportProgress.Start();
-            var result = await store.ImportAsync(bankName, progress.Track(records), new ImportOptions
+            var result = await ProgressReporter.RunAsync(parse, "bank import", "entries", null, progress => store.ImportAsync(bankName, Counted(records, progress), new ImportOptions
             {
                 Replace = parse.GetValue(replace),
                 Source = new ImportSource(parse.GetValue(source) ?? (path == "-" ? "stdin" : Path.GetFileName(path)), path == "-" ? null : Path.GetFullPath(path)),
-            });
-            progress.Dispose();
+            }), dataOnStdout: false);
             printer.Finish();
             Console.WriteLine($"{sourceName} ({fmt.ToString().ToLowerInvariant()}): read {result.Read}, added {result.Added}, updated {result.Updated}, " +
                               $"unchanged {result.Unchanged}, re-enabled {result.Reenabled}, disabled {result.Disabled}, skipped {printer.Count}" +
@@ -64,39 +63,18 @@ internal static class BankImportCommand
         return cmd;
     }
 
-    internal static BankFormat ParseFormat(string f)
-    {
-        try { return BankFormats.Parse(f); }
-        catch (BankException ex) { throw new UsageException(ex.Message); }
-    }
-}
-
-/// <summary>A running count on stderr while a long import reads, shown only when stderr is a terminal.</summary>
-internal sealed class ImportProgress : IDisposable
-{
-    private readonly bool _enabled;
-    private long _count;
-    private DateTime _lastDraw;
-
-    private ImportProgress(bool enabled) => _enabled = enabled;
-
-    public static ImportProgress Start() => new(!Console.IsErrorRedirected);
-
-    public IEnumerable<EntryRecord> Track(IEnumerable<EntryRecord> records)
+    private static IEnumerable<EntryRecord> Counted(IEnumerable<EntryRecord> records, ProgressReporter progress)
     {
         foreach (var r in records)
         {
-            if (_enabled && (++_count & 0x3FFF) == 0 && DateTime.UtcNow - _lastDraw > TimeSpan.FromMilliseconds(250))
-            {
-                _lastDraw = DateTime.UtcNow;
-                Console.Error.Write($"\rread {_count:N0} entries...");
-            }
+            progress.Advance();
             yield return r;
         }
     }
 
-    public void Dispose()
+    internal static BankFormat ParseFormat(string f)
     {
-        if (_enabled && _count >= 0x4000) { Console.Error.Write("\r\u001b[2K"); _count = 0; }
+        try { return BankFormats.Parse(f); }
+        catch (BankException ex) { throw new UsageException(ex.Message); }
     }
 }

@@ -1,3 +1,4 @@
+using Safeguard.Cli.Output;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -29,11 +30,12 @@ public static class BenchScanCommand
         {
             dir, rounds, bankSize,
         };
-        command.SetAction(parse => Run(parse.GetValue(dir)!, Math.Max(1, parse.GetValue(rounds)), Math.Max(0, parse.GetValue(bankSize))));
+        command.SetAction(parse => ProgressReporter.Run(parse, "bench scan", "runs", null,
+            progress => Run(parse.GetValue(dir)!, Math.Max(1, parse.GetValue(rounds)), Math.Max(0, parse.GetValue(bankSize)), progress), dataOnStdout: false));
         return command;
     }
 
-    private static int Run(string dir, int rounds, int bankSize)
+    private static int Run(string dir, int rounds, int bankSize, ProgressReporter progress)
     {
         if (!Directory.Exists(dir)) throw new UsageException($"{dir}: no such directory");
         var files = InputWalker.Expand([dir]).Where(i => i.IsFile).Select(i => i.Path).ToList();
@@ -47,20 +49,29 @@ public static class BenchScanCommand
         var work = Directory.CreateTempSubdirectory("safeguard-bench-scan-").FullName;
         try
         {
+            progress.SetTotal(1 + 2L * rounds);
+            progress.Current = $"building a bank of {bankSize:N0} + {bankSize:N0} hashes";
             var index = BuildBank(Path.Combine(work, "bank.db"), bankSize).GetAwaiter().GetResult();
             var options = new FileHashOptions();
             var matcher = new Matcher(index, new MatchPolicy());
             double hashBest = double.MaxValue, scanBest = double.MaxValue;
+            progress.Current = "hash warm-up";
             RunHash(files, options); // warm-up: JIT, page cache
+            progress.Advance();
             for (int r = 0; r < rounds; r++)
             {
+                progress.Current = $"hash, round {r + 1}";
                 hashBest = Math.Min(hashBest, RunHash(files, options));
+                progress.Advance();
+                progress.Current = $"scan, round {r + 1}";
                 var outDir = Path.Combine(work, $"out-{r}");
                 Directory.CreateDirectory(outDir);
                 var sw = Stopwatch.StartNew();
                 new Scanner(matcher, options, ArchiveLimits.Default).Run([dir], outDir, "bench", false, "bench", null, TextWriter.Null);
                 scanBest = Math.Min(scanBest, sw.Elapsed.TotalSeconds);
+                progress.Advance();
             }
+            progress.Current = null;
             o.WriteLine();
             o.WriteLine("| run | seconds | files/s |");
             o.WriteLine("|---|---:|---:|");

@@ -26,8 +26,8 @@ public static class HashCommand
         };
         var format = new Option<OutputFormat>("--format")
         {
-            Description = "Output format: csv (with a header row) or jsonl.",
-            DefaultValueFactory = _ => OutputFormat.Csv,
+            // No DefaultValueFactory: the default is the enum's first value, and help would print it as "Csv".
+            Description = "Output format: csv (with a header row; the default) or jsonl.",
         };
         var threads = new Option<int>("--threads")
         {
@@ -35,8 +35,7 @@ public static class HashCommand
         };
         var videoSampling = new Option<VideoSampling>("--video-sampling")
         {
-            Description = "How videos are sampled for vPDQ: reference (Meta's vPDQ, 1 frame per second; as match, scan and the service sample them with TMK, their default) or fast (as they sample them with --no-tmk).",
-            DefaultValueFactory = _ => VideoSampling.Reference,
+            Description = "How videos are sampled for vPDQ: reference (Meta's vPDQ, 1 frame per second; as match, scan and the service sample them with TMK, their default) or fast (as they sample them with --no-tmk). Default: reference.",
         };
 
         var command = new Command("hash", "Hash images: PDQ (bit-exact with Meta's reference) and MD5/SHA-1/SHA-256 of the bytes.")
@@ -51,7 +50,8 @@ public static class HashCommand
             catch (FormatException ex) { throw new UsageException($"--signals: {ex.Message}"); }
             var hashOptions = options.Read(parse) with { Signals = chosen };
             var video = parse.GetValue(videoSampling) == VideoSampling.Fast ? MediaHasher.FastVideo : VideoOptions;
-            return Run(parse.GetValue(paths)!, hashOptions, parse.GetValue(format), parse.GetValue(threads), video);
+            return ProgressReporter.Run(parse, "hash", "files", null,
+                progress => Run(parse.GetValue(paths)!, hashOptions, parse.GetValue(format), parse.GetValue(threads), video, progress));
         });
         return command;
     }
@@ -59,9 +59,11 @@ public static class HashCommand
     /// <summary>How 'hash' samples videos: vPDQ's default, one frame per second.</summary>
     public static Safeguard.Video.Vpdq.VpdqOptions VideoOptions { get; set; } = Safeguard.Video.Vpdq.VpdqOptions.Default;
 
+    /// <summary>--video-sampling; the first value is the default.</summary>
     public enum VideoSampling { Reference, Fast }
 
-    public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads, Safeguard.Video.Vpdq.VpdqOptions? video = null)
+    public static int Run(string[] paths, FileHashOptions options, OutputFormat format, int threads, Safeguard.Video.Vpdq.VpdqOptions? video = null,
+        ProgressReporter? progress = null)
     {
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
         using var writer = new HashResultWriter(stdout, format, options.Signals, options.Dihedral);
@@ -74,6 +76,7 @@ public static class HashCommand
             done =>
             {
                 var (item, result) = done;
+                progress?.Advance();
                 if (item.IsLink && item.Error is null)
                 {
                     // A link to a file inside the inputs: that file is hashed at its own path.

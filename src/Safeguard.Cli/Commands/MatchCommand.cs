@@ -27,7 +27,7 @@ public static class MatchCommand
         };
         var banks = new Option<string[]>("--bank") { Description = "Bank(s) to match against (repeat the option); default: all banks.", AllowMultipleArgumentsPerToken = true };
         var rules = new MatchPolicyOptions();
-        var format = new Option<OutputFormat>("--format") { Description = "Output format: csv (with a header row) or jsonl.", DefaultValueFactory = _ => OutputFormat.Csv };
+        var format = new Option<OutputFormat>("--format") { Description = "Output format: csv (with a header row; the default) or jsonl." };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core)." };
         var options = new ImageHashingOptions();
         var command = new Command("match", "Match files (hashed like 'hash') or given hashes against hash banks; one output row per match.")
@@ -46,14 +46,16 @@ public static class MatchCommand
             return BankCommandSupport.Run(parse, async store =>
             {
                 var index = await BankIndex.LoadAsync(store, parse.GetValue(banks));
-                return Run(new Matcher(index, policy), queries, hashOptions, parse.GetValue(format), parse.GetValue(threads), rules.VideoOptions(parse));
+                return ProgressReporter.Run(parse, "match", "inputs", null,
+                    progress => Run(new Matcher(index, policy), queries, hashOptions, parse.GetValue(format), parse.GetValue(threads), rules.VideoOptions(parse), progress));
             });
         });
         return command;
     }
 
     /// <summary>A command-line input: a hash to match as given, or a path to hash.</summary>
-    public sealed record Query(string? Path, SignalType? Type, string? Value, string? Error = null, string? Note = null);
+    /// <param name="Named">The file was named on the command line (not found in a folder or read from '-').</param>
+    public sealed record Query(string? Path, SignalType? Type, string? Value, string? Error = null, string? Note = null, bool Named = false);
 
     /// <summary>
     /// An existing file or directory (or '-') is a path. Otherwise TYPE:HEX or "TYPE HEX" is a hash
@@ -91,15 +93,21 @@ public static class MatchCommand
         return true;
     }
 
-    private sealed record Outcome(string Path, FileHashResult? File, Query? Hash, List<Match> Matches, bool LowQuality, string? Note = null);
+    private sealed record Outcome(string Path, FileHashResult? File, Query? Hash, List<Match> Matches, bool LowQuality, string? Note = null)
+    {
+        public bool Named { get; init; }
+    }
+
+    /// <summary>Said of a file named on the command line that is neither image nor video.</summary>
+    public const string NotMediaNote = "not an image or video: no PDQ computed (only its exact hashes were matched)";
 
     public static int Run(Matcher matcher, List<Query> queries, FileHashOptions options, OutputFormat format, int threads,
-        Safeguard.Video.Vpdq.VpdqOptions? video = null)
+        Safeguard.Video.Vpdq.VpdqOptions? video = null, ProgressReporter? progress = null)
     {
         video ??= MediaHasher.MatchVideo;
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16);
         if (format == OutputFormat.Csv) stdout.Write("path,query,signal_type,bank,content_id,category,grade,distance,dihedral,frame_seconds,tmk_level1,tmk_level2\n");
-        int failed = 0;
+        int failed = 0, notMedia = 0;
         OrderedParallel.Run(
             Expand(queries),
             () => new MediaHasher(options) { VideoOptions = video },
@@ -110,10 +118,11 @@ public static class MatchCommand
                 if (q.Note is not null) return new Outcome(q.Path!, null, null, [], false, q.Note);
                 var r = hasher.HashFile(q.Path!, q.Path!);
                 var matches = matcher.Match(r, out bool lowQuality);
-                return new Outcome(q.Path!, r, null, matches, lowQuality);
+                return new Outcome(q.Path!, r, null, matches, lowQuality) { Named = q.Named };
             },
             o =>
             {
+                progress?.Advance();
                 if (o.File?.Error is { } error)
                 {
                     failed++;
@@ -130,10 +139,24 @@ public static class MatchCommand
                     stdout.Flush();
                     Console.Error.WriteLine($"safeguard: {o.Path}: PDQ quality {o.File!.Pdq!.Value.Quality} is below --min-quality {matcher.Policy.MinQuality}; PDQ skipped (exact hashes still matched)");
                 }
+                if (o.File is { Failed: false, Pdq: null, IsVideo: false })
+                {
+                    // Neither image nor video: only its exact hashes could match. Named on the command
+                    // line that is surely a mistake (an error); found in a folder it is counted.
+                    if (o.Named)
+                    {
+                        failed++;
+                        stdout.Flush();
+                        Console.Error.WriteLine($"safeguard: {o.Path}: {NotMediaNote}");
+                    }
+                    else notMedia++;
+                }
                 foreach (var m in o.Matches) Write(stdout, format, o, m);
             },
             threads);
         stdout.Flush();
+        if (notMedia > 0)
+            Console.Error.WriteLine($"safeguard: no PDQ computed for {notMedia:N0} file{(notMedia == 1 ? "" : "s")} (not images or videos); matched by exact hashes only");
         return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
     }
 
@@ -142,9 +165,10 @@ public static class MatchCommand
         foreach (var q in queries)
         {
             if (q.Path is null) { yield return q; continue; }
+            bool named = q.Path != "-" && File.Exists(q.Path);
             foreach (var item in InputWalker.Expand([q.Path]))
                 yield return item.Error is not null ? new Query(item.Path, null, null, item.Error)
-                    : item.IsLink ? new Query(item.Path, null, null, Note: item.LinkNote) : new Query(item.Path, null, null);
+                    : item.IsLink ? new Query(item.Path, null, null, Note: item.LinkNote) : new Query(item.Path, null, null, Named: named);
         }
     }
 

@@ -5,7 +5,7 @@ using Safeguard.Engine.Index;
 using Safeguard.Engine.Matching;
 using Safeguard.Engine.Scanning;
 using Safeguard.Hashing.Files;
-using Spectre.Console;
+using Safeguard.Cli.Output;
 
 namespace Safeguard.Cli.Commands;
 
@@ -17,7 +17,7 @@ public static class ScanCommand
         var paths = new Argument<string[]>("PATH") { Description = "Files or folders (recursive); ZIP, TAR and TAR.GZ archives are opened, nested too; '-' reads paths from stdin.", Arity = ArgumentArity.OneOrMore };
         var banks = new Option<string[]>("--bank") { Description = "Bank(s) to match against (repeat the option); default: all banks.", AllowMultipleArgumentsPerToken = true };
         var outDir = new Option<string>("--out") { Description = "Output folder (created; must not be inside an input).", Required = true };
-        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted scan in --out without hashing its finished files again." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted scan in --out without hashing its finished files again (refused, exit 2, when --out holds no interrupted scan)." };
         var rules = new MatchPolicyOptions();
         var caseName = new Option<string>("--case-name") { Description = "CaseName in case.vics.json.", DefaultValueFactory = _ => "safeguard scan" };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: one per core)." };
@@ -42,6 +42,7 @@ public static class ScanCommand
             var inputs = parse.GetValue(paths)!;
             var dir = parse.GetValue(outDir)!;
             CheckOutsideInputs(inputs, dir);
+            if (parse.GetValue(resume)) CheckResumable(dir);
             return BankCommandSupport.Run(parse, async store =>
             {
                 var bankNames = parse.GetValue(banks) ?? [];
@@ -59,10 +60,22 @@ public static class ScanCommand
                     Threads = parse.GetValue(threads), Symlinks = parse.GetValue(follow) ? SymlinkPolicy.WithinInputs : SymlinkPolicy.Record,
                     VideoOptions = rules.VideoOptions(parse),
                 };
-                return Run(scanner, inputs, dir, fingerprint, parse.GetValue(resume), parse.GetValue(caseName)!);
+                return Run(parse, scanner, inputs, dir, fingerprint, parse.GetValue(resume), parse.GetValue(caseName)!);
             });
         });
         return command;
+    }
+
+    /// <summary>
+    /// --resume without a journal would silently rescan everything and overwrite the folder's
+    /// outputs: refused, so an examiner never mistakes a fresh scan for the continued one.
+    /// </summary>
+    private static void CheckResumable(string dir)
+    {
+        if (File.Exists(Path.Combine(dir, ScanJournal.FileName))) return;
+        if (File.Exists(Path.Combine(dir, "summary.json")))
+            throw new UsageException($"--resume: the scan in {dir} already finished (summary.json is there, no {ScanJournal.FileName}); nothing to resume");
+        throw new UsageException($"--resume: no interrupted scan in {dir} (no {ScanJournal.FileName}); run without --resume to start one");
     }
 
     private static void CheckOutsideInputs(string[] inputs, string dir)
@@ -77,97 +90,31 @@ public static class ScanCommand
         }
     }
 
-    private static int Run(Scanner scanner, string[] inputs, string dir, string fingerprint, bool resume, string caseName)
+    private static int Run(ParseResult parse, Scanner scanner, string[] inputs, string dir, string fingerprint, bool resume, string caseName)
     {
         var watch = Stopwatch.StartNew();
-        long failed;
-        var errors = Console.Error;
-        if (!Console.IsErrorRedirected)
-        {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-            failed = console.Progress()
-                .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask("scanning", maxValue: 1);
-                    task.IsIndeterminate = true;
-                    // Error lines go through the live display so they print above the bar, not through it.
-                    return scanner.Run(inputs, dir, fingerprint, resume, caseName, new SpectreProgress(task, watch), new LineWriter(console));
-                });
-        }
-        else
-        {
-            using var plain = new PlainProgress(watch);
-            failed = scanner.Run(inputs, dir, fingerprint, resume, caseName, plain, errors);
-        }
+        // Console.Error is read inside: on a terminal the reporter routes it above the progress bar.
+        long failed = ProgressReporter.Run(parse, "scan", "inputs", null,
+            progress => scanner.Run(inputs, dir, fingerprint, resume, caseName, new ScanProgress(progress), Console.Error), dataOnStdout: false);
         var summary = File.ReadAllText(Path.Combine(dir, "summary.json"));
         var parsed = JsonSerializer.Deserialize<ScanSummary>(summary, ScanRecord.Json)!;
         Console.Out.WriteLine(parsed.ToText());
         Console.Out.WriteLine($"outputs: {Path.Combine(dir, "files.jsonl")}, files.csv, summary.json, case.vics.json");
+        if (parsed.OtherFiles > 0)
+            Console.Error.WriteLine($"safeguard: no PDQ computed for {parsed.OtherFiles:N0} file{(parsed.OtherFiles == 1 ? "" : "s")} (not images or videos); matched by exact hashes only");
         Console.Error.WriteLine($"safeguard: scanned {parsed.Files:N0} files in {watch.Elapsed.TotalSeconds:F1} s ({parsed.Files / Math.Max(watch.Elapsed.TotalSeconds, 1e-3):F1} files/s; {scanner.Cache.Computed:N0} PDQ hashes computed)");
         return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
     }
 
-    private sealed class LineWriter(IAnsiConsole console) : TextWriter
+    /// <summary>The scanner's progress (top-level inputs done of their total, files so far) on the shared reporter.</summary>
+    private sealed class ScanProgress(ProgressReporter progress) : IScanProgress
     {
-        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
-        public override void WriteLine(string? value) => console.WriteLine(value ?? "");
-    }
-
-    private sealed class SpectreProgress(ProgressTask task, Stopwatch watch) : IScanProgress
-    {
-        private long _total = -1;
-
-        public void SetTotal(long topLevelItems)
-        {
-            Interlocked.Exchange(ref _total, topLevelItems);
-        }
+        public void SetTotal(long topLevelItems) => progress.SetTotal(topLevelItems);
 
         public void Report(long records, long topLevelDone)
         {
-            long total = Interlocked.Read(ref _total);
-            double rate = records / Math.Max(watch.Elapsed.TotalSeconds, 1e-3);
-            task.Description = $"scanning: {records:N0} files, {rate:F1} files/s";
-            if (total > 0)
-            {
-                task.IsIndeterminate = false;
-                task.MaxValue = total;
-                task.Value = Math.Min(topLevelDone, total);
-            }
+            progress.SetDone(topLevelDone);
+            progress.Detail = $"{records:N0} files";
         }
-    }
-
-    /// <summary>A plain progress line every few seconds when stderr is not a terminal.</summary>
-    private sealed class PlainProgress : IScanProgress, IDisposable
-    {
-        private readonly Stopwatch _watch;
-        private readonly Timer _timer;
-        private long _total = -1, _records, _top;
-
-        public PlainProgress(Stopwatch watch)
-        {
-            _watch = watch;
-            _timer = new Timer(_ => Print(), null, 5000, 5000);
-        }
-
-        public void SetTotal(long topLevelItems) => Interlocked.Exchange(ref _total, topLevelItems);
-
-        public void Report(long records, long topLevelDone)
-        {
-            Interlocked.Exchange(ref _records, records);
-            Interlocked.Exchange(ref _top, topLevelDone);
-        }
-
-        private void Print()
-        {
-            long records = Interlocked.Read(ref _records), top = Interlocked.Read(ref _top), total = Interlocked.Read(ref _total);
-            double secs = _watch.Elapsed.TotalSeconds, rate = records / Math.Max(secs, 1e-3);
-            string eta = total > 0 && top > 0 ? $", ETA {TimeSpan.FromSeconds((total - top) * secs / top):hh\\:mm\\:ss}" : "";
-            string of = total > 0 ? $" of {total:N0}" : "";
-            Console.Error.WriteLine($"safeguard: scan: {top:N0}{of} inputs, {records:N0} files, {rate:F1} files/s{eta}");
-        }
-
-        public void Dispose() => _timer.Dispose();
     }
 }

@@ -7,6 +7,7 @@ using Safeguard.Hashing.Pdq;
 
 namespace Safeguard.Cli.Output;
 
+/// <summary>--format of hash and match; the first value is the default.</summary>
 public enum OutputFormat { Csv, Jsonl }
 
 /// <summary>Writes <c>safeguard hash</c> results as CSV (with a header) or JSON lines.</summary>

@@ -18,7 +18,7 @@ public sealed class ScanOutputs : IDisposable
     private readonly Dictionary<(string Sha256, long Size), string> _firstByContent = new();
     private readonly Dictionary<(string Sha256, long Size), MediaEntry> _media = new();
     private readonly List<MediaEntry> _mediaOrder = [];
-    private readonly HashSet<string> _uniqueImages = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _uniqueImages = new(StringComparer.Ordinal), _uniqueVideos = new(StringComparer.Ordinal);
     public readonly ScanSummary Summary = new();
     private static readonly JsonSerializerOptions IndentedJson = new(ScanRecord.Json) { WriteIndented = true };
 
@@ -59,9 +59,11 @@ public sealed class ScanOutputs : IDisposable
             foreach (var m in r.Matches) media.Banks.Add(m.Bank);
             if (r.Category is int c && (media.Category is not int old || (c == 0 ? 99 : c) < (old == 0 ? 99 : old))) media.Category = c;
             if (r.Pdq is not null) _uniqueImages.Add(r.Sha256 + ":" + r.Size);
+            if (r.IsVideo) _uniqueVideos.Add(r.Sha256 + ":" + r.Size);
         }
         Summary.Count(r);
         Summary.UniqueImages = _uniqueImages.Count;
+        Summary.UniqueVideos = _uniqueVideos.Count;
         _jsonl.Write(r.ToJson());
         _jsonl.Write('\n');
         WriteCsv(r);
@@ -115,7 +117,7 @@ public sealed class ScanOutputs : IDisposable
                 {
                     MediaId = (++id).ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Category = m.Category,
-                    Md5 = r.Md5, Sha1 = r.Sha1, Sha256 = r.Sha256, Pdq = r.Pdq, Tmk = r.Tmk,
+                    Md5 = r.Md5, Sha1 = r.Sha1, Sha256 = r.Sha256, Pdq = r.Pdq, Vpdq = r.Vpdq, Tmk = r.Tmk,
                     IsPrecategorized = m.Category is not null,
                     Tags = [.. m.Banks.Select(b => "bank:" + b)],
                     MediaFiles = [.. m.Paths.Select(p => new VicsMediaFile(r.Md5, FileName(p), Folder(p)))],
@@ -155,7 +157,15 @@ public sealed class ScanSummary
     public long Archives { get; set; }
     public long Images { get; set; }
     public long UniqueImages { get; set; }
+    /// <summary>Videos hashed (vPDQ and/or TMK computed).</summary>
+    public long Videos { get; set; }
+    public long UniqueVideos { get; set; }
+    /// <summary>Files of any kind whose content (SHA-256 and size) came earlier in the scan.</summary>
     public long Duplicates { get; set; }
+    public long DuplicateImages { get; set; }
+    public long DuplicateVideos { get; set; }
+    /// <summary>Files that are neither image, video nor archive (and had no error): no PDQ, matched by exact hashes only.</summary>
+    public long OtherFiles { get; set; }
     public long MatchedFiles { get; set; }
     public long UnmatchedFiles { get; set; }
     public long LowQualitySkipped { get; set; }
@@ -178,7 +188,14 @@ public sealed class ScanSummary
         Files++;
         if (r.Archive) Archives++;
         if (r.Pdq is not null) Images++;
-        if (r.DuplicateOf is not null) Duplicates++;
+        if (r.IsVideo) Videos++;
+        if (r.DuplicateOf is not null)
+        {
+            Duplicates++;
+            if (r.Pdq is not null) DuplicateImages++;
+            if (r.IsVideo) DuplicateVideos++;
+        }
+        if (r.Pdq is null && !r.IsVideo && !r.Archive && r.Error is null) OtherFiles++;
         if (r.LowQuality) LowQualitySkipped++;
         if (r.Error is not null) Errors++;
         if (r.Matches.Count == 0) { UnmatchedFiles++; return; }
@@ -196,7 +213,9 @@ public sealed class ScanSummary
         var sb = new StringBuilder();
         sb.AppendLine($"files:              {Files:N0} ({Archives:N0} archives)");
         if (Links > 0) sb.AppendLine($"links recorded:     {Links:N0} (not followed; see type/link_target)");
-        sb.AppendLine($"images:             {Images:N0} ({UniqueImages:N0} unique, {Duplicates:N0} duplicate files)");
+        sb.AppendLine($"images:             {Images:N0} ({UniqueImages:N0} unique, {DuplicateImages:N0} duplicate files)");
+        sb.AppendLine($"videos:             {Videos:N0} ({UniqueVideos:N0} unique, {DuplicateVideos:N0} duplicate files)");
+        sb.AppendLine($"other files:        {OtherFiles:N0} (not images or videos: no PDQ, exact hashes only)");
         sb.AppendLine($"matched files:      {MatchedFiles:N0}");
         foreach (var (bank, n) in MatchesByBank) sb.AppendLine($"  bank {bank}: {n:N0}");
         foreach (var (cat, n) in MatchesByCategory) sb.AppendLine($"  category {cat}: {n:N0}");

@@ -15,6 +15,8 @@ public sealed record ScanRecord
     public string? Sha256 { get; init; }
     public string? Pdq { get; init; }
     public int? Quality { get; init; }
+    /// <summary>A video's vPDQ in the compact text form banks import (frames as sampled, repeats left out); null for other files.</summary>
+    public string? Vpdq { get; init; }
     /// <summary>A video's TMK+PDQF (base64 of its .tmk file, 351 KB): a value a bank can hold as it is.</summary>
     public string? Tmk { get; init; }
     /// <summary>The PDQ hash was not matched: quality below --min-quality.</summary>
@@ -29,6 +31,10 @@ public sealed record ScanRecord
     /// <summary>Why the link was not followed (or where its target was hashed).</summary>
     public string? LinkNote { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>A video: its vPDQ or TMK was computed.</summary>
+    [JsonIgnore]
+    public bool IsVideo => Vpdq is not null || Tmk is not null;
 
     /// <summary>The most severe VICS category among the matches (1 before 2, 3, 4, then 0), or null.</summary>
     [JsonIgnore]

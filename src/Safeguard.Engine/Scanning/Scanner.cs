@@ -128,6 +128,7 @@ public sealed class Scanner(Matcher matcher, FileHashOptions hashOptions, Archiv
                 Path = item.Path, Size = r.Size, Archive = item.IsArchive,
                 Md5 = Hex(r.Md5), Sha1 = Hex(r.Sha1), Sha256 = Hex(r.Sha256),
                 Pdq = r.Pdq?.Hash.ToString(), Quality = r.Pdq?.Quality, LowQuality = !qualityOk,
+                Vpdq = r.VideoFrames is { } frames ? SignalTypes.Vpdq.Format(frames) : null,
                 Tmk = r.Tmk is { } tmk ? SignalTypes.Tmk.Format(tmk) : null,
                 Matches = [.. w.Matches.Select(ScanMatch.From)],
                 Error = error,

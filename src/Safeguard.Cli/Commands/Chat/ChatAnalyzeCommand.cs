@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Safeguard.Conversations.Analysis;
 using Safeguard.Conversations.Model;
 
@@ -43,7 +42,7 @@ public static class ChatAnalyzeCommand
         var (options, model) = ChatCommand.Options(modelPath, modelInput);
         using var _ = model;
         var analysis = new ConversationAnalyzer(options).Analyze(conversation);
-        if (asJson) output.WriteLine(JsonSerializer.Serialize(AnalysisJson.From(analysis), AnalysisJson.Options));
+        if (asJson) output.WriteLine(AnalysisJson.Serialize(analysis));
         else AnalysisText.Write(analysis, output);
         return ExitCodes.Ok;
     }

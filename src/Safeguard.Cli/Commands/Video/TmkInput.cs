@@ -1,4 +1,3 @@
-using Safeguard.Hashing.Imaging;
 using Safeguard.Hashing.Tmk;
 using Safeguard.Video;
 using Safeguard.Video.Tmk;
@@ -19,8 +18,7 @@ public static class TmkInput
     public static TmkFeatures HashVideo(string path, TmkOptions options, CancellationToken cancel = default)
     {
         if (Directory.Exists(path)) throw new VideoException("a folder, not a video");
-        if (StillImageFormat(path) is { } format)
-            throw new VideoException($"a {format.ToString().ToUpperInvariant()} image, not a video (hash images with 'safeguard hash')");
+        if (StillImageCheck.NotVideo(path) is { } notVideo) throw new VideoException(notVideo);
         return TmkHasher.HashFile(path, options, cancel);
     }
 
@@ -31,15 +29,6 @@ public static class TmkInput
     public static string? ShortVideoNote(TmkFeatures f) => f.FrameFeatureCount == 1
         ? $"warning: only one frame at {TmkParameters.FramesPerSecond} fps; its level-2 score stays near 0.5 even against itself, so it can match at level 1 only"
         : null;
-
-    private static ImageFormat? StillImageFormat(string path)
-    {
-        var head = ReadHead(path, 16);
-        if (head is null) return null;
-        var format = ImageFormatSniffer.Sniff(head);
-        // GIFs are often animations, which FFmpeg decodes as videos.
-        return format is ImageFormat.Unknown or ImageFormat.Gif ? null : format;
-    }
 
     private static bool StartsWithTmkMagic(string path) => ReadHead(path, 4) is { } head && head.AsSpan().StartsWith("TMK1"u8);
 

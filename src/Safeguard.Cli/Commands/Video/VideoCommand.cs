@@ -8,12 +8,14 @@ using Safeguard.Banks.Formats;
 using Safeguard.Banks.Storage;
 using Safeguard.Hashing.Files;
 using Safeguard.Video.Vpdq;
+using Safeguard.Cli.Output;
 
 namespace Safeguard.Cli.Commands.Video;
 
 /// <summary><c>safeguard video hash|match</c>: vPDQ of video files and matching them against banks.</summary>
 public static class VideoCommand
 {
+    /// <summary>--format of video hash; the first value is the default.</summary>
     public enum VideoHashFormat { Rows, Csv, Jsonl }
 
     public sealed class SamplingOptions
@@ -61,8 +63,7 @@ public static class VideoCommand
         var sampling = new SamplingOptions();
         var format = new Option<VideoHashFormat>("--format")
         {
-            Description = "rows: vPDQ's frame,quality,pdq,timestamp lines (a '# FILE' line before each video; vpdq only); csv: content_id and one column per signal (importable with 'bank import'); jsonl.",
-            DefaultValueFactory = _ => VideoHashFormat.Rows,
+            Description = "rows: vPDQ's frame,quality,pdq,timestamp lines, no header row, as Meta's vPDQ files (a '# FILE' line before each video; vpdq only); csv: content_id and one column per signal (importable with 'bank import'); jsonl. Default: rows.",
         };
         var signals = new Option<string>("--signals")
         {
@@ -78,48 +79,55 @@ public static class VideoCommand
             if (fmt == VideoHashFormat.Rows && (!chosen.Vpdq || chosen.Tmk))
                 throw new UsageException("--format rows prints vPDQ frames only; use --format csv or jsonl for tmk and video_md5");
             var options = sampling.Read(p) with { Vpdq = chosen.Vpdq || !chosen.Tmk, Tmk = chosen.Tmk, ComputeMd5 = chosen.VideoMd5 };
-            return RunHash(p.GetValue(files)!, options, fmt, chosen);
+            var items = InputWalker.Expand(p.GetValue(files)!).ToList();
+            return ProgressReporter.Run(p, "video hash", "videos", items.Count, progress => RunHash(p.GetValue(files)!, items, options, fmt, chosen, progress));
         });
         return command;
     }
 
-    private static int RunHash(string[] inputs, VpdqOptions options, VideoHashFormat format, VideoSignalSet signals)
+    private static int RunHash(string[] inputs, List<InputItem> items, VpdqOptions options, VideoHashFormat format, VideoSignalSet signals, ProgressReporter progress)
     {
         var o = Console.Out;
         int failed = 0;
         if (format == VideoHashFormat.Csv) o.WriteLine("content_id," + string.Join(',', signals.Names));
-        foreach (var item in InputWalker.Expand(inputs))
+        foreach (var item in items)
         {
-            if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
-            if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
-            var r = VpdqHasher.HashFile(item.Path, options);
-            if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
-            switch (format)
+            progress.Current = item.Path;
+            try
             {
-                case VideoHashFormat.Rows:
-                    if (inputs.Length > 1 || Directory.Exists(inputs[0])) o.WriteLine($"# {item.Path}");
-                    foreach (var f in r.Frames) o.WriteLine(VpdqText.FormatRow(f));
-                    break;
-                case VideoHashFormat.Csv:
-                    var fields = new List<string> { CsvField.Escape(item.Path) };
-                    if (signals.VideoMd5) fields.Add(FileHashResult.Hex(r.Md5));
-                    if (signals.Vpdq) fields.Add($"\"{SignalTypes.Vpdq.Format(r.Frames)}\"");
-                    if (signals.Tmk) fields.Add(SignalTypes.Tmk.Format(r.Tmk!));
-                    o.WriteLine(string.Join(',', fields));
-                    break;
-                default:
-                    var json = new Dictionary<string, object?> { ["path"] = item.Path };
-                    if (signals.VideoMd5) json["video_md5"] = FileHashResult.Hex(r.Md5);
-                    json["size"] = r.Size;
-                    json["width"] = r.Info!.Width;
-                    json["height"] = r.Info.Height;
-                    json["fps"] = r.Info.FrameRate;
-                    json["duration"] = r.Info.DurationSeconds;
-                    if (signals.Vpdq) { json["frames"] = r.Frames.Count; json["vpdq"] = SignalTypes.Vpdq.Format(r.Frames); }
-                    if (signals.Tmk) { json["tmk_frames"] = r.Tmk!.FrameFeatureCount; json["tmk"] = SignalTypes.Tmk.Format(r.Tmk); }
-                    o.WriteLine(JsonSerializer.Serialize(json));
-                    break;
+                if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
+                if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
+                if (StillImageCheck.NotVideo(item.Path) is { } notVideo) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {notVideo}"); continue; }
+                var r = VpdqHasher.HashFile(item.Path, options);
+                if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
+                switch (format)
+                {
+                    case VideoHashFormat.Rows:
+                        if (inputs.Length > 1 || Directory.Exists(inputs[0])) o.WriteLine($"# {item.Path}");
+                        foreach (var f in r.Frames) o.WriteLine(VpdqText.FormatRow(f));
+                        break;
+                    case VideoHashFormat.Csv:
+                        var fields = new List<string> { CsvField.Escape(item.Path) };
+                        if (signals.VideoMd5) fields.Add(FileHashResult.Hex(r.Md5));
+                        if (signals.Vpdq) fields.Add($"\"{SignalTypes.Vpdq.Format(r.Frames)}\"");
+                        if (signals.Tmk) fields.Add(SignalTypes.Tmk.Format(r.Tmk!));
+                        o.WriteLine(string.Join(',', fields));
+                        break;
+                    default:
+                        var json = new Dictionary<string, object?> { ["path"] = item.Path };
+                        if (signals.VideoMd5) json["video_md5"] = FileHashResult.Hex(r.Md5);
+                        json["size"] = r.Size;
+                        json["width"] = r.Info!.Width;
+                        json["height"] = r.Info.Height;
+                        json["fps"] = r.Info.FrameRate;
+                        json["duration"] = r.Info.DurationSeconds;
+                        if (signals.Vpdq) { json["frames"] = r.Frames.Count; json["vpdq"] = SignalTypes.Vpdq.Format(r.Frames); }
+                        if (signals.Tmk) { json["tmk_frames"] = r.Tmk!.FrameFeatureCount; json["tmk"] = SignalTypes.Tmk.Format(r.Tmk); }
+                        o.WriteLine(JsonSerializer.Serialize(json));
+                        break;
+                }
             }
+            finally { progress.Advance(); }
         }
         return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
     }
@@ -148,22 +156,29 @@ public static class VideoCommand
             return BankCommandSupport.Run(p, async store =>
             {
                 var index = await BankIndex.LoadAsync(store, p.GetValue(banks));
-                return RunMatch(p.GetValue(files)!, new Matcher(index, policy), options);
+                var items = InputWalker.Expand(p.GetValue(files)!).ToList();
+                return ProgressReporter.Run(p, "video match", "videos", items.Count, progress => RunMatch(items, new Matcher(index, policy), options, progress));
             });
         });
         return command;
     }
 
-    private static int RunMatch(string[] inputs, Matcher matcher, VpdqOptions options)
+    private static int RunMatch(List<InputItem> items, Matcher matcher, VpdqOptions options, ProgressReporter progress)
     {
         int failed = 0;
-        foreach (var item in InputWalker.Expand(inputs))
+        foreach (var item in items)
         {
-            if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
-            if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
-            var r = VpdqHasher.HashFile(item.Path, options);
-            if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
-            Console.Out.WriteLine(JsonSerializer.Serialize(Describe(r, matcher)));
+            progress.Current = item.Path;
+            try
+            {
+                if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
+                if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
+                if (StillImageCheck.NotVideo(item.Path) is { } notVideo) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {notVideo}"); continue; }
+                var r = VpdqHasher.HashFile(item.Path, options);
+                if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
+                Console.Out.WriteLine(JsonSerializer.Serialize(Describe(r, matcher)));
+            }
+            finally { progress.Advance(); }
         }
         return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
     }

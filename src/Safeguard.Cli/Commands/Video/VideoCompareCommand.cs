@@ -12,6 +12,7 @@ namespace Safeguard.Cli.Commands.Video;
 /// </summary>
 public static class VideoCompareCommand
 {
+    /// <summary>--format; the first value is the default.</summary>
     public enum CompareFormat { Text, Json }
 
     public static Command Create()
@@ -19,7 +20,7 @@ public static class VideoCompareCommand
         var inputs = new Argument<string[]>("INPUT") { Arity = new ArgumentArity(2, 10_000), Description = "Two or more videos or .tmk files; every pair is scored." };
         var level1 = new Option<float>("--level1") { Description = "Level-1 threshold: cosine of the average frame features (-1..1).", DefaultValueFactory = _ => TmkParameters.DefaultLevel1Threshold };
         var level2 = new Option<float>("--level2") { Description = "Level-2 threshold: the time-kernel score (-1..1; 1 for a video against itself).", DefaultValueFactory = _ => TmkParameters.DefaultLevel2Threshold };
-        var format = new Option<CompareFormat>("--format") { Description = "text: 'LEVEL1 LEVEL2 match|no-match A B' per pair; json: one JSON object per pair and line.", DefaultValueFactory = _ => CompareFormat.Text };
+        var format = new Option<CompareFormat>("--format") { Description = "text: 'LEVEL1 LEVEL2 match|no-match A B' per pair; json: one JSON object per pair and line. Default: text." };
         var jobs = new Option<int>("--jobs") { Description = "Videos hashed at once (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("compare", "TMK+PDQF scores of every pair of videos or .tmk files, and the match decision (exit code 0 whether or not they match).")
         {
