@@ -27,7 +27,13 @@ public static class BrowserKit
         var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
-        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        var driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        // The window size includes the browser's own bars; pages and screenshots get exactly 1280x800.
+        driver.ExecuteCdpCommand("Emulation.setDeviceMetricsOverride", new Dictionary<string, object?>
+        {
+            ["width"] = Width, ["height"] = Height, ["deviceScaleFactor"] = 1, ["mobile"] = false,
+        });
+        return driver;
     }
 
     /// <summary>Saves the visible page as <c>artifacts/screenshots/NAME.png</c> (1280x800) and returns the path.</summary>
