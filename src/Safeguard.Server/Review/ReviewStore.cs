@@ -52,12 +52,22 @@ public sealed record ReviewItem
     public string? SubmissionNote { get; init; }
     /// <summary>For payments-subject items: the subject with its timeline and network, as <c>GET /v1/payments/subjects/{id}</c> gives it.</summary>
     public JsonElement? PaymentsSubject { get; init; }
+    /// <summary>See <see cref="Review.Severity"/>: the queue's <c>sort=severity</c> order.</summary>
+    public int Severity { get; init; }
+    /// <summary>The reviewer working the item (a claim) and until when; an expired claim is no claim.</summary>
+    public string? ClaimedBy { get; init; }
+    public DateTimeOffset? ClaimedUntil { get; init; }
+    /// <summary>The exact hash duplicates share (see <see cref="Review.Severity.GroupKey"/>).</summary>
+    public string? GroupKey { get; init; }
+    /// <summary>In a grouped listing (<c>group=true</c>): how many awaiting items the row stands for, and their ids.</summary>
+    public int? GroupCount { get; init; }
+    public IReadOnlyList<long>? GroupIds { get; init; }
 }
 
 public sealed record Decision(string Outcome, string? Category, string? IndustryClassification, string? Note, bool Preserve, bool Suppress);
 
 /// <summary>Review items and the media they hold while they await review.</summary>
-public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppressions)
+public sealed partial class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppressions)
 {
     /// <summary>VICS categories and UK grades a confirmation may carry.</summary>
     public static readonly string[] Categories = ["UK-A", "UK-B", "UK-C", "VICS-0", "VICS-1", "VICS-2", "VICS-3", "VICS-4"];
@@ -66,7 +76,8 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private const string Columns = "id, kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, " +
-        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note, submission_note, payments_subject";
+        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note, submission_note, payments_subject, " +
+        "claimed_by, claimed_until, group_key, severity";
 
     public async Task<long> CreateAsync(ReviewItem item, byte[]? media, string actor)
     {
@@ -76,13 +87,14 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         await using var tx = await db.BeginWriteAsync(conn);
         long id;
         await using (var cmd = Db.Command(conn, tx,
-            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note, submission_note, payments_subject) " +
-            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn, @sn, @ps) RETURNING id",
+            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note, submission_note, payments_subject, group_key, severity) " +
+            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn, @sn, @ps, @gk, @sev) RETURNING id",
             ("@kind", item.Kind), ("@status", ReviewStatus.Pending), ("@at", Db.NowMillis()), ("@by", actor), ("@fn", item.FileName), ("@mt", item.MediaType),
             ("@size", item.Size), ("@md5", item.Md5), ("@sha1", item.Sha1), ("@sha256", item.Sha256), ("@pdq", item.Pdq), ("@q", item.PdqQuality),
             ("@matches", JsonSerializer.Serialize(item.Matches, Json)), ("@ve", item.VerifiedExact ? 1 : 0),
             ("@conv", item.Conversation?.GetRawText()), ("@hm", media is null ? 0 : 1),
-            ("@mn", media is null ? null : item.MediaNote), ("@sn", item.SubmissionNote), ("@ps", item.PaymentsSubject?.GetRawText())))
+            ("@mn", media is null ? null : item.MediaNote), ("@sn", item.SubmissionNote), ("@ps", item.PaymentsSubject?.GetRawText()),
+            ("@gk", Review.Severity.GroupKey(item)), ("@sev", Review.Severity.Of(item))))
             id = Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         if (media is not null)
             await using (var m = Db.Command(conn, tx, "INSERT INTO review_media (item_id, content, preview) VALUES (@id, @c, @p)", ("@id", id), ("@c", media), ("@p", preview)))
@@ -163,10 +175,11 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         {
             await using (var cmd = Db.Command(conn, tx,
                 "UPDATE review_items SET status = @s, decision = @d, category = @c, industry_class = @ic, note = @n, decided_by = @by, decided_at = @at, " +
-                "preserved = @p, has_media = @hm WHERE id = @id AND status IN ('pending', 'escalated')",
+                "preserved = @p, has_media = @hm, claimed_by = NULL, claimed_until = NULL WHERE id = @id AND status IN ('pending', 'escalated') " +
+                "AND (claimed_by IS NULL OR claimed_by = @by OR claimed_until <= @now)",
                 ("@s", status), ("@d", d.Outcome), ("@c", d.Category), ("@ic", d.IndustryClassification), ("@n", d.Note), ("@by", actor),
-                ("@at", Db.NowMillis()), ("@p", preserve ? 1 : 0), ("@hm", item.HasMedia && !dropMedia ? 1 : 0), ("@id", item.Id)))
-                if (await cmd.ExecuteNonQueryAsync() == 0) throw new ConflictException($"item {item.Id} was decided meanwhile");
+                ("@at", Db.NowMillis()), ("@now", Db.NowMillis()), ("@p", preserve ? 1 : 0), ("@hm", item.HasMedia && !dropMedia ? 1 : 0), ("@id", item.Id)))
+                if (await cmd.ExecuteNonQueryAsync() == 0) throw new ConflictException(await WhyNotDecidableAsync(item.Id, actor));
             if (dropMedia)
                 await using (var del = Db.Command(conn, tx, "DELETE FROM review_media WHERE item_id = @id", ("@id", item.Id)))
                     await del.ExecuteNonQueryAsync();
@@ -201,5 +214,7 @@ public sealed class ReviewStore(ServerDb db, AuditLog audit, Suppressions suppre
         DecidedAt = r.GetLongOrNull(21) is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t) : null, Preserved = r.GetLongOrNull(22) == 1, HasMedia = r.GetLongOrNull(23) == 1,
         MediaNote = r.GetStringOrNull(24), SubmissionNote = r.GetStringOrNull(25),
         PaymentsSubject = r.GetStringOrNull(26) is { } ps ? JsonDocument.Parse(ps).RootElement.Clone() : null,
+        ClaimedBy = r.GetStringOrNull(27), ClaimedUntil = r.GetLongOrNull(28) is { } cu ? DateTimeOffset.FromUnixTimeMilliseconds(cu) : null,
+        GroupKey = r.GetStringOrNull(29), Severity = (int)(r.GetLongOrNull(30) ?? 0),
     };
 }
