@@ -32,7 +32,6 @@ function renderQueue() {
   for (const item of state.rows) {
     const li = el("li", null, "queue-item");
     li.dataset.id = item.id;
-    li.tabIndex = -1;
     if (state.current && state.current.id === item.id) li.classList.add("active");
     if (item.verified_exact) {
       const box = document.createElement("input");
