@@ -62,6 +62,7 @@ public sealed class ConsoleBrowserTests
             Assert.Equal([dupA, media, chat], RowIds(driver));
             Assert.Contains("\u00d72 duplicates", Row(wait, dupA).Text);
             BrowserKit.AssertAccessible(driver, "the console queue");
+            BrowserKit.Screenshot(driver, "console-queue");
 
             Choose(driver, "f-kind", "media-hit");
             wait.Until(d => RowIds(d).SequenceEqual([media]));
@@ -114,7 +115,6 @@ public sealed class ConsoleBrowserTests
         await WithBrowserAsync(async driver =>
         {
             var wait = BrowserTests.SignIn(driver, h.BaseUrl, key);
-            BrowserKit.Screenshot(driver, "console-queue");
             Open(wait, item);
             wait.Until(d => d.FindElement(By.Id("preview")).GetAttribute("data-view") == "blurred");
             WaitLoaded(wait, driver);
