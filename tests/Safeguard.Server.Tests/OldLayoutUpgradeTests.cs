@@ -77,7 +77,7 @@ public sealed class OldLayoutUpgradeTests
         await using (var db = await ServerDb.OpenAsync(old))
         {
             Assert.Equal(3, await banks.GetSchemaVersionAsync());
-            Assert.Equal(7, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            Assert.Equal(8, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
             Assert.Equal("c1", Assert.Single(await banks.FindAsync(SignalTypes.Pdq, Pdq, "old")).ContentId);
             var again = await banks.ImportAsync("old", [new EntryRecord(SignalTypes.Pdq, Pdq)]);
             Assert.Equal(0, again.Added);
@@ -92,13 +92,13 @@ public sealed class OldLayoutUpgradeTests
             }
         }
         var after = await LayoutAsync(connectOld(), layoutSql);
-        Assert.Equal(before, WithoutMigration7(after));
+        Assert.Equal(before, WithoutMigration8(WithoutMigration7(after)));
         Assert.Contains("payments_subject", after);
         await using (var conn = connectOld())
         {
             await conn.OpenAsync();
             Assert.Equal(3, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM schema_version", default));
-            Assert.Equal(7, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default));
+            Assert.Equal(8, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default));
         }
 
         // A database the current code creates from nothing has the layout the upgraded old one has.
@@ -111,6 +111,15 @@ public sealed class OldLayoutUpgradeTests
     private static string WithoutMigration7(string layout) =>
         string.Join("\n", layout.Replace(", payments_subject TEXT", "", StringComparison.Ordinal).Split('\n')
             .Where(line => !line.StartsWith("column review_items.payments_subject ", StringComparison.Ordinal)));
+
+    /// <summary>The layout as it was before server migration 8 added the review console's claim, group and severity columns.</summary>
+    private static string WithoutMigration8(string layout)
+    {
+        string[] columns = ["claimed_by", "claimed_until", "group_key", "severity"];
+        foreach (var c in columns) layout = System.Text.RegularExpressions.Regex.Replace(layout, $", {c} [A-Z]+( NOT NULL DEFAULT 0)?", "");
+        return string.Join("\n", layout.Split('\n').Where(line => !line.Contains("review_items_group", StringComparison.Ordinal)
+            && !columns.Any(c => line.StartsWith($"column review_items.{c} ", StringComparison.Ordinal))));
+    }
 
     private const string SqliteLayoutSql =
         "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";

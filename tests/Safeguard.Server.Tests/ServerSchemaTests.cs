@@ -17,6 +17,9 @@ public sealed class ServerSchemaTests
             // Turn the fresh database back into a version-5 one: no max_concurrent column yet.
             await db.ExecAsync("ALTER TABLE api_keys DROP COLUMN max_concurrent");
             await db.ExecAsync("ALTER TABLE review_items DROP COLUMN payments_subject"); // added by version 7
+            await db.ExecAsync("DROP INDEX review_items_group"); // version 8: claims, duplicate groups, severity
+            foreach (var column in (string[])["claimed_by", "claimed_until", "group_key", "severity"])
+                await db.ExecAsync($"ALTER TABLE review_items DROP COLUMN {column}");
             await db.ExecAsync("DELETE FROM server_schema_version WHERE version >= 6");
             secret = "sg_" + new string('k', 43);
             await db.ExecAsync("INSERT INTO api_keys (name, prefix, secret_hash, roles, created_at) VALUES ('old', @p, @h, 'matcher', 1)",
@@ -24,7 +27,7 @@ public sealed class ServerSchemaTests
         }
         await using (var db = await ServerDb.OpenAsync(path))
         {
-            Assert.Equal(7, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            Assert.Equal(8, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
             var keys = new ApiKeyStore(db, new AuditLog(db));
             var old = await keys.AuthenticateAsync(secret);
             Assert.NotNull(old);
