@@ -230,6 +230,20 @@ public abstract class ReviewConsoleContract
     }
 
     [SkippableFact]
+    public async Task The_queue_parameters_and_console_routes_are_in_the_openapi_description()
+    {
+        await using var h = await StartAsync();
+        var doc = await Json(await h.Admin.GetAsync("/openapi.json"));
+        var paths = doc.GetProperty("paths");
+        var list = paths.GetProperty("/v1/review/items").GetProperty("get").GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        foreach (var name in (string[])["status", "kind", "bank", "category", "source", "older_than", "newer_than", "assignee", "sort", "group", "offset", "after", "limit"])
+            Assert.Contains(name, list);
+        foreach (var route in (string[])["/v1/review/items/{id}/claim", "/v1/review/items/{id}/release", "/v1/review/items/{id}/assign", "/v1/review/batch-decision",
+                     "/v1/review/wellness", "/v1/review/session-summary"])
+            Assert.True(paths.TryGetProperty(route, out _), route);
+    }
+
+    [SkippableFact]
     public async Task Wellness_events_go_to_the_audit_log_and_the_session_summary_counts_what_the_reviewer_did()
     {
         await using var h = await StartAsync();

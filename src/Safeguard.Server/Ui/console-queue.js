@@ -105,4 +105,6 @@ function wireQueue() {
   $("refresh").addEventListener("click", loadQueue);
   $("batch-confirm").addEventListener("click", batchConfirm);
   $("select-verified").addEventListener("click", selectAllVerified);
+  // Other reviewers' claims and new items show up without a manual refresh.
+  setInterval(() => { if (!$("console").hidden && $("break-screen").hidden) loadQueue(); }, 60000);
 }

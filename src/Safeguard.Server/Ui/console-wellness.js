@@ -83,6 +83,10 @@ async function signOut() {
     $("summary-panel").hidden = false;
     await api("POST", "/v1/review/wellness", { event: "session_summary", detail: s.decisions + " decisions, " + s.clear_views + " clear views, " + Math.round(s.minutes) + " min" });
   } catch (e) { $("summary-panel").hidden = true; }
+  // The open item goes back to the queue for others.
+  const open = state.current;
+  if (open && state.settings && open.claimed_by === state.settings.actor && (open.status === "pending" || open.status === "escalated"))
+    await api("POST", "/v1/review/items/" + open.id + "/release").catch(() => {});
   await api("DELETE", "/ui/session");
   sessionStorage.removeItem(SESSION_KEY);
   $("who").textContent = ""; $("signout").hidden = true; $("help").hidden = true; $("exposure").hidden = true;
