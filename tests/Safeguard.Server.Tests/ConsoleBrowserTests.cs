@@ -24,6 +24,14 @@ public sealed class ConsoleBrowserTests
         }
     }
 
+    /// <summary>Signs in; lists and the audit trail are re-rendered while the test reads them, so a stale element is retried.</summary>
+    private static WebDriverWait SignIn(ChromeDriver driver, string baseUrl, string key)
+    {
+        var wait = BrowserTests.SignIn(driver, baseUrl, key);
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        return wait;
+    }
+
     private static IWebElement Row(WebDriverWait wait, long id) =>
         wait.Until(d => d.FindElements(By.CssSelector($"li.queue-item[data-id='{id}']")).FirstOrDefault(e => e.Displayed))!;
 
@@ -56,7 +64,7 @@ public sealed class ConsoleBrowserTests
 
         await WithBrowserAsync(async driver =>
         {
-            var wait = BrowserTests.SignIn(driver, h.BaseUrl, key);
+            var wait = SignIn(driver, h.BaseUrl, key);
             Row(wait, media);
             // Grouped and by severity: the exact hits (distance 0) first as one row, then the PDQ hit at 6, then the conversation.
             Assert.Equal([dupA, media, chat], RowIds(driver));
@@ -114,7 +122,7 @@ public sealed class ConsoleBrowserTests
 
         await WithBrowserAsync(async driver =>
         {
-            var wait = BrowserTests.SignIn(driver, h.BaseUrl, key);
+            var wait = SignIn(driver, h.BaseUrl, key);
             Open(wait, item);
             wait.Until(d => d.FindElement(By.Id("preview")).GetAttribute("data-view") == "blurred");
             WaitLoaded(wait, driver);
@@ -148,13 +156,31 @@ public sealed class ConsoleBrowserTests
             wait.Until(_ => h.State.Audit.ListAsync(0, 100, "wellness.break_taken").Result.Count == 1);
             driver.FindElement(By.Id("break-end")).Click();
 
+            // An area dragged on the image: from 40 px left of and above the centre to 30 px right of and below it.
+            var img = driver.FindElement(By.Id("preview"));
+            var (w, h2) = (img.Size.Width, img.Size.Height);
+            new OpenQA.Selenium.Interactions.Actions(driver).MoveToElement(img, -40, -40).ClickAndHold().MoveByOffset(70, 70).Release().Perform();
+            wait.Until(d => d.FindElement(By.Id("reveal-selection")).Enabled);
+            driver.FindElement(By.Id("reveal-selection")).Click();
+            var dragged = wait.Until(_ => h.State.Audit.ListAsync(0, 100, "media.view.clear", Target).Result is { Count: 2 } l ? l[1] : null)!;
+            var m = System.Text.RegularExpressions.Regex.Match(dragged.Detail!, @"x=([\d.]+) y=([\d.]+) w=([\d.]+) h=([\d.]+)");
+            double Part(int i) => double.Parse(m.Groups[i].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal((w / 2.0 - 40) / w, Part(1), 0.02);
+            Assert.Equal((h2 / 2.0 - 40) / h2, Part(2), 0.02);
+            Assert.Equal(70.0 / w, Part(3), 0.02);
+            Assert.Equal(70.0 / h2, Part(4), 0.02);
+            // The second clear view passes the threshold again; this time the reviewer says not now.
+            wait.Until(d => d.FindElement(By.Id("break-overlay")).Displayed);
+            driver.FindElement(By.Id("break-dismiss")).Click();
+            wait.Until(_ => h.State.Audit.ListAsync(0, 100, "wellness.break_dismissed").Result.Count == 1);
+
             Press(driver, "e");
             wait.Until(d => d.FindElement(By.Id("decision-result")).Text.Contains("Recorded: escalated"));
             driver.FindElement(By.Id("signout")).Click();
             wait.Until(d => d.FindElement(By.Id("summary-panel")).Displayed);
             var summary = driver.FindElement(By.Id("summary-facts")).Text;
             Assert.Contains("Items decided\n1", summary);
-            Assert.Contains("Clear views\n1", summary);
+            Assert.Contains("Clear views\n2", summary);
             Assert.Contains("Breaks taken\n1", summary);
             BrowserKit.AssertAccessible(driver, "the session summary");
             wait.Until(_ => h.State.Audit.ListAsync(0, 100, "wellness.session_summary").Result.Count == 1);
@@ -194,7 +220,7 @@ public sealed class ConsoleBrowserTests
 
         await WithBrowserAsync(async driver =>
         {
-            var wait = BrowserTests.SignIn(driver, h.BaseUrl, key);
+            var wait = SignIn(driver, h.BaseUrl, key);
             Row(wait, held);
             Assert.Contains("claimed: Sam", Row(wait, held).Text);
             Open(wait, held);
