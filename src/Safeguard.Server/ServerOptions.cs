@@ -64,6 +64,12 @@ public sealed record ServerOptions
     public int DefaultBlurStrength { get; init; } = 24;
     /// <summary>Exposure cap: clear (unblurred) views per reviewer in 24 hours; 0 for none.</summary>
     public int MaxClearViewsPerDay { get; init; } = 200;
+    /// <summary>How long a reviewer's claim on a review item holds (renewed by claiming again).</summary>
+    public TimeSpan ClaimLifetime { get; init; } = TimeSpan.FromMinutes(15);
+    /// <summary>The review console suggests a break after this many clear views (whole or partial) in a session; 0: never.</summary>
+    public int BreakAfterViews { get; init; } = 20;
+    /// <summary>The review console suggests a break after this many minutes of work; 0: never.</summary>
+    public int BreakAfterMinutes { get; init; } = 50;
     public TimeSpan SessionLifetime { get; init; } = TimeSpan.FromHours(8);
     /// <summary>Reporter details written into CyberTipline reports.</summary>
     public string ReporterName { get; init; } = "Safeguard operator";

@@ -9,6 +9,8 @@ public sealed class ServeOptionTests
     [InlineData("--video-timeout", "NaN", "--video-timeout must be 1..86400 seconds")]
     [InlineData("--audit-checkpoint-interval", "0.5", "--audit-checkpoint-interval must be 0 or 1..86400 seconds")]
     [InlineData("--audit-checkpoint-interval", "100000", "--audit-checkpoint-interval must be 0 or 1..86400 seconds")]
+    [InlineData("--claim-minutes", "0", "--claim-minutes must be 1..1440")]
+    [InlineData("--claim-minutes", "NaN", "--claim-minutes must be 1..1440")]
     public void Impossible_video_limits_are_usage_errors(string option, string value, string message)
     {
         var db = Path.Combine(Path.GetTempPath(), $"sg-serve-options-{Guid.NewGuid():N}", "never.db");

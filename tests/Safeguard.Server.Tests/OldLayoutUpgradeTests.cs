@@ -15,8 +15,9 @@ namespace Safeguard.Server.Tests;
 
 /// <summary>
 /// A database made by the code before the shared migration runner (bank schema 3, server schema 6)
-/// opens with the current code: its data still found, the only changes the later server migrations 7
-/// and 10 (the columns <c>review_items.payments_subject</c> and <c>review_items.sightings</c>) with their version rows; and a fresh
+/// opens with the current code: its data still found, the only changes the later server migrations 7, 8
+/// and 10 (the columns <c>review_items.payments_subject</c>, the review console's claim, group and severity columns, and
+/// <c>review_items.sightings</c>) with their version rows; and a fresh
 /// database gets exactly the upgraded layout.
 /// </summary>
 public sealed class OldLayoutUpgradeTests
@@ -92,14 +93,14 @@ public sealed class OldLayoutUpgradeTests
             }
         }
         var after = await LayoutAsync(connectOld(), layoutSql);
-        Assert.Equal(before, WithoutLaterMigrations(after));
+        Assert.Equal(before, WithoutLaterMigrations(WithoutMigration8(after)));
         Assert.Contains("payments_subject", after);
         Assert.Contains("sightings", after);
         await using (var conn = connectOld())
         {
             await conn.OpenAsync();
             Assert.Equal(3, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM schema_version", default));
-            Assert.Equal(8, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default));
+            Assert.Equal(9, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default));
         }
 
         // A database the current code creates from nothing has the layout the upgraded old one has.
@@ -113,6 +114,15 @@ public sealed class OldLayoutUpgradeTests
         string.Join("\n", System.Text.RegularExpressions.Regex.Replace(layout.Replace(", payments_subject TEXT", "", StringComparison.Ordinal), ", sightings [A-Z]+ NOT NULL DEFAULT 1", "")
             .Split('\n')
             .Where(line => !line.StartsWith("column review_items.payments_subject ", StringComparison.Ordinal) && !line.StartsWith("column review_items.sightings ", StringComparison.Ordinal)));
+
+    /// <summary>The layout as it was before server migration 8 added the review console's claim, group and severity columns.</summary>
+    private static string WithoutMigration8(string layout)
+    {
+        string[] columns = ["claimed_by", "claimed_until", "group_key", "severity"];
+        foreach (var c in columns) layout = System.Text.RegularExpressions.Regex.Replace(layout, $", {c} [A-Z]+( NOT NULL DEFAULT 0)?", "");
+        return string.Join("\n", layout.Split('\n').Where(line => !line.Contains("review_items_group", StringComparison.Ordinal)
+            && !columns.Any(c => line.StartsWith($"column review_items.{c} ", StringComparison.Ordinal))));
+    }
 
     private const string SqliteLayoutSql =
         "SELECT type || ' ' || name || ' ' || tbl_name || ' ' || COALESCE(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name";

@@ -18,6 +18,9 @@ public sealed class ServerSchemaTests
             await db.ExecAsync("ALTER TABLE api_keys DROP COLUMN max_concurrent");
             await db.ExecAsync("ALTER TABLE review_items DROP COLUMN payments_subject"); // added by version 7
             await db.ExecAsync("ALTER TABLE review_items DROP COLUMN sightings"); // added by version 10
+            await db.ExecAsync("DROP INDEX review_items_group"); // version 8: claims, duplicate groups, severity
+            foreach (var column in (string[])["claimed_by", "claimed_until", "group_key", "severity"])
+                await db.ExecAsync($"ALTER TABLE review_items DROP COLUMN {column}");
             await db.ExecAsync("DELETE FROM server_schema_version WHERE version >= 6");
             secret = "sg_" + new string('k', 43);
             await db.ExecAsync("INSERT INTO api_keys (name, prefix, secret_hash, roles, created_at) VALUES ('old', @p, @h, 'matcher', 1)",

@@ -24,6 +24,9 @@ public static class ServeCommand
         var reporterName = new Option<string>("--reporter-name") { Description = "Reporting person's name in CyberTipline reports", DefaultValueFactory = _ => "Safeguard operator" };
         var reporterEmail = new Option<string>("--reporter-email") { Description = "Reporting person's e-mail in CyberTipline reports", DefaultValueFactory = _ => "trust-and-safety@example.invalid" };
         var clearViews = new Option<int>("--max-clear-views") { Description = "Exposure cap: clear (unblurred) image views per reviewer in 24 hours (0: no cap)", DefaultValueFactory = _ => 200 };
+        var claimMinutes = new Option<double>("--claim-minutes") { Description = "Minutes a reviewer's claim on a review item holds", DefaultValueFactory = _ => new ServerOptions().ClaimLifetime.TotalMinutes };
+        var breakViews = new Option<int>("--break-after-views") { Description = "The review console suggests a break after this many clear views in a session (0: never)", DefaultValueFactory = _ => new ServerOptions().BreakAfterViews };
+        var breakMinutes = new Option<int>("--break-after-minutes") { Description = "The review console suggests a break after this many minutes of work (0: never)", DefaultValueFactory = _ => new ServerOptions().BreakAfterMinutes };
         var maxVideos = new Option<int>("--max-videos") { Description = "Uploaded videos decoded at once (default: cores / 4, at least 1); more wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerOptions().MaxConcurrentVideos };
         var videoTimeout = new Option<double>("--video-timeout") { Description = "Seconds one uploaded video may take to hash (504 past it)", DefaultValueFactory = _ => new ServerOptions().VideoTimeout.TotalSeconds };
         var auditCheckpoints = AuditCommand.CheckpointsOption();
@@ -37,7 +40,7 @@ public static class ServeCommand
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
             urls, demoImages, noDemo, allow, rate, concurrent, keyConcurrent, urlFetches, maxMedia, alert, conversationModel, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout, decodePixels,
-            auditCheckpoints, auditKey, checkpointInterval, paymentsLevel, paymentsBatch,
+            auditCheckpoints, auditKey, checkpointInterval, paymentsLevel, paymentsBatch, claimMinutes, breakViews, breakMinutes,
         };
         tmkRules.AddTmkTo(cmd);
         cmd.Add(tmkMemory);
@@ -70,6 +73,8 @@ public static class ServeCommand
             };
             long payBatch = parse.GetValue(paymentsBatch);
             if (payBatch < 1024) throw new UsageException("--payments-max-batch-bytes must be at least 1024");
+            double claim = parse.GetValue(claimMinutes);
+            if (!(claim >= 1 && claim <= 1440)) throw new UsageException("--claim-minutes must be 1..1440");
             var model = parse.GetValue(conversationModel) is { } modelPath ? Chat.ChatCommand.LoadTrainedModel(modelPath, "--conversation-model") : null;
             var options = new ServerOptions
             {
@@ -77,7 +82,8 @@ public static class ServeCommand
                 Demo = !parse.GetValue(noDemo), FetchAllowList = parse.GetValue(allow) ?? [], DefaultKeyRatePerSecond = parse.GetValue(rate),
                 MaxConcurrentRequests = c, MaxQueuedRequests = c * 2, DefaultKeyMaxConcurrent = perKey, MaxConcurrentUrlFetches = fetches, MaxMediaBytes = parse.GetValue(maxMedia),
                 ConversationAlertLevel = level, ConversationModel = model, ReporterName = parse.GetValue(reporterName)!, ReporterEmail = parse.GetValue(reporterEmail)!,
-                MaxClearViewsPerDay = Math.Max(0, parse.GetValue(clearViews)),
+                MaxClearViewsPerDay = Math.Max(0, parse.GetValue(clearViews)), ClaimLifetime = TimeSpan.FromMinutes(claim),
+                BreakAfterViews = Math.Max(0, parse.GetValue(breakViews)), BreakAfterMinutes = Math.Max(0, parse.GetValue(breakMinutes)),
                 AuditCheckpoints = parse.GetValue(auditCheckpoints), AuditKey = parse.GetValue(auditKey),
                 AuditCheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds),
                 MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds), MaxDecodePixels = pixels,

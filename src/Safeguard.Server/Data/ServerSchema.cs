@@ -93,6 +93,18 @@ internal static class ServerSchema
         new(6, ["ALTER TABLE api_keys ADD COLUMN max_concurrent {int}"]),
         // A payments subject's evidence (subject, timeline, network) for items of kind payments-subject; they hold no media.
         new(7, ["ALTER TABLE review_items ADD COLUMN payments_subject TEXT"]),
+        // The review console: claims (who works an item, until when), the duplicate group (the item's exact
+        // hash) and a severity the queue sorts by (see Review/Severity.cs; older items get the rule's coarse form).
+        new(8,
+        [
+            "ALTER TABLE review_items ADD COLUMN claimed_by TEXT",
+            "ALTER TABLE review_items ADD COLUMN claimed_until {int}",
+            "ALTER TABLE review_items ADD COLUMN group_key TEXT",
+            "ALTER TABLE review_items ADD COLUMN severity {int} NOT NULL DEFAULT 0",
+            "UPDATE review_items SET group_key = COALESCE(sha256, md5, pdq)",
+            "UPDATE review_items SET severity = CASE WHEN verified_exact = 1 THEN 1000 WHEN matches IS NOT NULL AND matches <> '[]' THEN 700 ELSE 300 END",
+            "CREATE INDEX review_items_group ON review_items (group_key)",
+        ]),
         // How often the item's file or hash came in while it awaited review (repeats reuse the item).
         new(10, ["ALTER TABLE review_items ADD COLUMN sightings {int} NOT NULL DEFAULT 1"]),
     ];

@@ -17,7 +17,7 @@ public sealed record MessageRequest(string? Sender, JsonElement? Timestamp, stri
 public sealed record BankCreateRequest(string? Name, string? Description, bool? Verified);
 public sealed record EntryDto(string? SignalType, string? Value, string? ContentId, int? Category, string? Grade, string[]? Tags);
 public sealed record EntriesRequest(EntryDto[]? Entries, string? Reason);
-public sealed record DecisionRequest(string? Decision, string? Category, string? IndustryClassification, string? Note, bool? Preserve, bool? Suppress);
+public sealed record DecisionRequest(string? Decision, string? Category, string? IndustryClassification, string? Note, bool? Preserve, bool? Suppress, bool? Group = null);
 public sealed record SettingsRequest(int? BlurStrength);
 public sealed record SignInRequest(string? Key);
 

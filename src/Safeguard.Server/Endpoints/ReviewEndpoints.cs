@@ -25,37 +25,50 @@ public static class ReviewEndpoints
             .WithSummary("Submit an image for review (kept until decided); the note (query or form field, at most 4000 characters) is kept as submission_note")
             .Answers<SubmitResponse>(201).Produces<SubmitResponse>(200);
 
-        app.MapGet("/v1/review/items", async (string? status, long? after, int? limit, ReviewStore review) =>
+        app.MapGet("/v1/review/items", async (string? status, long? after, int? limit, string? kind, string? bank, string? category, string? source,
+            string? older_than, string? newer_than, string? assignee, string? sort, bool? group, int? offset, HttpContext ctx, ReviewStore review) =>
         {
-            if (status is not (null or "pending" or "escalated" or "confirmed" or "false_positive")) throw new ValidationException("status must be pending, escalated, confirmed or false_positive");
-            return Results.Json(new { items = await review.ListAsync(status, after ?? 0, Http.Limit(limit, 50, 500)) }, ApiJson.Options);
-        }).Roles(Roles.Reviewer).WithName("ListReviewItems").WithSummary("Review items").Problems();
+            var now = DateTimeOffset.UtcNow;
+            var q = new ReviewQuery
+            {
+                Status = status, Kind = kind, Bank = bank, Category = category, Source = source, Assignee = assignee, Sort = sort ?? "id", Group = group ?? false,
+                CreatedBefore = older_than is null ? null : now - ReviewQuery.ParseAge(older_than, "older_than"),
+                CreatedAfter = newer_than is null ? null : now - ReviewQuery.ParseAge(newer_than, "newer_than"),
+                After = after ?? 0, Offset = offset ?? 0, Limit = Http.Limit(limit, 50, 500),
+            };
+            q.Validate();
+            return Results.Json(new { items = await review.QueryAsync(q, ctx.Caller().Actor) }, ApiJson.Options);
+        }).Roles(Roles.Reviewer).WithName("ListReviewItems").Problems()
+            .WithSummary("Review items: filter by status (or open), kind, bank, category, source, older_than/newer_than (90s, 15m, 2h, 7d), assignee (me, unassigned, someone); " +
+                "sort id (default, paged by after), severity, oldest or newest (paged by offset); group=true folds duplicates of one exact hash into one row with group_count and group_ids");
         app.MapGet("/v1/review/items/{id:long}", async (long id, ReviewStore review) =>
                 await review.GetAsync(id) is { } item ? Results.Json(item, ApiJson.Options) : throw new NotFoundException("no such review item"))
             .Roles(Roles.Reviewer).WithName("GetReviewItem").WithSummary("One review item").Answers<ReviewItem>();
 
         // Media: blurred and greyscale by GET; clear only by POST, an explicit action no other page can
         // make a browser send. Every view is audited, so a session needs the UI's header for either.
-        app.MapGet("/v1/review/items/{id:long}/media", async (long id, string? view, HttpContext ctx, ViewReviewMedia media) => view switch
+        app.MapGet("/v1/review/items/{id:long}/media", async (long id, string? view, int? blur, bool? greyscale, HttpContext ctx, ViewReviewMedia media) => view switch
         {
-            null or "blurred" => Results.File(await media.RunAsync(id, clear: false, ctx.Caller()), "image/png"),
+            null or "blurred" => Results.File(await media.BlurredAsync(id, ctx.Caller(), blur, greyscale ?? true), "image/png"),
             "clear" => throw new ValidationException($"clear views are POST /v1/review/items/{id}/media/clear (this GET gives the blurred view only)"),
             _ => throw new ValidationException("view must be blurred (clear views are POST .../media/clear)"),
         }).Roles(Roles.Reviewer).AuditedRead().WithName("ViewMediaBlurred").Produces(200, contentType: "image/png").Problems()
-            .WithSummary("The item's image as PNG, blurred and greyscale (audited; a browser session needs the X-Safeguard-UI header). view=clear is refused: use POST .../media/clear");
+            .WithSummary("The item's image as PNG, blurred (blur 4..100, default the reviewer's strength) and greyscale (greyscale=false for colour); audited, a browser session needs the X-Safeguard-UI header. view=clear is refused: use POST .../media/clear");
         app.MapPost("/v1/review/items/{id:long}/media/clear", async (long id, HttpContext ctx, ViewReviewMedia media) =>
-                Results.File(await media.RunAsync(id, clear: true, ctx.Caller()), "image/png"))
-            .Roles(Roles.Reviewer).WithName("ViewMediaClear").Produces(200, contentType: "image/png").Problems()
-            .WithSummary("The item's image as PNG, unblurred (audited, counted against the exposure cap)");
+                Results.File(await media.ClearAsync(id, ctx.Caller(), await ReviewConsoleEndpoints.RegionAsync(ctx.Request)), "image/png"))
+            .Roles(Roles.Reviewer).AcceptsJson<RegionRequest>().WithName("ViewMediaClear").Produces(200, contentType: "image/png").Problems()
+            .WithSummary("The item's image as PNG, unblurred; with a JSON body {x, y, width, height} (fractions 0..1) only that region is clear, the rest blurred (a partial clear view). Audited, counted against the exposure cap");
 
         app.MapPost("/v1/review/items/{id:long}/decision", async (long id, HttpContext ctx, DecideReviewItem decide) =>
         {
             var body = await Http.ReadJsonAsync<DecisionRequest>(ctx.Request);
-            var updated = await decide.RunAsync(id, new Decision(body.Decision ?? "", body.Category, body.IndustryClassification, body.Note,
-                body.Preserve ?? false, body.Suppress ?? false), ctx.Caller().Actor);
+            var decision = new Decision(body.Decision ?? "", body.Category, body.IndustryClassification, body.Note, body.Preserve ?? false, body.Suppress ?? false);
+            var updated = body.Group == true ? await decide.RunGroupAsync(id, decision, ctx.Caller().Actor) : await decide.RunAsync(id, decision, ctx.Caller().Actor);
             return Results.Json(updated, ApiJson.Options);
         }).Roles(Roles.Reviewer).AcceptsJson<DecisionRequest>().WithName("Decide")
-            .WithSummary("Record a decision: confirmed (with category), false_positive (optionally suppress), escalate").Answers<ReviewItem>();
+            .WithSummary("Record a decision: confirmed (with category), false_positive (optionally suppress), escalate; group=true decides every awaiting duplicate (same exact hash) too, each audited. 409 when another reviewer claims the item").Answers<ReviewItem>();
+
+        ReviewConsoleEndpoints.Map(app);
 
         app.MapPost("/v1/review/items/{id:long}/preserve", async (long id, HttpContext ctx, DecideReviewItem decide) =>
         {
@@ -63,9 +76,15 @@ public static class ReviewEndpoints
             return Results.Json(new { preserved = id });
         }).Roles(Roles.Reviewer).WithName("Preserve").WithSummary("Keep the item's media as evidence after the decision (audited)").Problems();
 
-        app.MapGet("/v1/review/settings", (HttpContext ctx, ServerOptions options) =>
-                Results.Json(new { blur_strength = ctx.Caller().BlurStrength ?? options.DefaultBlurStrength, reviewer = ctx.Caller().Name }))
-            .Roles(Roles.Reviewer).WithName("GetReviewSettings").WithSummary("The reviewer's blur strength").Problems();
+        app.MapGet("/v1/review/settings", async (HttpContext ctx, ServerOptions options, ViewReviewMedia media) => Results.Json(new
+            {
+                blur_strength = ctx.Caller().BlurStrength ?? options.DefaultBlurStrength, reviewer = ctx.Caller().Name, actor = ctx.Caller().Actor,
+                clear_views_24h = await media.ClearViewsTodayAsync(ctx.Caller().Actor), max_clear_views_per_day = options.MaxClearViewsPerDay,
+                break_after_views = options.BreakAfterViews, break_after_minutes = options.BreakAfterMinutes, claim_minutes = options.ClaimLifetime.TotalMinutes,
+                admin = ctx.Caller().Has(Roles.Admin),
+            }))
+            .Roles(Roles.Reviewer).WithName("GetReviewSettings").Problems()
+            .WithSummary("The reviewer's blur strength, exposure so far (clear views in 24 hours against the cap) and the console's break and claim settings");
         app.MapPut("/v1/review/settings", async (HttpContext ctx, ApiKeyStore keys) =>
         {
             var body = await Http.ReadJsonAsync<SettingsRequest>(ctx.Request);

@@ -37,6 +37,38 @@ public static class Preview
         return Draw(bitmap, ShownMaxSide, paint);
     }
 
+    /// <summary>
+    /// A reviewer-controlled view: blurred at the given strength, greyscale unless turned off, and optionally one
+    /// region (fractions of the width and height) drawn clear over it: a partial clear view.
+    /// </summary>
+    public static byte[]? RenderView(byte[] preview, int blurStrength, bool greyscale, ViewRegion? clearRegion)
+    {
+        using var bitmap = DecodeAtLeast(preview, ShownMaxSide);
+        if (bitmap is null) return null;
+        var (w, h) = Fit(bitmap.Width, bitmap.Height, ShownMaxSide);
+        using var paint = new SKPaint();
+        float[] grey = [0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0, 0, 0, 1, 0];
+        if (greyscale) paint.ColorFilter = SKColorFilter.CreateColorMatrix(grey);
+        float sigma = Math.Clamp(blurStrength, 0, 100) * Math.Max(w, h) / 400f;
+        if (sigma > 0) paint.ImageFilter = SKImageFilter.CreateBlur(sigma, sigma, SKShaderTileMode.Clamp);
+        using var surface = SKSurface.Create(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.Black);
+        using var image = SKImage.FromBitmap(bitmap);
+        var sampling = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
+        canvas.DrawImage(image, new SKRect(0, 0, w, h), sampling, paint);
+        if (clearRegion is { } r)
+        {
+            canvas.Save();
+            canvas.ClipRect(new SKRect((float)(r.X * w), (float)(r.Y * h), (float)((r.X + r.Width) * w), (float)((r.Y + r.Height) * h)));
+            canvas.DrawImage(image, new SKRect(0, 0, w, h), sampling, null);
+            canvas.Restore();
+        }
+        using var snapshot = surface.Snapshot();
+        using var data = snapshot.Encode(SKEncodedImageFormat.Png, 90);
+        return data.ToArray();
+    }
+
     /// <summary>The bitmap scaled into maxSide (mipmapped, so large reductions do not alias) through the paint, as PNG.</summary>
     private static byte[] Draw(SKBitmap bitmap, int maxSide, SKPaint? paint)
     {
@@ -82,4 +114,10 @@ public static class Preview
         bitmap.Dispose();
         return null;
     }
+}
+
+/// <summary>A rectangle of an image as fractions (0..1) of its width and height.</summary>
+public sealed record ViewRegion(double X, double Y, double Width, double Height)
+{
+    public bool IsValid => X is >= 0 and < 1 && Y is >= 0 and < 1 && Width is > 0 and <= 1 && Height is > 0 and <= 1 && X + Width <= 1.0001 && Y + Height <= 1.0001;
 }

@@ -85,13 +85,14 @@ public sealed partial class ReviewStore
     {
         long id;
         await using (var cmd = Db.Command(conn, tx,
-            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note, submission_note, payments_subject) " +
-            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn, @sn, @ps) RETURNING id",
+            "INSERT INTO review_items (kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, verified_exact, conversation, has_media, media_note, submission_note, payments_subject, group_key, severity) " +
+            "VALUES (@kind, @status, @at, @by, @fn, @mt, @size, @md5, @sha1, @sha256, @pdq, @q, @matches, @ve, @conv, @hm, @mn, @sn, @ps, @gk, @sev) RETURNING id",
             ("@kind", item.Kind), ("@status", ReviewStatus.Pending), ("@at", Db.NowMillis()), ("@by", actor), ("@fn", item.FileName), ("@mt", item.MediaType),
             ("@size", item.Size), ("@md5", item.Md5), ("@sha1", item.Sha1), ("@sha256", item.Sha256), ("@pdq", item.Pdq), ("@q", item.PdqQuality),
             ("@matches", JsonSerializer.Serialize(item.Matches, Json)), ("@ve", item.VerifiedExact ? 1 : 0),
             ("@conv", item.Conversation?.GetRawText()), ("@hm", media is null ? 0 : 1),
-            ("@mn", media is null ? null : item.MediaNote), ("@sn", item.SubmissionNote), ("@ps", item.PaymentsSubject?.GetRawText())))
+            ("@mn", media is null ? null : item.MediaNote), ("@sn", item.SubmissionNote), ("@ps", item.PaymentsSubject?.GetRawText()),
+            ("@gk", Severity.GroupKey(item)), ("@sev", Severity.Of(item))))
             id = Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         if (media is not null)
             await using (var m = Db.Command(conn, tx, "INSERT INTO review_media (item_id, content, preview) VALUES (@id, @c, @p)", ("@id", id), ("@c", media), ("@p", preview)))

@@ -54,6 +54,16 @@ public sealed record ReviewItem
     public JsonElement? PaymentsSubject { get; init; }
     /// <summary>How often this file or hash came in while the item awaited review (repeats reuse the item).</summary>
     public int Sightings { get; init; } = 1;
+    /// <summary>See <see cref="Review.Severity"/>: the queue's <c>sort=severity</c> order.</summary>
+    public int Severity { get; init; }
+    /// <summary>The reviewer working the item (a claim) and until when; an expired claim is no claim.</summary>
+    public string? ClaimedBy { get; init; }
+    public DateTimeOffset? ClaimedUntil { get; init; }
+    /// <summary>The exact hash duplicates share (see <see cref="Review.Severity.GroupKey"/>).</summary>
+    public string? GroupKey { get; init; }
+    /// <summary>In a grouped listing (<c>group=true</c>): how many awaiting items the row stands for, and their ids.</summary>
+    public int? GroupCount { get; init; }
+    public IReadOnlyList<long>? GroupIds { get; init; }
 }
 
 public sealed record Decision(string Outcome, string? Category, string? IndustryClassification, string? Note, bool Preserve, bool Suppress);
@@ -68,7 +78,8 @@ public sealed partial class ReviewStore(ServerDb db, AuditLog audit, Suppression
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private const string Columns = "id, kind, status, created_at, created_by, file_name, media_type, size, md5, sha1, sha256, pdq, pdq_quality, matches, " +
-        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note, submission_note, payments_subject, sightings";
+        "verified_exact, conversation, decision, category, industry_class, note, decided_by, decided_at, preserved, has_media, media_note, submission_note, payments_subject, sightings, " +
+        "claimed_by, claimed_until, group_key, severity";
 
     public async Task<long> CreateAsync(ReviewItem item, byte[]? media, string actor) => (await CreateOrReuseAsync(item, media, actor, reuse: null)).Id;
 
@@ -132,10 +143,11 @@ public sealed partial class ReviewStore(ServerDb db, AuditLog audit, Suppression
         {
             await using (var cmd = Db.Command(conn, tx,
                 "UPDATE review_items SET status = @s, decision = @d, category = @c, industry_class = @ic, note = @n, decided_by = @by, decided_at = @at, " +
-                "preserved = @p, has_media = @hm WHERE id = @id AND status IN ('pending', 'escalated')",
+                "preserved = @p, has_media = @hm, claimed_by = NULL, claimed_until = NULL WHERE id = @id AND status IN ('pending', 'escalated') " +
+                "AND (claimed_by IS NULL OR claimed_by = @by OR claimed_until <= @now)",
                 ("@s", status), ("@d", d.Outcome), ("@c", d.Category), ("@ic", d.IndustryClassification), ("@n", d.Note), ("@by", actor),
-                ("@at", Db.NowMillis()), ("@p", preserve ? 1 : 0), ("@hm", item.HasMedia && !dropMedia ? 1 : 0), ("@id", item.Id)))
-                if (await cmd.ExecuteNonQueryAsync() == 0) throw new ConflictException($"item {item.Id} was decided meanwhile");
+                ("@at", Db.NowMillis()), ("@now", Db.NowMillis()), ("@p", preserve ? 1 : 0), ("@hm", item.HasMedia && !dropMedia ? 1 : 0), ("@id", item.Id)))
+                if (await cmd.ExecuteNonQueryAsync() == 0) throw new ConflictException(await WhyNotDecidableAsync(item.Id, actor));
             if (dropMedia)
                 await using (var del = Db.Command(conn, tx, "DELETE FROM review_media WHERE item_id = @id", ("@id", item.Id)))
                     await del.ExecuteNonQueryAsync();
@@ -171,5 +183,7 @@ public sealed partial class ReviewStore(ServerDb db, AuditLog audit, Suppression
         MediaNote = r.GetStringOrNull(24), SubmissionNote = r.GetStringOrNull(25),
         PaymentsSubject = r.GetStringOrNull(26) is { } ps ? JsonDocument.Parse(ps).RootElement.Clone() : null,
         Sightings = (int)(r.GetLongOrNull(27) ?? 1),
+        ClaimedBy = r.GetStringOrNull(28), ClaimedUntil = r.GetLongOrNull(29) is { } cu ? DateTimeOffset.FromUnixTimeMilliseconds(cu) : null,
+        GroupKey = r.GetStringOrNull(30), Severity = (int)(r.GetLongOrNull(31) ?? 0),
     };
 }
