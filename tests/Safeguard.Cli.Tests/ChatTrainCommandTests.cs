@@ -39,7 +39,7 @@ public sealed class ChatTrainCommandTests : IDisposable
         using var doc = JsonDocument.Parse(analyzed.Out);
         var part = doc.RootElement.GetProperty("model");
         Assert.InRange(part.GetProperty("probability").GetDouble(), 0, 1);
-        Assert.True(part.GetProperty("terms").GetArrayLength() > 0);
+        Assert.True(part.GetProperty("top_terms").GetArrayLength() > 0);
         Assert.Contains("strongest terms", Run("chat", "analyze", grooming, "--model", model).Out);
     }
 
