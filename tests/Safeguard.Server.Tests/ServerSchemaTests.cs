@@ -18,6 +18,7 @@ public sealed class ServerSchemaTests
             await db.ExecAsync("ALTER TABLE api_keys DROP COLUMN max_concurrent");
             await db.ExecAsync("ALTER TABLE review_items DROP COLUMN payments_subject"); // added by version 7
             await db.ExecAsync("ALTER TABLE review_items DROP COLUMN sightings"); // added by version 10
+            await db.ExecAsync("ALTER TABLE review_media DROP COLUMN keyframes"); // added by version 11
             await db.ExecAsync("DROP INDEX review_items_group"); // version 8: claims, duplicate groups, severity
             foreach (var column in (string[])["claimed_by", "claimed_until", "group_key", "severity"])
                 await db.ExecAsync($"ALTER TABLE review_items DROP COLUMN {column}");
@@ -28,7 +29,7 @@ public sealed class ServerSchemaTests
         }
         await using (var db = await ServerDb.OpenAsync(path))
         {
-            Assert.Equal(10, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            Assert.Equal(11, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
             var keys = new ApiKeyStore(db, new AuditLog(db));
             var old = await keys.AuthenticateAsync(secret);
             Assert.NotNull(old);

@@ -233,6 +233,53 @@ public abstract class VideoContract
         Assert.NotNull(await hasher.FrameAsPngAsync(bytes, 8, CancellationToken.None)); // and the slot was given back each time
     }
 
+    [SkippableFact]
+    public async Task A_matched_video_item_holds_a_keyframe_strip_shown_only_blurred_and_dropped_with_the_media()
+    {
+        var db = await DbAsync();
+        await using var h = await ServerHarness.StartAsync(db);
+        var matcher = await h.ClientAsync("matcher");
+        var (reviewer, _) = await h.KeyAsync("kf-reviewer", null, "reviewer");
+        var bytes = System.IO.File.ReadAllBytes(Video("chair-19-sd-bar.mp4"));
+        await AddAsync(h, "whole", "vpdq", SignalTypes.Vpdq.Format(VpdqHasher.HashFile(Video("chair-19-sd-bar.mp4"), VideoHasher.Options).Frames));
+        await Task.Delay(1200); // the vPDQ cache checks the change sequence at most once a second
+        var body = await Json(await matcher.PostAsync("/v1/lookup/file", VideoForm(bytes, "chair.mp4")));
+        long id = body.GetProperty("review_item_id").GetInt64();
+        Assert.True((await Json(await reviewer.GetAsync($"/v1/review/items/{id}"))).GetProperty("has_keyframes").GetBoolean());
+
+        // Six cells, three to a row, black gaps between them, a picture in each, and the video's course: not six copies.
+        var strip = (await h.State.Review.GetKeyframesAsync(id))!;
+        using (var sheet = SkiaSharp.SKBitmap.Decode(strip))
+        {
+            Assert.Equal((3 * 320 + 2 * 8, 2 * 180 + 8), (sheet.Width, sheet.Height));
+            for (int y = 0; y < sheet.Height; y += 5)
+                Assert.Equal(SkiaSharp.SKColors.Black, sheet.GetPixel(323, y));
+            var cells = Enumerable.Range(0, 6).Select(i => CellMean(sheet, (i % 3) * 328, (i / 3) * 188)).ToList();
+            Assert.All(cells, m => Assert.True(m > 8, "every cell shows a frame"));
+            Assert.True(cells.Max() - cells.Min() > 1 || cells.Distinct().Count() > 1);
+        }
+
+        var r = await reviewer.GetAsync($"/v1/review/items/{id}/keyframes");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.True(IsGreyscale(await r.Content.ReadAsByteArrayAsync()));
+        Assert.Contains(await h.State.Audit.ListAsync(0, 1000, "media.view.keyframes"), e => e.Target == $"item:{id}");
+        Assert.Equal(HttpStatusCode.BadRequest, (await reviewer.GetAsync($"/v1/review/items/{id}/keyframes?blur=1")).StatusCode);
+
+        var decided = await reviewer.PostAsJsonAsync($"/v1/review/items/{id}/decision", new { decision = "false_positive" });
+        Assert.True(decided.IsSuccessStatusCode, await decided.Content.ReadAsStringAsync());
+        Assert.Null(await h.State.Review.GetKeyframesAsync(id));
+        Assert.Equal(HttpStatusCode.Gone, (await reviewer.GetAsync($"/v1/review/items/{id}/keyframes")).StatusCode);
+    }
+
+    /// <summary>The mean brightness of one 320x180 cell.</summary>
+    private static double CellMean(SkiaSharp.SKBitmap sheet, int x0, int y0)
+    {
+        double sum = 0; int n = 0;
+        for (int y = y0; y < y0 + 180; y += 4)
+            for (int x = x0; x < x0 + 320; x += 4) { var c = sheet.GetPixel(x, y); sum += (c.Red + c.Green + c.Blue) / 3.0; n++; }
+        return sum / n;
+    }
+
     private static Hash256 PdqOf(byte[] image)
     {
         using var hasher = new FileHasher();

@@ -71,4 +71,19 @@ public sealed class MediaHashing(HasherPool hashers, VideoHasher videoHasher, Lo
         var png = await videoHasher.FrameAsPngAsync(bytes, seconds, ct);
         return png is null ? (null, null) : (png, VideoReviewFrame.Describe(seconds));
     }
+
+    /// <summary>
+    /// For a matched video, its keyframe strip (<see cref="KeyframeStrip"/>): frames spread over the video, one
+    /// FFmpeg seek each; null for images, videos with fewer than two useful frames, or when no frame reads.
+    /// </summary>
+    public async Task<byte[]?> KeyframesAsync(HashedMedia media, byte[] bytes, CancellationToken ct)
+    {
+        if (media.Frames is not { } frames) return null;
+        var seconds = KeyframeStrip.ChooseSeconds(frames);
+        if (seconds.Count < 2) return null;
+        var stills = new List<byte[]>(seconds.Count);
+        foreach (var t in seconds)
+            if (await videoHasher.FrameAsPngAsync(bytes, t, ct) is { } png) stills.Add(png);
+        return stills.Count < 2 ? null : KeyframeStrip.Compose(stills);
+    }
 }

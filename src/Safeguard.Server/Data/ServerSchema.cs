@@ -107,6 +107,8 @@ internal static class ServerSchema
         ]),
         // How often the item's file or hash came in while it awaited review (repeats reuse the item).
         new(10, ["ALTER TABLE review_items ADD COLUMN sightings {int} NOT NULL DEFAULT 1"]),
+        // A matched video's keyframe strip (frames spread over the video), held and deleted with its frame.
+        new(11, ["ALTER TABLE review_media ADD COLUMN keyframes {blob}"]),
     ];
 
     // The lock key keeps two nodes from migrating at once; the bank schema has its own.

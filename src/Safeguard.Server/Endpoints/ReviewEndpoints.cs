@@ -54,6 +54,10 @@ public static class ReviewEndpoints
             _ => throw new ValidationException("view must be blurred (clear views are POST .../media/clear)"),
         }).Roles(Roles.Reviewer).AuditedRead().WithName("ViewMediaBlurred").Produces(200, contentType: "image/png").Problems()
             .WithSummary("The item's image as PNG, blurred (blur 4..100, default the reviewer's strength) and greyscale (greyscale=false for colour); audited, a browser session needs the X-Safeguard-UI header. view=clear is refused: use POST .../media/clear");
+        app.MapGet("/v1/review/items/{id:long}/keyframes", async (long id, int? blur, HttpContext ctx, ViewReviewMedia media) =>
+                Results.File(await media.KeyframesAsync(id, ctx.Caller(), blur), "image/png"))
+            .Roles(Roles.Reviewer).AuditedRead().WithName("ViewKeyframes").Produces(200, contentType: "image/png").Problems()
+            .WithSummary("A matched video's keyframe strip (up to six frames spread over the video) as PNG, always blurred and greyscale; audited (a browser session needs the X-Safeguard-UI header)");
         app.MapPost("/v1/review/items/{id:long}/media/clear", async (long id, HttpContext ctx, ViewReviewMedia media) =>
                 Results.File(await media.ClearAsync(id, ctx.Caller(), await ReviewConsoleEndpoints.RegionAsync(ctx.Request)), "image/png"))
             .Roles(Roles.Reviewer).AcceptsJson<RegionRequest>().WithName("ViewMediaClear").Produces(200, contentType: "image/png").Problems()

@@ -48,6 +48,8 @@ public sealed record ReviewItem
     public bool HasMedia { get; init; }
     /// <summary>Set when the held media is not the file itself, e.g. "frame of the video at 8.000 s".</summary>
     public string? MediaNote { get; init; }
+    /// <summary>A video item's keyframe strip is held: <c>GET /v1/review/items/{id}/keyframes</c> shows it blurred.</summary>
+    public bool HasKeyframes { get; init; }
     /// <summary>The note sent with <c>/v1/review/submit</c>; <see cref="Note"/> is the decision's.</summary>
     public string? SubmissionNote { get; init; }
     /// <summary>For payments-subject items: the subject with its timeline and network, as <c>GET /v1/payments/subjects/{id}</c> gives it.</summary>
@@ -83,8 +85,11 @@ public sealed partial class ReviewStore(ServerDb db, AuditLog audit, Suppression
 
     public async Task<long> CreateAsync(ReviewItem item, byte[]? media, string actor) => (await CreateOrReuseAsync(item, media, actor, reuse: null)).Id;
 
-    public async Task<ReviewItem?> GetAsync(long id) =>
-        (await db.QueryAsync($"SELECT {Columns} FROM review_items WHERE id = @id", Map, ("@id", id))).FirstOrDefault();
+    public async Task<ReviewItem?> GetAsync(long id)
+    {
+        var item = (await db.QueryAsync($"SELECT {Columns} FROM review_items WHERE id = @id", Map, ("@id", id))).FirstOrDefault();
+        return item is { HasMedia: true } ? item with { HasKeyframes = await KeyframesHeldAsync(id) } : item;
+    }
 
     public Task<List<ReviewItem>> ListAsync(string? status, long afterId, int limit) => db.QueryAsync(
         $"SELECT {Columns} FROM review_items WHERE {(status is null ? "" : "status = @status AND ")}id > @after ORDER BY id LIMIT @limit",

@@ -18,7 +18,8 @@ async function openItem(id) {
   clearPreview();
   $("media-box").hidden = !item.has_media;
   $("no-view").hidden = !item.verified_exact;
-  $("media-note").textContent = item.media_note ? "Video: only one frame is held, shown here (" + item.media_note + "). There is never sound." : "";
+  $("media-note").textContent = item.media_note ? "Video: the matched frame is held, shown here (" + item.media_note + ")" +
+    (item.has_keyframes ? "; below it, frames spread over the video." : ".") + " There is never sound." : "";
   $("show-media").hidden = !(item.has_media && item.verified_exact);
   showConversation(item.kind === "conversation" ? item.conversation : null);
   showPayments(item.kind === "payments-subject" ? item.payments_subject : null);
@@ -28,6 +29,7 @@ async function openItem(id) {
   $("decision-result").textContent = "";
   await claim(item);
   if (item.has_media && !item.verified_exact) await showBlurred();
+  if (item.has_keyframes && !item.verified_exact) await showKeyframes(item.id);
   await loadAudit(item.id);
 }
 

@@ -5,7 +5,29 @@ let previewUrl = null;
 let dragStart = null;
 let region = null; // the dragged area as fractions of the image
 
+let keyframesUrl = null;
+
+// A video's keyframe strip: one audited GET, blurred and greyscale by the server (there is no clear view of it).
+async function showKeyframes(id) {
+  try {
+    const blur = Number($("blur").value);
+    const q = state.settings && blur && blur !== state.settings.blur_strength ? "?blur=" + blur : "";
+    const r = await fetch("/v1/review/items/" + id + "/keyframes" + q, { headers: { "X-Safeguard-UI": "1" }, credentials: "same-origin" });
+    if (!r.ok) throw new Error("HTTP " + r.status);
+    const blob = await r.blob();
+    if (!state.current || state.current.id !== id) return;
+    if (keyframesUrl) URL.revokeObjectURL(keyframesUrl);
+    keyframesUrl = URL.createObjectURL(blob);
+    $("keyframes").src = keyframesUrl;
+    $("keyframes-box").hidden = false;
+  } catch (e) { $("media-error").textContent = "Keyframes: " + e.message; }
+  finally { if (state.current && state.current.id === id) loadAudit(id); }
+}
+
 function clearPreview() {
+  $("keyframes-box").hidden = true;
+  $("keyframes").removeAttribute("src");
+  if (keyframesUrl) { URL.revokeObjectURL(keyframesUrl); keyframesUrl = null; }
   const img = $("preview");
   img.hidden = true; img.removeAttribute("src"); delete img.dataset.view;
   if (previewUrl) { URL.revokeObjectURL(previewUrl); previewUrl = null; }

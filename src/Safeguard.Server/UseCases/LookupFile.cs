@@ -24,12 +24,16 @@ public sealed class LookupFile(MediaHashing media, SafeFetcher fetcher, ReviewSt
         {
             var (kept, note) = await media.KeptMediaAsync(hashed, file.Bytes, matches, ct);
             // The same file while its item awaits review lands on that item (counted), not on a new one.
-            itemId = (await review.CreateOrReuseAsync(new ReviewItem
+            var queued = await review.CreateOrReuseAsync(new ReviewItem
             {
                 Kind = "media-hit", FileName = file.Name, MediaType = file.MediaType, Size = file.Bytes.Length,
                 Md5 = h.Md5, Sha1 = h.Sha1, Sha256 = h.Sha256, Pdq = h.Pdq, PdqQuality = h.PdqQuality, Matches = matches,
                 VerifiedExact = matches.Any(m => m.VerifiedExact), MediaNote = note,
-            }, kept, actor, h.Sha256 is { } sha256 ? OpenItemKey.ForFile(sha256) : null)).Id;
+            }, kept, actor, h.Sha256 is { } sha256 ? OpenItemKey.ForFile(sha256) : null);
+            itemId = queued.Id;
+            // A new video item also gets its keyframe strip; a repeat already has one.
+            if (kept is not null && !queued.Reused && await media.KeyframesAsync(hashed, file.Bytes, ct) is { } strip)
+                await review.SetKeyframesAsync(queued.Id, strip);
         }
         return new FileLookup(h, matches, itemId);
     }

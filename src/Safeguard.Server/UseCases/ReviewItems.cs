@@ -9,7 +9,7 @@ namespace Safeguard.Server.UseCases;
 /// <summary>A reviewer's view of an item's media: blurred and greyscale, or clear within the daily exposure cap; every view is audited.</summary>
 public sealed class ViewReviewMedia(ReviewStore review, AuditLog audit, ServerOptions options)
 {
-    public const string ClearAction = "media.view.clear", BlurredAction = "media.view.blurred";
+    public const string ClearAction = "media.view.clear", BlurredAction = "media.view.blurred", KeyframesAction = "media.view.keyframes";
 
     public Task<byte[]> RunAsync(long id, bool clear, Caller caller) =>
         clear ? ClearAsync(id, caller, null) : BlurredAsync(id, caller, null, true);
@@ -40,6 +40,19 @@ public sealed class ViewReviewMedia(ReviewStore review, AuditLog audit, ServerOp
             ?? throw new UnsupportedMediaException("the stored media cannot be rendered as an image");
         await audit.AppendAsync(caller.Actor, ClearAction, $"item:{id}", region is null ? null
             : FormattableString.Invariant($"partial: region x={region.X:0.###} y={region.Y:0.###} w={region.Width:0.###} h={region.Height:0.###}"));
+        return png;
+    }
+
+    /// <summary>A video item's keyframe strip, only ever blurred and greyscale: there is no clear view of it.</summary>
+    public async Task<byte[]> KeyframesAsync(long id, Caller caller, int? blur)
+    {
+        if (blur is not (null or (>= 4 and <= 100))) throw new ValidationException("blur must be 4..100");
+        var item = await review.GetAsync(id) ?? throw new NotFoundException("no such review item");
+        if (!item.HasMedia) throw new GoneException("this item holds no media (hash-only, or deleted after the decision)");
+        var strip = await review.GetKeyframesAsync(id) ?? throw new NotFoundException("this item has no keyframe strip (only matched videos have one)");
+        int strength = blur ?? caller.BlurStrength ?? options.DefaultBlurStrength;
+        var png = KeyframeStrip.RenderBlurred(strip, strength) ?? throw new UnsupportedMediaException("the keyframe strip cannot be rendered");
+        await audit.AppendAsync(caller.Actor, KeyframesAction, $"item:{id}", $"blur={strength}");
         return png;
     }
 
