@@ -11,17 +11,6 @@ public sealed class BrowserTests
 {
     internal static ChromeDriver StartBrowser(string profile) => Browser.BrowserKit.Start(profile);
 
-    /// <summary>The largest difference between colour channels over the shown preview's pixels (0 for greyscale).</summary>
-    private const string MaxChannelDifference = """
-        const img = document.getElementById('preview');
-        const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
-        const g = c.getContext('2d'); g.drawImage(img, 0, 0);
-        const d = g.getImageData(0, 0, c.width, c.height).data;
-        let max = 0;
-        for (let i = 0; i < d.length; i += 4) max = Math.max(max, Math.abs(d[i] - d[i + 1]), Math.abs(d[i + 1] - d[i + 2]));
-        return max;
-        """;
-
     /// <summary>Opens the UI and signs in with a reviewer key; the wait is for the steps after.</summary>
     internal static WebDriverWait SignIn(ChromeDriver driver, string baseUrl, string reviewerKey)
     {
@@ -69,7 +58,7 @@ public sealed class BrowserTests
             var preview = wait.Until(d => d.FindElement(By.Id("preview")) is { Displayed: true } p && p.GetAttribute("data-view") == "blurred" ? p : null);
             wait.Until(_ => Convert.ToInt64(js.ExecuteScript("return document.getElementById('preview').complete && document.getElementById('preview').naturalWidth")) > 0);
             Assert.StartsWith("blob:", preview!.GetAttribute("src"));
-            Assert.True(Convert.ToInt64(js.ExecuteScript(MaxChannelDifference)) <= 2, "the blurred view is greyscale");
+            Assert.True(Browser.BrowserKit.MaxChannelDifference(driver, "preview") <= 2, "the blurred view is greyscale");
             Browser.BrowserKit.AssertAccessible(driver, "the review item");
             Assert.Equal(["media.view.blurred"], (await h.State.Audit.ListAsync(0, 1000, null, $"item:{item}")).Select(e => e.Action).Where(a => a.StartsWith("media.view")));
             // Until the explicit action, no clear view was served.
@@ -78,7 +67,7 @@ public sealed class BrowserTests
             driver.FindElement(By.Id("unblur")).Click();
             wait.Until(d => d.FindElement(By.Id("preview")).GetAttribute("data-view") == "clear");
             wait.Until(_ => Convert.ToInt64(js.ExecuteScript("return document.getElementById('preview').complete && document.getElementById('preview').naturalWidth")) > 0);
-            Assert.True(Convert.ToInt64(js.ExecuteScript(MaxChannelDifference)) > 2, "the clear view has colour");
+            Assert.True(Browser.BrowserKit.MaxChannelDifference(driver, "preview") > 2, "the clear view has colour");
 
             driver.FindElement(By.CssSelector("#decision option[value='confirmed']")).Click();
             driver.FindElement(By.XPath("//select[@id='category']/option[text()='UK-C']")).Click();

@@ -190,15 +190,7 @@ public sealed class ConsoleBrowserTests
     private static void WaitLoaded(WebDriverWait wait, ChromeDriver driver) =>
         wait.Until(_ => Convert.ToInt64(driver.ExecuteScript("const i = document.getElementById('preview'); return i.complete ? i.naturalWidth : 0")) > 0);
 
-    private static long ChannelSpread(ChromeDriver driver) => Convert.ToInt64(driver.ExecuteScript("""
-        const img = document.getElementById('preview');
-        const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
-        const g = c.getContext('2d'); g.drawImage(img, 0, 0);
-        const d = g.getImageData(0, 0, c.width, c.height).data;
-        let max = 0;
-        for (let i = 0; i < d.length; i += 4) max = Math.max(max, Math.abs(d[i] - d[i + 1]), Math.abs(d[i + 1] - d[i + 2]));
-        return max;
-        """));
+    private static long ChannelSpread(ChromeDriver driver) => BrowserKit.MaxChannelDifference(driver, "preview");
 
     [Fact]
     public async Task Claimed_items_refuse_decisions_conversations_read_as_transcripts_and_verified_hits_are_confirmed_in_a_batch_without_media()

@@ -45,6 +45,17 @@ public static class BrowserKit
         return path;
     }
 
+    /// <summary>The largest difference between colour channels over an image element's pixels, read back from the page (0 for greyscale).</summary>
+    public static long MaxChannelDifference(IWebDriver driver, string imageId) => Convert.ToInt64(((IJavaScriptExecutor)driver).ExecuteScript("""
+        const img = document.getElementById(arguments[0]);
+        const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
+        const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        let max = 0;
+        for (let i = 0; i < d.length; i += 4) max = Math.max(max, Math.abs(d[i] - d[i + 1]), Math.abs(d[i + 1] - d[i + 2]));
+        return max;
+        """, imageId), System.Globalization.CultureInfo.InvariantCulture);
+
     private static readonly Lazy<string> AxeSource = new(() => new BundledAxeScriptProvider().GetScript());
 
     /// <summary>

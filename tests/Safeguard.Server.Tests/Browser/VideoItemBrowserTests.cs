@@ -41,15 +41,7 @@ public sealed class VideoItemBrowserTests
             Assert.True(driver.FindElement(By.Id("keyframes-box")).Displayed);
             Assert.Contains("frames spread over the video", driver.FindElement(By.Id("media-note")).Text);
             // Greyscale, read back from the page: no pixel has a colour cast.
-            var spread = Convert.ToInt64(driver.ExecuteScript("""
-                const img = document.getElementById('keyframes');
-                const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
-                const g = c.getContext('2d'); g.drawImage(img, 0, 0);
-                const d = g.getImageData(0, 0, c.width, c.height).data;
-                let max = 0;
-                for (let i = 0; i < d.length; i += 4) max = Math.max(max, Math.abs(d[i] - d[i + 1]), Math.abs(d[i + 1] - d[i + 2]));
-                return max;
-                """));
+            var spread = BrowserKit.MaxChannelDifference(driver, "keyframes");
             Assert.True(spread <= 2, $"the strip is greyscale (largest channel difference {spread})");
             wait.Until(d => d.FindElements(By.CssSelector("#audit li")).Any(e => e.Text.Contains("media.view.keyframes")));
             driver.ExecuteScript("document.getElementById('keyframes-box').scrollIntoView()");

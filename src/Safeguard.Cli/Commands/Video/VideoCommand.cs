@@ -95,11 +95,7 @@ public static class VideoCommand
             progress.Current = item.Path;
             try
             {
-                if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
-                if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
-                if (StillImageCheck.NotVideo(item.Path) is { } notVideo) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {notVideo}"); continue; }
-                var r = VpdqHasher.HashFile(item.Path, options);
-                if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
+                if (HashOrReport(item, options, ref failed) is not { } r) continue;
                 switch (format)
                 {
                     case VideoHashFormat.Rows:
@@ -163,6 +159,23 @@ public static class VideoCommand
         return command;
     }
 
+    /// <summary>The video's vPDQ, or null with the reason on standard error (a link is noted, not counted as failed).</summary>
+    private static VideoHashResult? HashOrReport(InputItem item, VpdqOptions options, ref int failed)
+    {
+        // Links are noted and left (not failures); they are never opened.
+        if (item.Error is null && item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); return null; }
+        string? problem = item.Error ?? StillImageCheck.NotVideo(item.Path);
+        if (problem is null)
+        {
+            var r = VpdqHasher.HashFile(item.Path, options);
+            if (!r.Failed) return r;
+            problem = r.Error;
+        }
+        failed++;
+        Console.Error.WriteLine($"safeguard: {item.Path}: {problem}");
+        return null;
+    }
+
     private static int RunMatch(List<InputItem> items, Matcher matcher, VpdqOptions options, ProgressReporter progress)
     {
         int failed = 0;
@@ -171,11 +184,7 @@ public static class VideoCommand
             progress.Current = item.Path;
             try
             {
-                if (item.Error is not null) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {item.Error}"); continue; }
-                if (item.IsLink) { Console.Error.WriteLine($"safeguard: {item.Path}: {item.LinkNote}"); continue; }
-                if (StillImageCheck.NotVideo(item.Path) is { } notVideo) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {notVideo}"); continue; }
-                var r = VpdqHasher.HashFile(item.Path, options);
-                if (r.Failed) { failed++; Console.Error.WriteLine($"safeguard: {item.Path}: {r.Error}"); continue; }
+                if (HashOrReport(item, options, ref failed) is not { } r) continue;
                 Console.Out.WriteLine(JsonSerializer.Serialize(Describe(r, matcher)));
             }
             finally { progress.Advance(); }
