@@ -48,6 +48,19 @@ public class BenchMatchCommandTests : IDisposable
     }
 
     [Fact]
+    public void Make_bank_reports_its_steps_on_stderr_and_keeps_stdout_to_its_summary()
+    {
+        string bank = Path.Combine(_dir, "progress", "bank.txt");
+        var r = SafeguardProcess.Run(["bench", "make-bank", "--count", "2000000", "--out", bank, "--queries", "10"],
+            env: new Dictionary<string, string> { ["SAFEGUARD_PROGRESS_INTERVAL"] = "0.001" });
+        Assert.Equal(0, r.Exit);
+        Assert.Equal(2, r.OutLines.Length);
+        Assert.StartsWith("wrote ", r.OutLines[0]);
+        Assert.Contains(r.ErrLines, l => l.StartsWith("safeguard: bench make-bank: ", StringComparison.Ordinal) && l.Contains("steps", StringComparison.Ordinal));
+        Assert.Equal(2_000_000, File.ReadLines(bank).Count());
+    }
+
+    [Fact]
     public void Make_bank_makes_missing_output_folders()
     {
         string bank = Path.Combine(_dir, "out", "deeper", "bank.txt");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Safeguard.Cli.Bench;
+using Safeguard.Cli.Output;
 
 namespace Safeguard.Cli.Commands;
 
@@ -34,8 +35,16 @@ public static class BenchMakeBankCommand
             {
                 // A fresh checkout has no bench/out: the folders of the outputs are made as needed.
                 foreach (var path in new[] { bankPath, queryPath }) Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                MakeBank.Run(n, bankPath, share, parse.GetValue(seed), q, queryPath, hits, Console.Out);
-                return ExitCodes.Ok;
+                return ProgressReporter.Run(parse, "bench make-bank", "steps", MakeBank.Steps.Length, progress =>
+                {
+                    MakeBank.Run(n, bankPath, share, parse.GetValue(seed), q, queryPath, hits, Console.Out, step =>
+                    {
+                        progress.SetDone(step);
+                        progress.Current = MakeBank.Steps[step];
+                    });
+                    progress.SetDone(MakeBank.Steps.Length);
+                    return ExitCodes.Ok;
+                });
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
