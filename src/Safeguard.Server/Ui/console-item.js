@@ -39,6 +39,7 @@ function showEvidence(item) {
   fact(dl, "Severity", item.severity + (item.verified_exact ? " (verified exact hit)" : ""));
   fact(dl, "Waiting", age(item.created_at) + " (since " + item.created_at.replace("T", " ").slice(0, 19) + " UTC)");
   fact(dl, "Source", actorName(item.created_by));
+  if (item.sightings > 1) fact(dl, "Seen", item.sightings + " times (the same file or hash again while this item waits)");
   fact(dl, "File name", item.file_name);
   fact(dl, "Size", item.size);
   fact(dl, "SHA-256", item.sha256);

@@ -47,6 +47,7 @@ function renderQueue() {
     meta.append(el("span", "severity " + item.severity, "sev sev-" + severityBand(item.severity)));
     if (item.verified_exact) meta.append(el("span", "verified exact", "tag"));
     if (item.group_count > 1) meta.append(el("span", "\u00d7" + item.group_count + " duplicates", "tag count"));
+    if (item.sightings > 1) meta.append(el("span", "seen " + item.sightings + " times", "tag count"));
     if (item.claimed_by && new Date(item.claimed_until) > new Date()) meta.append(el("span", "claimed: " + actorName(item.claimed_by), "tag claim"));
     meta.append(el("span", age(item.created_at), "muted"));
     main.append(meta);

@@ -29,6 +29,9 @@ public sealed class QuickStartBrowserTests
         Assert.Equal("demo", match.GetProperty("bank").GetString());
         Assert.Equal("pdq", match.GetProperty("signal_type").GetString());
         var item = answer.GetProperty("review_item_id").GetInt64();
+        // The same file again while the item waits: the same item, seen twice (shown in the console below).
+        var again = await client.PostAsync("/v1/lookup/file", new MultipartFormDataContent { { new ByteArrayContent(await System.IO.File.ReadAllBytesAsync(Path.Combine(samples, "bridge-blurred.jpg"))), "file", "bridge-blurred.jpg" } });
+        Assert.Equal(item, (await Json(again)).GetProperty("review_item_id").GetInt64());
 
         var profile = Path.Combine(Path.GetTempPath(), $"sg-chromium-{Guid.NewGuid():N}");
         using var driver = BrowserKit.Start(profile);
@@ -38,11 +41,13 @@ public sealed class QuickStartBrowserTests
             wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
             var row = wait.Until(d => d.FindElements(By.CssSelector($"li.queue-item[data-id='{item}']")).FirstOrDefault(e => e.Displayed))!;
             Assert.Contains("bridge-blurred.jpg", row.Text);
+            Assert.Contains("seen 2 times", row.Text);
             BrowserKit.Screenshot(driver, "quickstart-queue");
             row.FindElement(By.CssSelector("button.row-open")).Click();
             wait.Until(d => d.FindElement(By.Id("item-title")).Text.Contains($"#{item} "));
             // The evidence names the demo bank before any media is asked for; the media is the blurred view.
             Assert.Contains("demo", driver.FindElement(By.Id("evidence-title")).FindElement(By.XPath("..")).Text);
+            Assert.Contains("2 times", driver.FindElement(By.Id("item-facts")).Text);
             wait.Until(d => d.FindElement(By.Id("preview")) is { Displayed: true } p && p.GetAttribute("data-view") == "blurred");
             wait.Until(_ => Convert.ToInt64(driver.ExecuteScript("return document.getElementById('preview').naturalWidth")) > 0);
             BrowserKit.Screenshot(driver, "quickstart-item");
