@@ -68,11 +68,10 @@ public static class KeyframeStrip
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.Black);
         using var image = SKImage.FromBitmap(sheet);
-        float[] grey = [0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0, 0, 0, 1, 0];
         float sigma = Math.Clamp(blurStrength, 4, 100) * CellWidth / 400f;
         using var paint = new SKPaint
         {
-            ColorFilter = SKColorFilter.CreateColorMatrix(grey),
+            ColorFilter = SKColorFilter.CreateColorMatrix(Preview.Greyscale),
             ImageFilter = SKImageFilter.CreateBlur(sigma, sigma, SKShaderTileMode.Clamp),
         };
         for (int y = 0; y < sheet.Height; y += CellHeight + Gap)

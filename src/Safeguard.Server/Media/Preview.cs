@@ -14,6 +14,9 @@ public static class Preview
     /// <summary>Pixels decoded to make a preview (after the codec's own downscaling); beyond it there is no preview.</summary>
     public const long MaxDecodedPixels = 128L * 1024 * 1024;
 
+    /// <summary>The colour matrix of every greyscale view: Rec. 601 luma into each channel, alpha kept.</summary>
+    internal static readonly float[] Greyscale = [0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0, 0, 0, 1, 0];
+
     /// <summary>The stored preview of media: at most 1024 px, PNG; null when it does not decode as an image.</summary>
     public static byte[]? Bounded(byte[] media)
     {
@@ -29,9 +32,7 @@ public static class Preview
         if (clear) return Draw(bitmap, ShownMaxSide, null);
         var (w, h) = Fit(bitmap.Width, bitmap.Height, ShownMaxSide);
         using var paint = new SKPaint();
-        // Rec. 601 luma into every channel.
-        float[] grey = [0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0, 0, 0, 1, 0];
-        paint.ColorFilter = SKColorFilter.CreateColorMatrix(grey);
+        paint.ColorFilter = SKColorFilter.CreateColorMatrix(Greyscale);
         float sigma = Math.Clamp(blurStrength, 0, 100) * Math.Max(w, h) / 400f;
         if (sigma > 0) paint.ImageFilter = SKImageFilter.CreateBlur(sigma, sigma, SKShaderTileMode.Clamp);
         return Draw(bitmap, ShownMaxSide, paint);
@@ -47,8 +48,7 @@ public static class Preview
         if (bitmap is null) return null;
         var (w, h) = Fit(bitmap.Width, bitmap.Height, ShownMaxSide);
         using var paint = new SKPaint();
-        float[] grey = [0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0.299f, 0.587f, 0.114f, 0, 0, 0, 0, 0, 1, 0];
-        if (greyscale) paint.ColorFilter = SKColorFilter.CreateColorMatrix(grey);
+        if (greyscale) paint.ColorFilter = SKColorFilter.CreateColorMatrix(Greyscale);
         float sigma = Math.Clamp(blurStrength, 0, 100) * Math.Max(w, h) / 400f;
         if (sigma > 0) paint.ImageFilter = SKImageFilter.CreateBlur(sigma, sigma, SKShaderTileMode.Clamp);
         using var surface = SKSurface.Create(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
