@@ -11,6 +11,14 @@ public sealed record EntryRecord(SignalType Type, string Value)
     /// <summary>UK grade A, B or C, null when unknown.</summary>
     public string? Grade { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
+    /// <summary>A free-text note about the entry (HMA's content note).</summary>
+    public string? Note { get; init; }
+    /// <summary>Custom key/value metadata; null leaves stored metadata as it is.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+    /// <summary>Where the original media was (HMA's original_media_uri).</summary>
+    public string? OriginalMediaUri { get; init; }
+    /// <summary>The entry does not match before this time (quarantine of a new signal); null: no wait.</summary>
+    public DateTimeOffset? DisableUntil { get; init; }
 }
 
 /// <summary>An entry as stored in a bank.</summary>
@@ -31,10 +39,18 @@ public sealed record BankEntry
     public string? DisabledReason { get; init; }
     /// <summary>The change sequence of the last write to this entry (see <see cref="IBankStore.GetChangesAsync"/>).</summary>
     public long ChangeSeq { get; init; }
+    public string? Note { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyMetadata;
+    public string? OriginalMediaUri { get; init; }
+    /// <summary>The entry does not match before this time; null: no wait.</summary>
+    public DateTimeOffset? DisableUntil { get; init; }
+
+    public static IReadOnlyDictionary<string, string> EmptyMetadata { get; } = new Dictionary<string, string>();
 
     public EntryRecord ToRecord() => new(SignalTypes.ForStored(SignalType, Value.Length), Value)
     {
         ContentId = ContentId, Category = Category, Grade = Grade, Tags = Tags,
+        Note = Note, Metadata = Metadata, OriginalMediaUri = OriginalMediaUri, DisableUntil = DisableUntil,
     };
 }
 
@@ -47,6 +63,8 @@ public sealed record BankInfo
     /// <summary>Exact hits on a verified list may be confirmed without a human viewing the media.</summary>
     public bool Verified { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>HMA's coin flip: the share (0..1) of lookups this bank takes part in; 1 always, 0 only with bypass_coinflip.</summary>
+    public double MatchingEnabledRatio { get; init; } = 1.0;
 }
 
 /// <summary>What a bank holds, by signal type.</summary>
