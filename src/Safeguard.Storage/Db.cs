@@ -49,6 +49,7 @@ public static class Db
     {
         long or int => DbType.Int64,
         bool => DbType.Boolean,
+        double => DbType.Double,
         byte[] => DbType.Binary,
         _ => DbType.String,
     };

@@ -56,6 +56,18 @@ public interface IBankStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<EntryChange>> GetChangesAsync(long sinceSeq, long afterEntryId = 0, int limit = 10000, CancellationToken ct = default);
 
+    /// <summary>One entry by id, or null when the bank has no such entry.</summary>
+    Task<BankEntry?> GetEntryAsync(string bank, long id, CancellationToken ct = default);
+
+    /// <summary>Changes an entry's note, metadata, original media URI or disable-until; null when the bank has no such entry.</summary>
+    Task<BankEntry?> UpdateEntryAsync(string bank, long id, EntryUpdate update, CancellationToken ct = default);
+
+    /// <summary>Deletes one entry by id (a removal in the change feed); false when the bank has no such entry.</summary>
+    Task<bool> DeleteEntryAsync(string bank, long id, CancellationToken ct = default);
+
+    /// <summary>Changes a bank's description, matching ratio, new-entry wait or name.</summary>
+    Task<BankInfo> UpdateBankAsync(string name, BankUpdate update, CancellationToken ct = default);
+
     /// <summary>The applied schema version.</summary>
     Task<int> GetSchemaVersionAsync(CancellationToken ct = default);
 }

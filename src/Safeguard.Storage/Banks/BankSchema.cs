@@ -72,6 +72,16 @@ internal static class BankSchema
         [
             "CREATE INDEX IF NOT EXISTS entries_bank_order ON entries (bank_id, id)",
         ]),
+        // HMA's bank content fields, the coin-flip ratio and the wait before a new entry matches.
+        new(4,
+        [
+            "ALTER TABLE entries ADD COLUMN note TEXT",
+            "ALTER TABLE entries ADD COLUMN metadata TEXT",
+            "ALTER TABLE entries ADD COLUMN original_media_uri TEXT",
+            "ALTER TABLE entries ADD COLUMN disable_until {int}",
+            "ALTER TABLE banks ADD COLUMN matching_enabled_ratio DOUBLE PRECISION NOT NULL DEFAULT 1.0",
+            "ALTER TABLE banks ADD COLUMN new_entry_wait_hours {int} NOT NULL DEFAULT 0",
+        ]),
     ];
 
     public static readonly SchemaDefinition Definition = new("bank", "schema_version", RecordsAppliedAt: true, LockKey: 7460211, Migrations,

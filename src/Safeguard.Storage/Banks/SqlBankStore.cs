@@ -32,7 +32,8 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
 
     /// <summary>
     /// Loads records into an empty temporary table "staging" (ord, signal_type, value, value_key,
-    /// content_id, category, grade, tags), one row per distinct (signal_type, value), first occurrence kept.
+    /// content_id, category, grade, tags, note, metadata, original_media_uri, disable_until), one row per
+    /// distinct (signal_type, value), first occurrence kept.
     /// Returns the number of records read from the input.
     /// </summary>
     protected abstract Task<long> StageAsync(DbConnection conn, DbTransaction tx, IEnumerable<EntryRecord> records, CancellationToken ct);
@@ -43,7 +44,10 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
     protected abstract string ExplainPrefix { get; }
 
     private const string EntryColumns =
-        "e.id, b.name, e.signal_type, e.value, e.content_id, e.category, e.grade, e.tags, e.source_name, e.source_file, e.added_at, e.disabled, e.disabled_reason, e.change_seq";
+        "e.id, b.name, e.signal_type, e.value, e.content_id, e.category, e.grade, e.tags, e.source_name, e.source_file, e.added_at, e.disabled, e.disabled_reason, e.change_seq, " +
+        "e.note, e.metadata, e.original_media_uri, e.disable_until";
+
+    private const string BankColumns = "id, name, description, verified, created_at, matching_enabled_ratio, new_entry_wait_hours";
 
     // ---- schema ----
 
@@ -82,7 +86,7 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
     public async Task<IReadOnlyList<BankInfo>> ListBanksAsync(CancellationToken ct = default)
     {
         await using var conn = await OpenConnectionAsync(ct);
-        await using var cmd = Db.Command(conn, null, "SELECT id, name, description, verified, created_at FROM banks ORDER BY name");
+        await using var cmd = Db.Command(conn, null, $"SELECT {BankColumns} FROM banks ORDER BY name");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<BankInfo>();
         while (await r.ReadAsync(ct)) list.Add(ReadBank(r));
@@ -92,7 +96,7 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
     public async Task<BankInfo?> GetBankAsync(string name, CancellationToken ct = default)
     {
         await using var conn = await OpenConnectionAsync(ct);
-        await using var cmd = Db.Command(conn, null, "SELECT id, name, description, verified, created_at FROM banks WHERE name = @n");
+        await using var cmd = Db.Command(conn, null, $"SELECT {BankColumns} FROM banks WHERE name = @n");
         cmd.Param("@n", name);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? ReadBank(r) : null;
@@ -102,6 +106,7 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
     {
         Id = r.GetInt64(0), Name = r.GetString(1), Description = r.GetStringOrNull(2),
         Verified = r.GetInt64(3) != 0, CreatedAt = Db.FromMillis(r.GetInt64(4)),
+        MatchingEnabledRatio = r.GetDouble(5), NewEntryWaitHours = (int)r.GetInt64(6),
     };
 
     public async Task<BankStats> GetStatsAsync(string name, CancellationToken ct = default)
@@ -185,13 +190,19 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
     // Fields the input leaves empty keep their stored value.
     private const string MergeMetadata =
         "content_id = COALESCE(s.content_id, entries.content_id), category = COALESCE(s.category, entries.category), " +
-        "grade = COALESCE(s.grade, entries.grade), tags = COALESCE(s.tags, entries.tags)";
+        "grade = COALESCE(s.grade, entries.grade), tags = COALESCE(s.tags, entries.tags), " +
+        "note = COALESCE(s.note, entries.note), metadata = COALESCE(s.metadata, entries.metadata), " +
+        "original_media_uri = COALESCE(s.original_media_uri, entries.original_media_uri), disable_until = COALESCE(s.disable_until, entries.disable_until)";
 
     private const string MetadataDiffers =
         "((s.content_id IS NOT NULL AND (entries.content_id IS NULL OR entries.content_id <> s.content_id)) " +
         "OR (s.category IS NOT NULL AND (entries.category IS NULL OR entries.category <> s.category)) " +
         "OR (s.grade IS NOT NULL AND (entries.grade IS NULL OR entries.grade <> s.grade)) " +
-        "OR (s.tags IS NOT NULL AND (entries.tags IS NULL OR entries.tags <> s.tags)))";
+        "OR (s.tags IS NOT NULL AND (entries.tags IS NULL OR entries.tags <> s.tags)) " +
+        "OR (s.note IS NOT NULL AND (entries.note IS NULL OR entries.note <> s.note)) " +
+        "OR (s.metadata IS NOT NULL AND (entries.metadata IS NULL OR entries.metadata <> s.metadata)) " +
+        "OR (s.original_media_uri IS NOT NULL AND (entries.original_media_uri IS NULL OR entries.original_media_uri <> s.original_media_uri)) " +
+        "OR (s.disable_until IS NOT NULL AND (entries.disable_until IS NULL OR entries.disable_until <> s.disable_until)))";
 
     public async Task<ImportResult> ImportAsync(string bank, IEnumerable<EntryRecord> entries, ImportOptions? options = null, CancellationToken ct = default)
     {
@@ -200,8 +211,10 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
         await using var tx = await BeginWriteAsync(conn, ct);
         var bankId = await RequireBankIdAsync(conn, tx, bank, ct);
         var seq = await NextSeqAsync(conn, tx, ct);
+        long now = Db.NowMillis();
+        long waitHours = await Db.ScalarLongAsync(conn, tx, "SELECT new_entry_wait_hours FROM banks WHERE id = @b", ct, ("@b", bankId));
 
-        long read = await StageAsync(conn, tx, entries, ct);
+        long read = await StageAsync(conn, tx, Checked(entries, DateTimeOffset.FromUnixTimeMilliseconds(now)), ct);
         long staged = await Db.ScalarLongAsync(conn, tx, "SELECT COUNT(*) FROM staging", ct);
         (string, object?) b = ("@b", bankId), s = ("@s", seq);
 
@@ -213,10 +226,13 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
         long updated = await Db.ExecAsync(conn, tx,
             $"UPDATE entries SET change_seq = @s, {MergeMetadata} FROM staging s WHERE {MatchesStaging} AND entries.change_seq <> @s AND {MetadataDiffers}", ct, b, s);
         long added = await Db.ExecAsync(conn, tx,
-            "INSERT INTO entries (bank_id, signal_type, value, value_key, content_id, category, grade, tags, source_name, source_file, added_at, disabled, disabled_auto, disabled_reason, change_seq) " +
-            "SELECT @b, s.signal_type, s.value, CASE WHEN s.value_key = s.value THEN NULL ELSE s.value_key END, s.content_id, s.category, s.grade, s.tags, @sn, @sf, @t, 0, 0, NULL, @s FROM staging s " +
+            "INSERT INTO entries (bank_id, signal_type, value, value_key, content_id, category, grade, tags, source_name, source_file, added_at, disabled, disabled_auto, disabled_reason, change_seq, " +
+            "note, metadata, original_media_uri, disable_until) " +
+            "SELECT @b, s.signal_type, s.value, CASE WHEN s.value_key = s.value THEN NULL ELSE s.value_key END, s.content_id, s.category, s.grade, s.tags, @sn, @sf, @t, 0, 0, NULL, @s, " +
+            "s.note, s.metadata, s.original_media_uri, COALESCE(s.disable_until, @wait) FROM staging s " +
             "WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.bank_id = @b AND e.signal_type = s.signal_type AND COALESCE(e.value_key, e.value) = s.value_key AND e.value = s.value) ORDER BY s.ord",
-            ct, b, s, ("@sn", options.Source.Name), ("@sf", options.Source.File), ("@t", Db.NowMillis()));
+            ct, b, s, ("@sn", options.Source.Name), ("@sf", options.Source.File), ("@t", now),
+            ("@wait", waitHours > 0 ? now + waitHours * 3_600_000 : (object?)null));
         long disabled = 0;
         if (options.Replace)
         {
@@ -231,6 +247,16 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
         await DropStagingAsync(conn, tx, ct);
         await tx.CommitAsync(ct);
         return new ImportResult(read, added, updated, staged - added - updated - reenabled, reenabled, disabled, keptDisabled, changed ? seq : seq - 1);
+    }
+
+    /// <summary>The input with each record's free fields checked as it is staged: a bad one aborts the whole import.</summary>
+    private static IEnumerable<EntryRecord> Checked(IEnumerable<EntryRecord> records, DateTimeOffset now)
+    {
+        foreach (var r in records)
+        {
+            EntryFields.Validate(r, now);
+            yield return r;
+        }
     }
 
     // ---- remove / disable ----
@@ -358,7 +384,8 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
         "SELECT * FROM (" +
         ChangesArm($"e.change_seq AS seq, e.id AS eid, 0 AS removed, {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id", "e.change_seq", "e.id") +
         " UNION ALL " +
-        ChangesArm("r.change_seq AS seq, r.entry_id AS eid, 1 AS removed, r.entry_id, r.bank_name, r.signal_type, r.value, NULL, CAST(NULL AS BIGINT), NULL, NULL, NULL, NULL, 0, 0, NULL, r.change_seq " +
+        ChangesArm("r.change_seq AS seq, r.entry_id AS eid, 1 AS removed, r.entry_id, r.bank_name, r.signal_type, r.value, NULL, CAST(NULL AS BIGINT), NULL, NULL, NULL, NULL, 0, 0, NULL, r.change_seq, " +
+                   "NULL, NULL, NULL, CAST(NULL AS BIGINT) " +
                    "FROM entry_removals r", "r.change_seq", "r.entry_id") +
         ") c ORDER BY seq, eid LIMIT @l";
 
@@ -373,6 +400,8 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
         Tags = Tags.Split(r.GetStringOrNull(o + 7)), SourceName = r.GetStringOrNull(o + 8), SourceFile = r.GetStringOrNull(o + 9),
         AddedAt = r.IsDBNull(o + 10) ? default : Db.FromMillis(r.GetInt64(o + 10)),
         Disabled = r.GetInt64(o + 11) != 0, DisabledReason = r.GetStringOrNull(o + 12), ChangeSeq = r.GetInt64(o + 13),
+        Note = r.GetStringOrNull(o + 14), Metadata = EntryFields.MetadataFromJson(r.GetStringOrNull(o + 15)),
+        OriginalMediaUri = r.GetStringOrNull(o + 16), DisableUntil = r.GetLongOrNull(o + 17) is long du ? Db.FromMillis(du) : null,
     };
 
     /// <summary>The database's plan for a statement, one line per row (tests check that pages are index ranges).</summary>

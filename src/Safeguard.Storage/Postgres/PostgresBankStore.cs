@@ -37,10 +37,11 @@ public sealed class PostgresBankStore : SqlBankStore
     protected override async Task<long> StageAsync(DbConnection conn, DbTransaction tx, IEnumerable<EntryRecord> records, CancellationToken ct)
     {
         await Db.ExecAsync(conn, tx,
-            "CREATE TEMP TABLE staging (ord BIGINT, signal_type TEXT NOT NULL, value TEXT NOT NULL, value_key TEXT NOT NULL, content_id TEXT, category BIGINT, grade TEXT, tags TEXT) ON COMMIT DROP", ct);
+            "CREATE TEMP TABLE staging (ord BIGINT, signal_type TEXT NOT NULL, value TEXT NOT NULL, value_key TEXT NOT NULL, content_id TEXT, category BIGINT, grade TEXT, tags TEXT, " +
+            "note TEXT, metadata TEXT, original_media_uri TEXT, disable_until BIGINT) ON COMMIT DROP", ct);
         long n = 0;
         var pg = (NpgsqlConnection)conn;
-        await using (var copy = await pg.BeginBinaryImportAsync("COPY staging (ord, signal_type, value, value_key, content_id, category, grade, tags) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var copy = await pg.BeginBinaryImportAsync("COPY staging (ord, signal_type, value, value_key, content_id, category, grade, tags, note, metadata, original_media_uri, disable_until) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var rec in records)
             {
@@ -54,6 +55,10 @@ public sealed class PostgresBankStore : SqlBankStore
                 if (rec.Category is int k) copy.Write((long)k, NpgsqlDbType.Bigint); else copy.WriteNull();
                 WriteNullable(copy, rec.Grade);
                 WriteNullable(copy, Tags.Join(rec.Tags));
+                WriteNullable(copy, rec.Note);
+                WriteNullable(copy, EntryFields.MetadataToJson(rec.Metadata));
+                WriteNullable(copy, rec.OriginalMediaUri);
+                if (rec.DisableUntil is { } until) copy.Write(until.ToUnixTimeMilliseconds(), NpgsqlDbType.Bigint); else copy.WriteNull();
             }
             await copy.CompleteAsync(ct);
         }

@@ -49,10 +49,12 @@ public sealed class SqliteBankStore : SqlBankStore
         // with COALESCE(value_key, value), and SQLite would then not use the index on that expression.
         await Db.ExecAsync(conn, tx,
             "CREATE TEMP TABLE IF NOT EXISTS staging (ord INTEGER PRIMARY KEY, signal_type TEXT NOT NULL, value TEXT NOT NULL, value_key NOT NULL, " +
-            "content_id TEXT, category INTEGER, grade TEXT, tags TEXT, UNIQUE (signal_type, value_key))", ct);
+            "content_id TEXT, category INTEGER, grade TEXT, tags TEXT, note TEXT, metadata TEXT, original_media_uri TEXT, disable_until INTEGER, " +
+            "UNIQUE (signal_type, value_key))", ct);
         await Db.ExecAsync(conn, tx, "DELETE FROM staging", ct);
         await using var cmd = Db.Command(conn, tx,
-            "INSERT INTO staging (ord, signal_type, value, value_key, content_id, category, grade, tags) VALUES (@o, @ty, @v, @k, @c, @cat, @g, @tg) ON CONFLICT DO NOTHING");
+            "INSERT INTO staging (ord, signal_type, value, value_key, content_id, category, grade, tags, note, metadata, original_media_uri, disable_until) " +
+            "VALUES (@o, @ty, @v, @k, @c, @cat, @g, @tg, @no, @md, @uri, @du) ON CONFLICT DO NOTHING");
         var o = cmd.Param("@o", 0L);
         var ty = cmd.Param("@ty", "");
         var v = cmd.Param("@v", "");
@@ -61,6 +63,10 @@ public sealed class SqliteBankStore : SqlBankStore
         var cat = cmd.Param("@cat", null, DbType.Int64);
         var g = cmd.Param("@g", null, DbType.String);
         var tg = cmd.Param("@tg", null, DbType.String);
+        var no = cmd.Param("@no", null, DbType.String);
+        var md = cmd.Param("@md", null, DbType.String);
+        var uri = cmd.Param("@uri", null, DbType.String);
+        var du = cmd.Param("@du", null, DbType.Int64);
         cmd.Prepare();
         long n = 0;
         foreach (var rec in records)
@@ -74,6 +80,10 @@ public sealed class SqliteBankStore : SqlBankStore
             cat.Value = rec.Category is int k ? (long)k : DBNull.Value;
             g.Value = (object?)rec.Grade ?? DBNull.Value;
             tg.Value = (object?)Tags.Join(rec.Tags) ?? DBNull.Value;
+            no.Value = (object?)rec.Note ?? DBNull.Value;
+            md.Value = (object?)EntryFields.MetadataToJson(rec.Metadata) ?? DBNull.Value;
+            uri.Value = (object?)rec.OriginalMediaUri ?? DBNull.Value;
+            du.Value = rec.DisableUntil is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value;
             cmd.ExecuteNonQuery();
         }
         return n;
