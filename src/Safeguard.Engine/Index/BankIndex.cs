@@ -440,7 +440,7 @@ public sealed class BankIndex
     private static Slot MakeSlot(BankEntry e)
     {
         var type = SignalTypes.ForStored(e.SignalType, e.Value.Length);
-        var entry = new MatchedEntry(e.Id, e.Bank, type, e.Value, e.ContentId, e.Category, e.Grade);
+        var entry = new MatchedEntry(e.Id, e.Bank, type, e.Value, e.ContentId, e.Category, e.Grade) { DisableUntil = e.DisableUntil };
         Hash256 pdq = default;
         IReadOnlyList<VpdqFrame>? frames = null;
         bool valid;

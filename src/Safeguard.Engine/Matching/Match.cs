@@ -4,7 +4,11 @@ using Safeguard.Signals;
 namespace Safeguard.Engine.Matching;
 
 /// <summary>The bank entry a match found, as the bank holds it (its value is the bank's canonical text).</summary>
-public sealed record MatchedEntry(long Id, string Bank, SignalType Type, string Value, string? ContentId, int? Category, string? Grade);
+public sealed record MatchedEntry(long Id, string Bank, SignalType Type, string Value, string? ContentId, int? Category, string? Grade)
+{
+    /// <summary>The entry does not match before this time (a quarantine); null: no wait.</summary>
+    public DateTimeOffset? DisableUntil { get; init; }
+}
 
 /// <summary>
 /// One bank entry that matched a query: the one match record of every entry point (hash lists,

@@ -43,6 +43,16 @@ public sealed record MatchPolicy
     /// <summary>Banks whose exact hits count as verified; null: none.</summary>
     public IReadOnlySet<string>? VerifiedBanks { get; init; }
 
+    /// <summary>Only these banks' entries match; null: every bank's.</summary>
+    public IReadOnlySet<string>? Banks { get; init; }
+
+    /// <summary>The clock a quarantine (an entry's disable-until) is read against, at match time, so it ends by itself.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Whether an entry may match now: its bank is chosen and its quarantine is over.</summary>
+    public bool Admits(MatchedEntry entry, DateTimeOffset now) =>
+        (Banks is null || Banks.Contains(entry.Bank)) && (entry.DisableUntil is not { } until || until <= now);
+
     /// <summary>The verified-exact rule: an exact signal type, distance 0, on a verified bank.</summary>
     public bool IsVerifiedExact(string bank, SignalType type, int distance) =>
         type.Kind == SignalKind.Exact && distance == 0 && VerifiedBanks is { } v && v.Contains(bank);

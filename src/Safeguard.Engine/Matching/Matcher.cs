@@ -85,6 +85,7 @@ public sealed class Matcher
                 _index.MatchTmk(tmk, Policy.TmkLevel1Threshold, Policy.TmkLevel2Threshold, results);
                 break;
         }
+        Admit(results, 0);
         var suppressions = Policy.Suppressions is { IsEmpty: false } s ? s : null;
         if (results.Count == 0 || (suppressions is null && Policy.VerifiedBanks is null)) return results;
         // Every hit came from the one query: its canonical text is what a suppression names.
@@ -106,7 +107,27 @@ public sealed class Matcher
     public void MatchFrame(in Hash256 frame, int quality, List<PdqMatch> results)
     {
         if (quality < Policy.MinQuality) return;
+        int start = results.Count;
         _index.MatchFrame(frame, Policy.Threshold, results);
+        var now = Policy.Clock.GetUtcNow();
+        int write = start;
+        for (int i = start; i < results.Count; i++)
+            if (Policy.Admits(_index.EntryOf(results[i].Id), now)) results[write++] = results[i];
+        results.RemoveRange(write, results.Count - write);
+    }
+
+    /// <summary>
+    /// Drops hits the policy does not admit now: another bank than the chosen ones, or an entry
+    /// still in quarantine. Read at match time, so a quarantine ends without an index refresh.
+    /// </summary>
+    private void Admit(List<Match> results, int start)
+    {
+        if (results.Count == start) return;
+        var now = Policy.Clock.GetUtcNow();
+        int write = start;
+        for (int i = start; i < results.Count; i++)
+            if (Policy.Admits(results[i].Entry, now)) results[write++] = results[i];
+        results.RemoveRange(write, results.Count - write);
     }
 
     /// <summary>
@@ -138,6 +159,7 @@ public sealed class Matcher
     /// <summary>Drops suppressed query hashes and marks verified exact hits (only when the policy has either).</summary>
     private void Finish(List<Match> results, int start, FileHashResult media)
     {
+        Admit(results, start);
         var active = Policy.Suppressions is { IsEmpty: false } s ? s : null;
         if (results.Count == start || (active is null && Policy.VerifiedBanks is null)) return;
         string? videoQuery = null;
