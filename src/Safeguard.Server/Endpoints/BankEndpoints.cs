@@ -24,7 +24,7 @@ public static class BankEndpoints
             foreach (var b in all.Skip(skip).Take(take))
             {
                 var st = await banks.GetStatsAsync(b.Name);
-                page.Add(new { b.Name, b.Description, b.Verified, b.CreatedAt, enabled = st.Enabled, disabled = st.Disabled });
+                page.Add(new { b.Name, b.Description, b.Verified, b.CreatedAt, b.MatchingEnabledRatio, new_entry_quarantine_hours = b.NewEntryWaitHours, enabled = st.Enabled, disabled = st.Disabled });
             }
             return Results.Json(new { total = all.Count, offset = skip, limit = take, banks = page }, ApiJson.Options);
         }).Roles(read).WithName("ListBanks").WithSummary("List banks with counts (paged)").Problems();
@@ -89,6 +89,8 @@ public static class BankEndpoints
             var (removed, notFound) = await edit.RemoveAsync(name, body.ToInput(), ctx.Caller().Actor);
             return Results.Json(new { removed, not_found = notFound });
         }).Roles(Roles.Curator).AcceptsJson<EntriesRequest>().WithName("RemoveEntries").WithSummary("Delete entries").Problems();
+
+        BankEntryEndpoints.Map(app);
 
         app.MapPost("/v1/banks/{name}/import", async (string name, string? format, bool? replace, string? source, string? type, HttpContext ctx,
             ImportBank import, ServerOptions options) =>

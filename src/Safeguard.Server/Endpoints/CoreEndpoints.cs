@@ -46,14 +46,14 @@ public static class CoreEndpoints
                 var body = await Http.ReadJsonAsync<HashLookupRequest>(ctx.Request);
                 var result = await lookup.RunAsync(body.SignalType, body.Value, body.Threshold, body.Review != false, ctx.Caller().Actor);
                 return Results.Json(result.ToDto(), ApiJson.Options);
-            }).Roles(Roles.Matcher).AcceptsJson<HashLookupRequest>()
+            }).Roles(Roles.Matcher).SelectsBanks(strict: true).AcceptsJson<HashLookupRequest>()
             .WithName("Lookup").WithSummary($"Look a hash up in every bank; a hit becomes a review item unless review=false; threshold: pdq 0..{PdqResult.MaxMatchThreshold}, exact types 0")
             .Answers<LookupResponse>();
         app.MapPost("/v1/lookup/file", async (HttpContext ctx, LookupFile lookup, ServerOptions options) =>
             {
                 var upload = await Http.ReadUploadAsync(ctx.Request, options.MaxMediaBytes);
                 return Results.Json((await lookup.RunAsync(upload, ctx.Caller().Actor, ctx.RequestAborted)).ToDto(), ApiJson.Options);
-            }).Roles(Roles.Matcher).AcceptsUpload()
+            }).Roles(Roles.Matcher).SelectsBanks(strict: true).AcceptsUpload()
             .WithName("LookupFile").WithSummary("Hash an uploaded image or video and look it up in one call; an image hit keeps the media for review, a video hit the frame at the matched time")
             .Answers<FileLookupResponse>();
         app.MapPost("/v1/lookup/url", async (HttpContext ctx, LookupFile lookup) =>
@@ -61,7 +61,7 @@ public static class CoreEndpoints
                 var body = await Http.ReadJsonAsync<UrlRequest>(ctx.Request);
                 var result = await lookup.FromUrlAsync(body.Url ?? throw new ValidationException("url is required"), ctx.Caller().Actor, ctx.RequestAborted);
                 return Results.Json(result.ToDto(), ApiJson.Options);
-            }).Roles(Roles.Matcher).FetchesUrl().AcceptsJson<UrlRequest>()
+            }).Roles(Roles.Matcher).SelectsBanks(strict: true).FetchesUrl().AcceptsJson<UrlRequest>()
             .WithName("LookupUrl").WithSummary("Fetch, hash and look up a URL (image or video)").Answers<FileLookupResponse>();
 
         app.MapPost("/v1/compare", async (HttpRequest req) =>

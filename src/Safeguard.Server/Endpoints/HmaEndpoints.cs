@@ -49,13 +49,13 @@ public static class HmaEndpoints
             if (string.IsNullOrEmpty(signal) || string.IsNullOrEmpty(signal_type)) throw new ValidationException("signal and signal_type are required (or url)");
             var q = LookupService.Parse(signal_type, signal, out var err) ?? throw new ValidationException(err!);
             return Results.Json(lookup.Match(q).Select(m => m.Bank).Distinct().ToList());
-        }).Roles(Roles.Matcher).FetchesUrl("url").WithName("HmaLookup")
+        }).Roles(Roles.Matcher).FetchesUrl("url").SelectsBanks(strict: false).WithName("HmaLookup")
             .WithSummary("HMA: signal_type+signal -> [bank names]; url -> {signal_type: [bank names]}").Problems();
         app.MapPost("/m/lookup", async (HttpContext ctx, HashFile hash, MediaHashing media, LookupService lookup, ServerOptions options) =>
         {
             var upload = await Http.ReadUploadAsync(ctx.Request, options.MaxMediaBytes);
             return Results.Json(await LookupSignalsAsync(media, lookup, await hash.RunAsync(upload, ctx.RequestAborted), ctx.RequestAborted));
-        }).Roles(Roles.Matcher).AcceptsUpload().WithName("HmaLookupFile")
+        }).Roles(Roles.Matcher).AcceptsUpload().SelectsBanks(strict: false).WithName("HmaLookupFile")
             .WithSummary("HMA: upload a photo or video -> {signal_type: [bank names]}").Answers<Dictionary<string, List<string>>>();
         app.MapGet("/m/raw_lookup", (string? signal_type, string? signal, string? include_distance, LookupService lookup) =>
         {
@@ -66,7 +66,7 @@ public static class HmaEndpoints
             return withDistance
                 ? Results.Json(new { matches = raw.Select(x => new { content_id = x.Id, distance = x.Distance.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToList() })
                 : Results.Json(new { matches = raw.Select(x => x.Id).ToList() });
-        }).Roles(Roles.Matcher).WithName("HmaRawLookup").WithSummary("HMA: {matches: [content ids]} (with distances when include_distance=true)").Problems();
+        }).Roles(Roles.Matcher).SelectsBanks(strict: false).WithName("HmaRawLookup").WithSummary("HMA: {matches: [content ids]} (with distances when include_distance=true)").Problems();
         // Compare: {"pdq": ["hash1", "hash2"]} -> {"pdq": [is_match, {"distance": d}]}
         app.MapPost("/m/compare", async (HttpRequest req) =>
         {
@@ -100,14 +100,19 @@ public static class HmaEndpoints
         app.MapGet("/c/banks", async (IBankStore banks) =>
             Results.Json((await banks.ListBanksAsync()).Select(HmaBank).ToList())).Roles(Roles.Curator, Roles.Matcher)
             .WithName("HmaListBanks").WithSummary("HMA: [{name, matching_enabled_ratio}]").Answers<List<HmaBankDto>>();
-        app.MapPost("/c/banks", async (HttpContext ctx, IBankStore banks, AuditLog audit) =>
+        app.MapPost("/c/banks", async (HttpContext ctx, IBankStore banks, AuditLog audit, LookupService lookup) =>
         {
             var body = await Http.ReadJsonAsync<Dictionary<string, JsonElement>>(ctx.Request);
             if (!body.TryGetValue("name", out var n) || n.ValueKind != JsonValueKind.String) throw new ValidationException("name is required");
             var name = n.GetString()!;
+            // HMA: enabled_ratio wins over enabled; neither means 1.0.
+            double ratio = RatioOf(body) ?? 1.0;
+            EnsureRatio(ratio);
             if (await banks.GetBankAsync(name) is not null) throw new ForbiddenException("Bank already exists");
             var b = await banks.CreateBankAsync(name);
-            await audit.AppendAsync(ctx.Caller().Actor, "bank.create", $"bank:{name}", "via HMA route");
+            if (ratio != 1.0) b = await banks.UpdateBankAsync(name, new BankUpdate { MatchingEnabledRatio = ratio });
+            await audit.AppendAsync(ctx.Caller().Actor, "bank.create", $"bank:{name}", $"via HMA route; ratio={ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            await lookup.ReloadBanksAsync(banks);
             return Results.Json(HmaBank(b), statusCode: 201);
         }).Roles(Roles.Curator).AcceptsJson<Dictionary<string, JsonElement>>().WithName("HmaCreateBank")
             .WithSummary("HMA: create a bank (403 if it exists)").Answers<HmaBankDto>(201);
@@ -125,16 +130,19 @@ public static class HmaEndpoints
             }
             return Results.Json(new { message = "Done" });
         }).Roles(Roles.Curator).WithName("HmaDeleteBank").WithSummary("HMA: delete a bank").Problems();
+        HmaContentEndpoints.Map(app);
         app.MapPost("/c/bank/{name}/signal", async (string name, HttpContext ctx, IBankStore banks, AuditLog audit, LiveIndex index) =>
         {
             await BankGuard.RequireAsync(banks, name);
             var body = await Http.ReadJsonAsync<Dictionary<string, string>>(ctx.Request);
+            // HMA takes the note from the same object as the signals.
+            body.Remove("note", out var note);
             if (body.Count == 0) throw new ValidationException("No signals given");
             var records = new List<EntryRecord>();
             foreach (var (type, value) in body)
             {
                 var q = LookupService.Parse(type, value, out var err) ?? throw new ValidationException($"Invalid {type} signal: {err}");
-                records.Add(new EntryRecord(SignalTypes.Get(q.SignalType), q.Value));
+                records.Add(new EntryRecord(SignalTypes.Get(q.SignalType), q.Value) { Note = string.IsNullOrEmpty(note) ? null : note });
             }
             await banks.ImportAsync(name, records, new ImportOptions { Source = new ImportSource("hma-api", ctx.Caller().Actor) });
             await audit.AppendAsync(ctx.Caller().Actor, "bank.add", $"bank:{name}", $"via HMA route; signals={records.Count}");
@@ -145,10 +153,31 @@ public static class HmaEndpoints
             .WithSummary("HMA: add signals {signal_type: value} -> {id, signals}").Problems();
     }
 
-    private static HmaBankDto HmaBank(BankInfo b) => new(b.Name, 1.0);
+    internal static HmaBankDto HmaBank(BankInfo b) => new(b.Name, b.MatchingEnabledRatio);
+
+    /// <summary>HMA's ratio fields: enabled_ratio (a number) wins over enabled (a boolean); null when neither is given.</summary>
+    internal static double? RatioOf(Dictionary<string, JsonElement> body)
+    {
+        if (body.TryGetValue("enabled_ratio", out var r) && r.ValueKind != JsonValueKind.Null)
+            return r.ValueKind == JsonValueKind.Number ? r.GetDouble() : throw new ValidationException("enabled_ratio should be a number");
+        if (body.TryGetValue("enabled", out var e) && e.ValueKind != JsonValueKind.Null)
+            return e.ValueKind switch
+            {
+                JsonValueKind.True => 1.0,
+                JsonValueKind.False => 0.0,
+                _ => throw new ValidationException("enabled should be a boolean"),
+            };
+        return null;
+    }
+
+    internal static void EnsureRatio(double ratio)
+    {
+        try { EntryFields.ValidateRatio(ratio); }
+        catch (BankException ex) { throw new ValidationException(ex.Message); }
+    }
 
     /// <summary>HMA's signals of a file: pdq and md5 for a photo, video_md5 and vpdq for a video.</summary>
-    private static Dictionary<string, string> Signals(HashedMedia media)
+    internal static Dictionary<string, string> Signals(HashedMedia media)
     {
         var h = media.Hashes;
         if (media.IsVideo)

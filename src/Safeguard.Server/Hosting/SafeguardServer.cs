@@ -103,6 +103,7 @@ public static class SafeguardServer
         services.AddSingleton<LookupFile>();
         services.AddSingleton<SubmitForReview>();
         services.AddSingleton<EditBankEntries>();
+        services.AddSingleton<EditBankContent>();
         services.AddSingleton<ImportBank>();
         services.AddSingleton<ViewReviewMedia>();
         services.AddSingleton<DecideReviewItem>();

@@ -17,12 +17,20 @@ public readonly record struct QueryHash(string SignalType, string Value);
 public sealed class LookupService(LiveIndex index, Suppressions suppressions, ServerOptions options) : ISuppressionList
 {
     private volatile HashSet<string> _verifiedBanks = new(StringComparer.Ordinal);
+    private volatile Dictionary<string, double> _ratios = new(StringComparer.Ordinal);
 
     public async Task ReloadBanksAsync(IBankStore store)
     {
         var banks = await store.ListBanksAsync();
         _verifiedBanks = new HashSet<string>(banks.Where(b => b.Verified).Select(b => b.Name), StringComparer.Ordinal);
+        _ratios = banks.ToDictionary(b => b.Name, b => b.MatchingEnabledRatio, StringComparer.Ordinal);
     }
+
+    /// <summary>Every bank's matching ratio (HMA's coin flip), as last read from the store.</summary>
+    public IReadOnlyDictionary<string, double> BankRatios => _ratios;
+
+    /// <summary>Told of every match a lookup returns (flood control counts them); null: nobody listens.</summary>
+    public IMatchObserver? Observer { get; set; }
 
     public bool IsVerified(string bank) => _verifiedBanks.Contains(bank);
 
@@ -38,6 +46,7 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
         TmkLevel2Threshold = options.TmkLevel2Threshold,
         Suppressions = this,
         VerifiedBanks = _verifiedBanks,
+        Banks = BankSelection.Current,
     };
 
     /// <summary>Checks a (type, value) pair typed by a caller; null and a reason when invalid.</summary>
@@ -59,6 +68,7 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
         // The query's canonical text, as the caller gave it; a TMK value by its level-1 form, as suppressions name it.
         string query = q.SignalType == SignalTypes.Tmk.Name && matches.Count > 0 ? SignalTypes.Tmk.Level1Text(SignalTypes.Tmk.Parse(q.Value)) : q.Value;
         foreach (var m in matches) items.Add(ToItem(m, query));
+        Observer?.Matched(matches);
         return items;
     }
 
@@ -69,7 +79,9 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
     public List<Engine.Matching.Match> MatchRaw(QueryHash q)
     {
         if (index.Current is not { } bankIndex) return [];
-        return new Matcher(bankIndex, Policy()).MatchValue(SignalTypes.Get(q.SignalType), q.Value);
+        var matches = new Matcher(bankIndex, Policy()).MatchValue(SignalTypes.Get(q.SignalType), q.Value);
+        Observer?.Matched(matches);
+        return matches;
     }
 
     /// <summary>Every match of a hashed file (image or video), as the engine finds it for every entry point.</summary>
@@ -77,6 +89,7 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
     {
         if (index.Current is not { } bankIndex) return [];
         var matches = new Matcher(bankIndex, Policy()).Match(media, out _);
+        Observer?.Matched(matches);
         string? video = null;
         return matches.Select(m => ToItem(m, Matcher.QueryOf(m, media, ref video).Value)).ToList();
     }
