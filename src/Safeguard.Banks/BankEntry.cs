@@ -66,7 +66,7 @@ public sealed record BankInfo
     /// <summary>HMA's coin flip: the share (0..1) of lookups this bank takes part in; 1 always, 0 only with bypass_coinflip.</summary>
     public double MatchingEnabledRatio { get; init; } = 1.0;
     /// <summary>Hours a newly added entry waits before it matches, unless its input sets a disable-until (0: none).</summary>
-    public int NewEntryWaitHours { get; init; }
+    public int NewEntryQuarantineHours { get; init; }
 }
 
 /// <summary>What a bank holds, by signal type.</summary>

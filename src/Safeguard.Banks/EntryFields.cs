@@ -63,7 +63,7 @@ public static partial class EntryFields
             throw new BankException($"matching enabled ratio {ratio.ToString(CultureInfo.InvariantCulture)}: must be between 0 and 1");
     }
 
-    public static void ValidateWaitHours(int? hours)
+    public static void ValidateQuarantineHours(int? hours)
     {
         if (hours is < 0 or > 24 * 365 * 5)
             throw new BankException($"new-entry quarantine {hours} hours: must be 0..{24 * 365 * 5}");
@@ -119,5 +119,5 @@ public sealed record BankUpdate
     /// <summary>A new name for the bank.</summary>
     public string? Rename { get; init; }
     /// <summary>Hours a newly added entry waits before it matches (0: none).</summary>
-    public int? NewEntryWaitHours { get; init; }
+    public int? NewEntryQuarantineHours { get; init; }
 }

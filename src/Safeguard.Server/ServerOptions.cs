@@ -43,6 +43,15 @@ public sealed record ServerOptions
     public int MaxConcurrentUrlFetches { get; init; } = 32;
     /// <summary>How often the index follows the bank change feed.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>Flood control: count matches per entry per hour and quarantine an entry whose hits burst.</summary>
+    public bool FloodControl { get; init; } = true;
+    /// <summary>An hour's hits must exceed this, whatever the entry's history, to count as a burst.</summary>
+    public long FloodMinHits { get; init; } = 100;
+    /// <summary>... and exceed this many times the entry's average hourly hits over the previous seven days.</summary>
+    public double FloodFactor { get; init; } = 20;
+    public TimeSpan FloodQuarantine { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>How often counted hits are written (one batch) and checked.</summary>
+    public TimeSpan FloodFlushInterval { get; init; } = TimeSpan.FromSeconds(5);
     public int PdqThreshold { get; init; } = 31;
     /// <summary>TMK rule: level-1 (cosine of pure averages) and level-2 (time kernel) scores a banked video must reach.</summary>
     public float TmkLevel1Threshold { get; init; } = Safeguard.Signals.SignalTypes.Tmk.DefaultLevel1Threshold;

@@ -182,11 +182,11 @@ public abstract partial class BankStoreContract
     {
         var created = await Store.CreateBankAsync("r", "first");
         Assert.Equal(1.0, created.MatchingEnabledRatio);
-        Assert.Equal(0, created.NewEntryWaitHours);
+        Assert.Equal(0, created.NewEntryQuarantineHours);
 
-        var updated = await Store.UpdateBankAsync("r", new BankUpdate { MatchingEnabledRatio = 0.3, NewEntryWaitHours = 6 });
+        var updated = await Store.UpdateBankAsync("r", new BankUpdate { MatchingEnabledRatio = 0.3, NewEntryQuarantineHours = 6 });
         Assert.Equal(0.3, updated.MatchingEnabledRatio);
-        Assert.Equal(6, updated.NewEntryWaitHours);
+        Assert.Equal(6, updated.NewEntryQuarantineHours);
         Assert.Equal("first", updated.Description);
         Assert.Equal(0.3, (await Store.ListBanksAsync()).Single().MatchingEnabledRatio);
 
@@ -195,7 +195,7 @@ public abstract partial class BankStoreContract
             var ex = await Assert.ThrowsAsync<BankException>(() => Store.UpdateBankAsync("r", new BankUpdate { MatchingEnabledRatio = ratio }));
             Assert.Contains("ratio", ex.Message, StringComparison.Ordinal);
         }
-        await Assert.ThrowsAsync<BankException>(() => Store.UpdateBankAsync("r", new BankUpdate { NewEntryWaitHours = -1 }));
+        await Assert.ThrowsAsync<BankException>(() => Store.UpdateBankAsync("r", new BankUpdate { NewEntryQuarantineHours = -1 }));
         await Assert.ThrowsAsync<BankException>(() => Store.UpdateBankAsync("r", new BankUpdate { Rename = "bad name!" }));
         await Assert.ThrowsAsync<BankException>(() => Store.UpdateBankAsync("missing", new BankUpdate { MatchingEnabledRatio = 1 }));
         Assert.Equal(0.3, (await Store.GetBankAsync("r"))!.MatchingEnabledRatio);

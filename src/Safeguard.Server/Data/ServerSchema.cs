@@ -109,6 +109,23 @@ internal static class ServerSchema
         new(10, ["ALTER TABLE review_items ADD COLUMN sightings {int} NOT NULL DEFAULT 1"]),
         // A matched video's keyframe strip (frames spread over the video), held and deleted with its frame.
         new(11, ["ALTER TABLE review_media ADD COLUMN keyframes {blob}"]),
+        // Flood control: matches per entry per hour (written in batches), and the admins' alerts.
+        new(12,
+        [
+            "CREATE TABLE entry_hits (entry_id {int} NOT NULL, hour {int} NOT NULL, hits {int} NOT NULL, PRIMARY KEY (entry_id, hour))",
+            "CREATE INDEX entry_hits_hour ON entry_hits (hour)",
+            """
+            CREATE TABLE admin_alerts (
+                id {pk},
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                detail TEXT,
+                created_at {int} NOT NULL,
+                acked_at {int},
+                acked_by TEXT)
+            """,
+            "CREATE INDEX admin_alerts_open ON admin_alerts (acked_at, id)",
+        ]),
     ];
 
     // The lock key keeps two nodes from migrating at once; the bank schema has its own.

@@ -24,6 +24,13 @@ public static class AdminEndpoints
             .Roles(Roles.Admin).WithName("StatsCsv").Produces<string>(200, "text/csv").Problems()
             .WithSummary("The same statistics as CSV, one number a row: metric,day,name,value");
 
+        app.MapGet("/v1/admin/alerts", async (bool? all, int? limit, Flood.AdminAlerts alerts) =>
+                Results.Json(new { alerts = await alerts.ListAsync(all ?? false, Http.Limit(limit, 100, 1000)) }, ApiJson.Options))
+            .Roles(Roles.Admin).WithName("AdminAlerts").WithSummary("Open alerts for administrators (flood quarantines), newest first; all=true includes acknowledged ones")
+            .Answers<Dictionary<string, List<Flood.AdminAlert>>>();
+        app.MapPost("/v1/admin/alerts/{id:long}/ack", async (long id, HttpContext ctx, Flood.AdminAlerts alerts) =>
+                await alerts.AckAsync(id, ctx.Caller().Actor) ? Results.Json(new { acknowledged = id }) : throw new NotFoundException($"no open alert {id}"))
+            .Roles(Roles.Admin).WithName("AckAdminAlert").WithSummary("Acknowledge an alert").Problems();
         app.MapGet("/v1/admin/audit", async (string? action, string? actor, string? target, string? from, string? to, long? before, int? limit, AuditSearch search) =>
             {
                 // Either end alone is fine: the range parser needs both, so an open end stands in as the widest day.

@@ -24,7 +24,7 @@ public static class BankEndpoints
             foreach (var b in all.Skip(skip).Take(take))
             {
                 var st = await banks.GetStatsAsync(b.Name);
-                page.Add(new { b.Name, b.Description, b.Verified, b.CreatedAt, b.MatchingEnabledRatio, new_entry_quarantine_hours = b.NewEntryWaitHours, enabled = st.Enabled, disabled = st.Disabled });
+                page.Add(new { b.Name, b.Description, b.Verified, b.CreatedAt, b.MatchingEnabledRatio, b.NewEntryQuarantineHours, enabled = st.Enabled, disabled = st.Disabled });
             }
             return Results.Json(new { total = all.Count, offset = skip, limit = take, banks = page }, ApiJson.Options);
         }).Roles(read).WithName("ListBanks").WithSummary("List banks with counts (paged)").Problems();

@@ -28,7 +28,7 @@ internal static class BankEntryEndpoints
             var update = new BankUpdate
             {
                 Rename = body.Name == name ? null : body.Name, Description = body.Description,
-                MatchingEnabledRatio = body.MatchingEnabledRatio, NewEntryWaitHours = body.NewEntryQuarantineHours,
+                MatchingEnabledRatio = body.MatchingEnabledRatio, NewEntryQuarantineHours = body.NewEntryQuarantineHours,
             };
             return Results.Json(await edit.UpdateBankAsync(name, update, ctx.Caller().Actor, Via), ApiJson.Options);
         }).Roles(Roles.Curator).AcceptsJson<BankUpdateRequest>().WithName("UpdateBank")

@@ -46,6 +46,7 @@ public static class SafeguardServer
         builder.Services.AddExceptionHandler<ServiceExceptionHandler>();
         builder.Services.AddOpenApi(OpenApiDocument.Configure);
         builder.Services.AddHostedService<IndexFollower>();
+        if (options.FloodControl) builder.Services.AddHostedService(sp => sp.GetRequiredService<Flood.FloodControl>());
         builder.Services.AddHostedService(sp => new AuditCheckpointSchedule(options.AuditCheckpointInterval,
             sp.GetRequiredService<AuditCheckpointer>(), sp.GetRequiredService<ILogger<AuditCheckpointSchedule>>()));
         builder.Services.AddRoutingCore();
@@ -58,6 +59,7 @@ public static class SafeguardServer
         await DemoBank.EnsureAsync(options, banks, app.Services.GetRequiredService<HasherPool>(), app.Services.GetRequiredService<AuditLog>(), log, ct);
         await app.Services.GetRequiredService<LiveIndex>().RefreshAsync(ct);
         await app.Services.GetRequiredService<LookupService>().ReloadBanksAsync(banks);
+        if (options.FloodControl) app.Services.GetRequiredService<LookupService>().Observer = app.Services.GetRequiredService<Flood.FloodControl>();
         await app.Services.GetRequiredService<Suppressions>().ReloadAsync();
         // The container disposes what it built (hashers, fetcher, checkpointer); the stores opened here are closed here.
         app.Lifetime.ApplicationStopped.Register(() =>
@@ -104,6 +106,8 @@ public static class SafeguardServer
         services.AddSingleton<SubmitForReview>();
         services.AddSingleton<EditBankEntries>();
         services.AddSingleton<EditBankContent>();
+        services.AddSingleton<Flood.AdminAlerts>();
+        services.AddSingleton<Flood.FloodControl>();
         services.AddSingleton<ImportBank>();
         services.AddSingleton<ViewReviewMedia>();
         services.AddSingleton<DecideReviewItem>();

@@ -52,7 +52,7 @@ public sealed class EditBankContent(IBankStore banks, AuditLog audit, LiveIndex 
         var before = (await banks.GetBankAsync(bank))!;
         var after = await banks.UpdateBankAsync(bank, update);
         await audit.AppendAsync(actor, "bank.update", $"bank:{bank}", $"{via}; ratio {before.MatchingEnabledRatio:0.###} -> {after.MatchingEnabledRatio:0.###}; " +
-            $"new-entry wait {before.NewEntryWaitHours}h -> {after.NewEntryWaitHours}h" + (after.Name != bank ? $"; renamed to {after.Name}" : ""));
+            $"new-entry wait {before.NewEntryQuarantineHours}h -> {after.NewEntryQuarantineHours}h" + (after.Name != bank ? $"; renamed to {after.Name}" : ""));
         await lookup.ReloadBanksAsync(banks);
         if (after.Name != bank) await index.RefreshAsync();
         return after;

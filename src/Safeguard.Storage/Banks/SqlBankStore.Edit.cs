@@ -69,7 +69,7 @@ public abstract partial class SqlBankStore
     {
         ArgumentNullException.ThrowIfNull(update);
         if (update.MatchingEnabledRatio is { } ratio) EntryFields.ValidateRatio(ratio);
-        EntryFields.ValidateWaitHours(update.NewEntryWaitHours);
+        EntryFields.ValidateQuarantineHours(update.NewEntryQuarantineHours);
         if (update.Description is { Length: > EntryFields.MaxTextLength } d)
             throw new BankException($"description: {d.Length} characters, at most {EntryFields.MaxTextLength} allowed");
         string newName = update.Rename ?? name;
@@ -82,7 +82,7 @@ public abstract partial class SqlBankStore
         await Db.ExecAsync(conn, tx,
             "UPDATE banks SET name = @n, description = COALESCE(@d, description), matching_enabled_ratio = COALESCE(@r, matching_enabled_ratio), " +
             "new_entry_wait_hours = COALESCE(@w, new_entry_wait_hours) WHERE id = @b", ct,
-            ("@n", newName), ("@d", update.Description), ("@r", update.MatchingEnabledRatio), ("@w", (long?)update.NewEntryWaitHours), ("@b", bankId));
+            ("@n", newName), ("@d", update.Description), ("@r", update.MatchingEnabledRatio), ("@w", (long?)update.NewEntryQuarantineHours), ("@b", bankId));
         if (newName != name)
         {
             // The change feed names entries by bank: rewriting them tells every follower the new name.

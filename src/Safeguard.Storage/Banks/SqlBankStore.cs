@@ -106,7 +106,7 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
     {
         Id = r.GetInt64(0), Name = r.GetString(1), Description = r.GetStringOrNull(2),
         Verified = r.GetInt64(3) != 0, CreatedAt = Db.FromMillis(r.GetInt64(4)),
-        MatchingEnabledRatio = r.GetDouble(5), NewEntryWaitHours = (int)r.GetInt64(6),
+        MatchingEnabledRatio = r.GetDouble(5), NewEntryQuarantineHours = (int)r.GetInt64(6),
     };
 
     public async Task<BankStats> GetStatsAsync(string name, CancellationToken ct = default)
