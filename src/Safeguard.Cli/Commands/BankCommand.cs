@@ -29,6 +29,8 @@ public static class BankCommand
         bank.Subcommands.Add(RemoveCommand());
         bank.Subcommands.Add(DisableCommand(disable: true));
         bank.Subcommands.Add(DisableCommand(disable: false));
+        bank.Subcommands.Add(BankEntryCommand.UpdateCommand(Name));
+        bank.Subcommands.Add(BankEntryCommand.EntryCommand());
         return bank;
     }
 
@@ -78,6 +80,8 @@ public static class BankCommand
             Console.WriteLine($"description: {s.Bank.Description ?? "-"}");
             Console.WriteLine($"verified:    {(s.Bank.Verified ? "yes" : "no")}");
             Console.WriteLine($"created:     {s.Bank.CreatedAt:yyyy-MM-dd HH:mm:ss}Z");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio:       {s.Bank.MatchingEnabledRatio:0.###} of lookups (coin flip)"));
+            if (s.Bank.NewEntryQuarantineHours > 0) Console.WriteLine($"new entries: wait {s.Bank.NewEntryQuarantineHours} h before matching");
             Console.WriteLine($"enabled:     {s.Enabled}{(s.EnabledByType.Count == 0 ? "" : " (" + string.Join(", ", s.EnabledByType.Select(kv => $"{kv.Key} {kv.Value}")) + ")")}");
             Console.WriteLine($"disabled:    {s.Disabled}");
             foreach (var src in s.Sources)

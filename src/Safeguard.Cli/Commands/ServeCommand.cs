@@ -34,6 +34,10 @@ public static class ServeCommand
         var checkpointInterval = new Option<double>("--audit-checkpoint-interval") { Description = "Seconds between signed audit checkpoints, written only when the log grew (0: only on demand and with reports)", DefaultValueFactory = _ => new ServerOptions().AuditCheckpointInterval.TotalSeconds };
         var decodePixels = new Option<long>("--max-decode-pixels") { Description = "Image pixels decoded at once across all requests (4-8 bytes each); more wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerOptions().MaxDecodePixels };
         var paymentsLevel = new Option<string>("--payments-review-level") { Description = "Payments subject level (POST /v1/payments/transactions) that creates a review item: low, medium, high or critical", DefaultValueFactory = _ => "high" };
+        var floodMinHits = new Option<long>("--flood-min-hits") { Description = "Flood control: an entry's matches in one hour must exceed this to count as a burst", DefaultValueFactory = _ => new ServerOptions().FloodMinHits };
+        var floodFactor = new Option<double>("--flood-factor") { Description = "Flood control: ... and exceed this many times its average hourly matches over the previous 7 days", DefaultValueFactory = _ => new ServerOptions().FloodFactor };
+        var floodHours = new Option<double>("--flood-quarantine-hours") { Description = "Flood control: hours a bursting entry stops matching (audited, with an admin alert)", DefaultValueFactory = _ => new ServerOptions().FloodQuarantine.TotalHours };
+        var noFlood = new Option<bool>("--no-flood-control") { Description = "Do not count matches per entry nor quarantine bursting entries" };
         var tmkRules = new MatchPolicyOptions();
         var tmkMemory = new Option<long>("--tmk-feature-memory") { Description = "MiB of banked videos' whole TMK features kept in memory (263 KB each); past it level-2 scoring reads them from the store", DefaultValueFactory = _ => new ServerOptions().TmkFeatureBudgetBytes >> 20 };
         var paymentsBatch = new Option<long>("--payments-max-batch-bytes") { Description = "Largest body of one POST /v1/payments/transactions (413 past it)", DefaultValueFactory = _ => new ServerOptions().MaxPaymentsBatchBytes };
@@ -41,6 +45,7 @@ public static class ServeCommand
         {
             urls, demoImages, noDemo, allow, rate, concurrent, keyConcurrent, urlFetches, maxMedia, alert, conversationModel, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout, decodePixels,
             auditCheckpoints, auditKey, checkpointInterval, paymentsLevel, paymentsBatch, claimMinutes, breakViews, breakMinutes,
+            floodMinHits, floodFactor, floodHours, noFlood,
         };
         tmkRules.AddTmkTo(cmd);
         cmd.Add(tmkMemory);
@@ -75,6 +80,12 @@ public static class ServeCommand
             if (payBatch < 1024) throw new UsageException("--payments-max-batch-bytes must be at least 1024");
             double claim = parse.GetValue(claimMinutes);
             if (!(claim >= 1 && claim <= 1440)) throw new UsageException("--claim-minutes must be 1..1440");
+            long minHits = parse.GetValue(floodMinHits);
+            if (minHits is < 1 or > 1_000_000_000) throw new UsageException("--flood-min-hits must be 1..1000000000");
+            double factor = parse.GetValue(floodFactor);
+            if (!(factor >= 1 && factor <= 1_000_000)) throw new UsageException("--flood-factor must be 1..1000000");
+            double quarantineHours = parse.GetValue(floodHours);
+            if (!(quarantineHours > 0 && quarantineHours <= 24 * 365)) throw new UsageException("--flood-quarantine-hours must be more than 0 and at most 8760");
             var model = parse.GetValue(conversationModel) is { } modelPath ? Chat.ChatCommand.LoadTrainedModel(modelPath, "--conversation-model") : null;
             var options = new ServerOptions
             {
@@ -88,6 +99,7 @@ public static class ServeCommand
                 AuditCheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds),
                 MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds), MaxDecodePixels = pixels,
                 PaymentsReviewLevel = payLevel, MaxPaymentsBatchBytes = payBatch,
+                FloodControl = !parse.GetValue(noFlood), FloodMinHits = minHits, FloodFactor = factor, FloodQuarantine = TimeSpan.FromHours(quarantineHours),
                 TmkLevel1Threshold = tmkLevel1, TmkLevel2Threshold = tmkLevel2, Tmk = !parse.GetValue(tmkRules.NoTmk), TmkFeatureBudgetBytes = tmkMiB << 20,
             };
             try
