@@ -77,8 +77,8 @@ public sealed class OldLayoutUpgradeTests
         await using (var banks = await BankStores.OpenAsync(old))
         await using (var db = await ServerDb.OpenAsync(old))
         {
-            Assert.Equal(3, await banks.GetSchemaVersionAsync());
-            Assert.Equal(11, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            Assert.Equal(4, await banks.GetSchemaVersionAsync());
+            Assert.Equal(12, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
             Assert.Equal("c1", Assert.Single(await banks.FindAsync(SignalTypes.Pdq, Pdq, "old")).ContentId);
             var again = await banks.ImportAsync("old", [new EntryRecord(SignalTypes.Pdq, Pdq)]);
             Assert.Equal(0, again.Added);
@@ -93,14 +93,14 @@ public sealed class OldLayoutUpgradeTests
             }
         }
         var after = await LayoutAsync(connectOld(), layoutSql);
-        Assert.Equal(before, WithoutMigration11(WithoutLaterMigrations(WithoutMigration8(after))));
+        Assert.Equal(before, WithoutParity(WithoutMigration11(WithoutLaterMigrations(WithoutMigration8(after)))));
         Assert.Contains("payments_subject", after);
         Assert.Contains("sightings", after);
         await using (var conn = connectOld())
         {
             await conn.OpenAsync();
-            Assert.Equal(3, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM schema_version", default));
-            Assert.Equal(10, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default)); // 1..8, 10 and 11
+            Assert.Equal(4, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM schema_version", default));
+            Assert.Equal(11, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default)); // 1..8, 10, 11 and 12
         }
 
         // A database the current code creates from nothing has the layout the upgraded old one has.
@@ -114,6 +114,21 @@ public sealed class OldLayoutUpgradeTests
         string.Join("\n", System.Text.RegularExpressions.Regex.Replace(layout.Replace(", payments_subject TEXT", "", StringComparison.Ordinal), ", sightings [A-Z]+ NOT NULL DEFAULT 1", "")
             .Split('\n')
             .Where(line => !line.StartsWith("column review_items.payments_subject ", StringComparison.Ordinal) && !line.StartsWith("column review_items.sightings ", StringComparison.Ordinal)));
+
+    /// <summary>The layout as it was before bank migration 4 (entry fields, matching ratio) and server migration 12 (flood control).</summary>
+    private static string WithoutParity(string layout)
+    {
+        string[] entryColumns = ["note", "metadata", "original_media_uri", "disable_until"], bankColumns = ["matching_enabled_ratio", "new_entry_wait_hours"];
+        // SQLite appends added columns to the table's text.
+        layout = layout.Replace(", note TEXT, metadata TEXT, original_media_uri TEXT, disable_until INTEGER)", ")", StringComparison.Ordinal)
+            .Replace(", matching_enabled_ratio DOUBLE PRECISION NOT NULL DEFAULT 1.0, new_entry_wait_hours INTEGER NOT NULL DEFAULT 0)", ")", StringComparison.Ordinal);
+        // SQLite's text of the alerts table spans lines: drop it whole.
+        layout = System.Text.RegularExpressions.Regex.Replace(layout, @"table admin_alerts admin_alerts CREATE TABLE admin_alerts \([^)]*\)\n", "");
+        return string.Join("\n", layout.Split('\n').Where(line =>
+            !line.Contains("entry_hits", StringComparison.Ordinal) && !line.Contains("admin_alerts", StringComparison.Ordinal)
+            && !entryColumns.Any(c => line.StartsWith($"column entries.{c} ", StringComparison.Ordinal))
+            && !bankColumns.Any(c => line.StartsWith($"column banks.{c} ", StringComparison.Ordinal))));
+    }
 
     /// <summary>The layout as it was before server migration 11 added <c>review_media.keyframes</c>.</summary>
     private static string WithoutMigration11(string layout) =>
