@@ -28,7 +28,7 @@ public static class BankEndpoints
             }
             return Results.Json(new { total = all.Count, offset = skip, limit = take, banks = page }, ApiJson.Options);
         }).Roles(read).WithName("ListBanks").WithSummary("List banks with counts (paged)").Problems();
-        app.MapPost("/v1/banks", async (HttpContext ctx, IBankStore banks, AuditLog audit) =>
+        app.MapPost("/v1/banks", async (HttpContext ctx, IBankStore banks, AuditLog audit, LookupService lookup) =>
         {
             var body = await Http.ReadJsonAsync<BankCreateRequest>(ctx.Request);
             if (string.IsNullOrWhiteSpace(body.Name)) throw new ValidationException("name is required");
@@ -36,6 +36,7 @@ public static class BankEndpoints
             if (body.Description is { Length: > 2000 }) throw new ValidationException("description longer than 2000 characters");
             var b = await banks.CreateBankAsync(body.Name, body.Description, body.Verified ?? false);
             await audit.AppendAsync(ctx.Caller().Actor, "bank.create", $"bank:{b.Name}", $"verified={b.Verified}");
+            await lookup.ReloadBanksAsync(banks); // the coin flip knows the new bank at once
             return Results.Json(b, ApiJson.Options, statusCode: 201);
         }).Roles(Roles.Curator).AcceptsJson<BankCreateRequest>().WithName("CreateBank").WithSummary("Create a bank").Answers<BankInfo>(201);
         app.MapGet("/v1/banks/{name}", async (string name, IBankStore banks) =>

@@ -1,3 +1,4 @@
+using Safeguard.Banks.Storage;
 using Safeguard.Server.Index;
 using Safeguard.Server.Matching;
 
@@ -18,8 +19,9 @@ public sealed class BankSelectionFilter(bool strict) : IEndpointFilter
         bool bypass = string.Equals(query["bypass_coinflip"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
         var requested = BankSelection.ParseList(query["banks"].ToString());
         double r = CoinFlip.Draw(seed);
+        var ratios = await WithNamedBanksAsync(lookup.BankRatios, requested, http.RequestServices.GetRequiredService<IBankStore>());
         var previous = BankSelection.Current;
-        BankSelection.Current = BankSelection.Choose(lookup.BankRatios, requested, r, bypass, strict);
+        BankSelection.Current = BankSelection.Choose(ratios, requested, r, bypass, strict);
         try
         {
             return await next(context);
@@ -28,6 +30,20 @@ public sealed class BankSelectionFilter(bool strict) : IEndpointFilter
         {
             BankSelection.Current = previous;
         }
+    }
+
+    /// <summary>
+    /// The ratios as last read, plus any named bank created since (read from the store), so a bank
+    /// made a moment ago on another node is neither refused nor left out.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, double>> WithNamedBanksAsync(IReadOnlyDictionary<string, double> ratios,
+        IReadOnlyCollection<string>? requested, IBankStore banks)
+    {
+        if (requested is null || requested.All(ratios.ContainsKey)) return ratios;
+        var merged = new Dictionary<string, double>(ratios, StringComparer.Ordinal);
+        foreach (var name in requested.Where(n => !ratios.ContainsKey(n)).Take(16))
+            if (name.Length <= 100 && await banks.GetBankAsync(name) is { } b) merged[b.Name] = b.MatchingEnabledRatio;
+        return merged;
     }
 }
 
