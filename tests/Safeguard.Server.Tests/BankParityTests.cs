@@ -160,6 +160,12 @@ public sealed class BankParityTests
         Assert.Equal(routes.Keys.Order(), lookupRoutes.Select(x => x.Route).Order());
         Assert.All(lookupRoutes, x => Assert.NotNull(x.Endpoint.Metadata.GetMetadata<Safeguard.Server.Endpoints.SelectsBanks>()));
 
+        // A bank created behind the service's back (another node) is known to banks= before the next poll.
+        await h.State.Banks.CreateBankAsync("fresh");
+        var fresh = await matcher.PostAsJsonAsync("/v1/lookup?banks=fresh", new { signal_type = "md5", value = ImageMd5, review = false });
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Equal(0, (await Json(fresh)).GetProperty("matches").GetArrayLength());
+
         foreach (var route in routes.Keys)
         {
             Assert.Equal(new HashSet<string> { "always" }, await Banks(route, "banks=always"));
