@@ -39,11 +39,11 @@ public sealed class FloodControl(ServerOptions options, ServerDb db, IBankStore 
     {
         if (matches.Count == 0) return;
         var pending = Volatile.Read(ref _pending);
-        long last = -1;
+        // One lookup counts an entry once, even when it matched twice (an image's PDQ and a video frame).
+        HashSet<long>? seen = matches.Count > 1 ? [] : null;
         foreach (var m in matches)
         {
-            if (m.Entry.Id == last) continue; // one lookup counts an entry once (matches come grouped)
-            last = m.Entry.Id;
+            if (seen is not null && !seen.Add(m.Entry.Id)) continue;
             if (!pending.TryGetValue(m.Entry.Id, out var p))
             {
                 if (pending.Count >= MaxPendingEntries) continue;
