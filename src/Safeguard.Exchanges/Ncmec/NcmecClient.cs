@@ -29,6 +29,8 @@ internal sealed class NcmecClient(NcmecOptions options, ServiceHttp http, TimePr
         var stored = ServiceText.ReadCheckpoint<NcmecCheckpoint>(checkpoint, http.TypeName);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var from = stored?.From ?? 0;
+        if (from < 0 || from > now || stored?.To is < 0 || stored?.To > now)
+            throw http.Error("the stored checkpoint holds a time outside 1970..now; reset the exchange's checkpoint to fetch from the start");
         // Entries can arrive a moment late; staying a few seconds behind keeps them in the next range.
         var to = now - 5;
         string? next = null;

@@ -28,7 +28,8 @@ internal sealed class ServiceHttp(string typeName, ExchangeContext context)
     /// Sends the request made by <paramref name="make"/> and reads its body, expecting
     /// <paramref name="expectedMedia"/> ("json" or "xml"); null: only the status matters.
     /// </summary>
-    public async Task<ServiceResponse> SendAsync(Func<HttpRequestMessage> make, string? expectedMedia, CancellationToken ct)
+    /// <param name="credentialRefused">For services that refuse a credential with another status (a Graph API 400 OAuthException, a sign-in form's 400): given the status and the start of the error body, true when the credential was refused.</param>
+    public async Task<ServiceResponse> SendAsync(Func<HttpRequestMessage> make, string? expectedMedia, CancellationToken ct, Func<int, string, bool>? credentialRefused = null)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(Limits.RequestTimeout);
@@ -37,6 +38,9 @@ internal sealed class ServiceHttp(string typeName, ExchangeContext context)
         try
         {
             using var response = await context.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            if (credentialRefused is not null && (int)response.StatusCode is >= 400 and < 500 and not 429
+                && credentialRefused((int)response.StatusCode, await ErrorTextAsync(response, deadline.Token).ConfigureAwait(false)))
+                throw Error($"the service refused the credential (HTTP {(int)response.StatusCode} on {what}); check the exchange's secret settings");
             ThrowForStatus(response, what);
             if (expectedMedia is null) return new ServiceResponse([], null);
             var media = response.Content.Headers.ContentType?.MediaType;
@@ -81,6 +85,17 @@ internal sealed class ServiceHttp(string typeName, ExchangeContext context)
         if (header?.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
         if (header?.Date is { } date) return date > now ? date - now : TimeSpan.Zero;
         return null;
+    }
+
+    /// <summary>The first few kilobytes of an error answer, to tell a refused credential from other errors; never shown.</summary>
+    private static async Task<string> ErrorTextAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        var buffer = new byte[8192];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false)) > 0) total += read;
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, total);
     }
 
     private async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, string what, CancellationToken ct)

@@ -33,6 +33,10 @@ internal static class ServiceText
 
     public static string WriteCheckpoint<T>(T checkpoint) => JsonSerializer.Serialize(checkpoint);
 
+    /// <summary>A Unix time in seconds, or null when a service sent one outside the calendar.</summary>
+    public static DateTimeOffset? UnixTime(long seconds) =>
+        seconds is >= 0 and < 253402300800 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
     /// <summary>A field value cut to the limit, so an overlong label cannot fail a whole item.</summary>
     public static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
 }

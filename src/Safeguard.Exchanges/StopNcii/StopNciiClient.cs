@@ -38,7 +38,7 @@ internal sealed class StopNciiClient(StopNciiOptions options, ServiceHttp http) 
             {
                 Items = page.Items,
                 Checkpoint = ServiceText.WriteCheckpoint(new StopNciiCheckpoint { StartTimestamp = page.NextSetTimestamp }),
-                UpstreamTime = page.Newest is { } n ? DateTimeOffset.FromUnixTimeSeconds(n) : null,
+                UpstreamTime = page.Newest is { } n ? ServiceText.UnixTime(n) : null,
                 Unchanged = page.Items.Count == 0 && page.Skipped == 0 && page.NextSetTimestamp == start,
                 Skipped = page.Skipped,
             };

@@ -78,7 +78,7 @@ internal static class StopNciiJson
         var withdrawn = status is "Withdrawn" or "Deleted";
         var max = limits.MaxFieldChars;
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["stopncii_status"] = ServiceText.Clip(status, max) };
-        if (time is { } t) metadata["stopncii_modified"] = DateTimeOffset.FromUnixTimeSeconds(t).ToString("O", CultureInfo.InvariantCulture);
+        if (time is { } t && ServiceText.UnixTime(t) is { } when) metadata["stopncii_modified"] = when.ToString("O", CultureInfo.InvariantCulture);
         if (record.TryGetProperty("caseNumbers", out var cases) && cases.ValueKind == JsonValueKind.Object)
             metadata["stopncii_cases"] = cases.EnumerateObject().Count().ToString(CultureInfo.InvariantCulture);
         var tags = new SortedSet<string>(StringComparer.Ordinal);

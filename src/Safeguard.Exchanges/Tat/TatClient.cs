@@ -54,7 +54,7 @@ internal sealed class TatClient(string username, string password, Uri baseUri, S
         var response = await http.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = new FormUrlEncodedContent([new("username", username), new("password", password), new("resend", "False")]),
-        }, "json", ct).ConfigureAwait(false);
+        }, "json", ct, static (status, _) => status == 400).ConfigureAwait(false); // the sign-in form answers 400 to a wrong user or password
         return TatJson.Token(response.Body, http);
     }
 

@@ -6,19 +6,24 @@ using Safeguard.Exchanges.Services;
 namespace Safeguard.Exchanges.ThreatExchange;
 
 /// <summary>
-/// Where a ThreatExchange fetch stands: the newest last_updated applied. A resumed fetch asks for
-/// updates from that second on, so updates sharing the boundary second come again (harmless:
-/// applying an update twice changes nothing). ThreatExchange keeps deletions for 90 days.
+/// Where a ThreatExchange fetch stands: the newest last_updated applied, and the ids of the updates
+/// of that second already applied. A resumed fetch asks for updates from that second on and
+/// leaves out those ids, so it takes exactly the rest even when a page ended mid-second.
+/// ThreatExchange keeps deletions for 90 days.
 /// </summary>
 internal sealed record ThreatExchangeCheckpoint
 {
     [JsonPropertyName("update_time")] public long UpdateTime { get; init; }
+    [JsonPropertyName("ids_at_time")] public IReadOnlyList<string> IdsAtTime { get; init; } = [];
 }
 
 internal sealed class ThreatExchangeClient(ThreatExchangeOptions options, ServiceHttp http) : IExchangeClient
 {
     /// <summary>The fields asked for, as the public client asks: the indicator and its descriptors' owners, tags, status and reactions.</summary>
     internal const string Fields = "id,indicator,type,last_updated,should_delete,descriptors{id,reactions,my_reactions,owner{id},tags,status,added_on}";
+
+    /// <summary>Beyond this many updates in one second the boundary ids are not kept (a resume then repeats that second: harmless, only slower).</summary>
+    private const int MaxIdsAtTime = 10_000;
 
     public async IAsyncEnumerable<ExchangePage> FetchAsync(string? checkpoint, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -27,28 +32,41 @@ internal sealed class ThreatExchangeClient(ThreatExchangeOptions options, Servic
         if (stored is not null) query += $"&start_time={stored.UpdateTime}";
         if (options.Types is not null) query += $"&types={Uri.EscapeDataString(options.Types)}";
         var uri = new Uri(options.BaseUri, $"{options.PrivacyGroup}/threat_updates/?{query}");
-        var highest = stored?.UpdateTime ?? 0;
-        var first = true;
+        var startTime = stored?.UpdateTime ?? 0;
+        var applied = new HashSet<string>(stored?.IdsAtTime ?? [], StringComparer.Ordinal);
+        var highest = startTime;
+        var idsAtHighest = new HashSet<string>(applied, StringComparer.Ordinal);
+        var yielded = false;
         while (true)
         {
-            var response = await http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), "json", ct).ConfigureAwait(false);
+            var response = await http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), "json", ct, OAuthRefused).ConfigureAwait(false);
             var page = ThreatExchangeJson.ParseUpdates(response.Body, http.Limits, http);
-            if (page.Items.Count == 0 && page.Next is null)
+            var items = new List<ExchangeItem>();
+            long skipped = 0;
+            foreach (var update in page.Updates)
             {
-                // Nothing (more): the first empty answer means nothing changed upstream.
-                if (first) yield return new ExchangePage { Items = [], Checkpoint = ServiceText.WriteCheckpoint(new ThreatExchangeCheckpoint { UpdateTime = highest }), Unchanged = true };
+                if (update.Time == startTime && applied.Contains(update.Id)) continue; // applied by the fetch that wrote the checkpoint
+                if (update.Time > highest) { highest = update.Time; idsAtHighest.Clear(); }
+                if (update.Time == highest && idsAtHighest.Count < MaxIdsAtTime) idsAtHighest.Add(update.Id);
+                if (update.Item is null) skipped++;
+                else items.Add(update.Item);
+            }
+            if (items.Count > 0 || skipped > 0)
+            {
+                yielded = true;
+                yield return new ExchangePage
+                {
+                    Items = items,
+                    Checkpoint = ServiceText.WriteCheckpoint(new ThreatExchangeCheckpoint { UpdateTime = highest, IdsAtTime = [.. idsAtHighest.Order(StringComparer.Ordinal)] }),
+                    UpstreamTime = highest > 0 ? ServiceText.UnixTime(highest) : null,
+                    Skipped = skipped,
+                };
+            }
+            if (page.Next is null)
+            {
+                if (!yielded) yield return new ExchangePage { Items = [], Checkpoint = checkpoint ?? ServiceText.WriteCheckpoint(new ThreatExchangeCheckpoint()), Unchanged = true };
                 yield break;
             }
-            first = false;
-            if (page.Highest is { } h && h > highest) highest = h;
-            yield return new ExchangePage
-            {
-                Items = page.Items,
-                Checkpoint = ServiceText.WriteCheckpoint(new ThreatExchangeCheckpoint { UpdateTime = highest }),
-                UpstreamTime = highest > 0 ? DateTimeOffset.FromUnixTimeSeconds(highest) : null,
-                Skipped = page.Skipped,
-            };
-            if (page.Next is null) yield break;
             var next = http.SameOrigin(options.BaseUri, page.Next);
             if (next == uri) throw http.Error("the service returned the same page again (its next-page link did not move)");
             uri = next;
@@ -65,7 +83,7 @@ internal sealed class ThreatExchangeClient(ThreatExchangeOptions options, Servic
         var response = await http.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = new FormUrlEncodedContent([new("reactions", reaction)]),
-        }, "json", ct).ConfigureAwait(false);
+        }, "json", ct, OAuthRefused).ConfigureAwait(false);
         try
         {
             using var doc = JsonDocument.Parse(response.Body);
@@ -77,6 +95,10 @@ internal sealed class ThreatExchangeClient(ThreatExchangeOptions options, Servic
             throw http.Error($"the reaction answer is malformed JSON: {e.Message}");
         }
     }
+
+    /// <summary>The Graph API refuses a bad or expired token with HTTP 400 and an OAuthException (code 190).</summary>
+    private static bool OAuthRefused(int status, string body) =>
+        body.Contains("OAuthException", StringComparison.Ordinal) || body.Contains("\"code\":190", StringComparison.Ordinal);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

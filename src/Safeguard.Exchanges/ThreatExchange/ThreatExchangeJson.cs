@@ -6,7 +6,10 @@ using Safeguard.Signals;
 
 namespace Safeguard.Exchanges.ThreatExchange;
 
-internal sealed record ThreatExchangePage(List<ExchangeItem> Items, long Skipped, long? Highest, string? Next);
+/// <summary>One update of a page: its id and time, and the item (null: a type Safeguard lacks).</summary>
+internal sealed record ThreatExchangeUpdate(string Id, long Time, ExchangeItem? Item);
+
+internal sealed record ThreatExchangePage(List<ThreatExchangeUpdate> Updates, string? Next);
 
 /// <summary>Reads the JSON of /threat_updates: {"data": [updates], "paging": {"next": url}}.</summary>
 internal static class ThreatExchangeJson
@@ -31,25 +34,22 @@ internal static class ThreatExchangeJson
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
                 throw http.Error("the threat_updates answer has no \"data\" list");
-            var items = new List<ExchangeItem>();
-            long skipped = 0;
-            long? highest = null;
+            var updates = new List<ThreatExchangeUpdate>();
             foreach (var update in data.EnumerateArray())
-            {
-                var item = ParseUpdate(update, limits, http, out var time);
-                if (time is { } t && (highest is null || t > highest)) highest = t;
-                if (item is null) skipped++;
-                else items.Add(item);
-            }
+                updates.Add(ParseUpdate(update, limits, http));
             string? next = null;
             if (root.TryGetProperty("paging", out var paging) && paging.ValueKind == JsonValueKind.Object
                 && paging.TryGetProperty("next", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() is { Length: > 0 } link)
                 next = link;
-            return new ThreatExchangePage(items, skipped, highest, next);
+            return new ThreatExchangePage(updates, next);
         }
         catch (JsonException e)
         {
             throw http.Error($"the threat_updates answer is malformed JSON: {e.Message}");
+        }
+        catch (FormatException e)
+        {
+            throw http.Error($"the threat_updates answer has a number out of range: {e.Message}");
         }
         catch (InvalidOperationException e)
         {
@@ -57,18 +57,17 @@ internal static class ThreatExchangeJson
         }
     }
 
-    private static ExchangeItem? ParseUpdate(JsonElement update, ExchangeLimits limits, ServiceHttp http, out long? time)
+    private static ThreatExchangeUpdate ParseUpdate(JsonElement update, ExchangeLimits limits, ServiceHttp http)
     {
-        time = null;
         if (update.ValueKind != JsonValueKind.Object) throw http.Error("a threat update is not an object");
         var id = Text(update, "id") ?? throw http.Error("a threat update has no id");
         var indicator = Text(update, "indicator") ?? throw http.Error($"threat update {id} has no indicator");
         var type = Text(update, "type") ?? throw http.Error($"threat update {id} has no type");
-        if (update.TryGetProperty("last_updated", out var lu))
-            time = lu.ValueKind == JsonValueKind.Number ? lu.GetInt64()
-                : long.TryParse(lu.GetString(), CultureInfo.InvariantCulture, out var parsed) ? parsed
-                : throw http.Error($"threat update {id} has a last_updated that is not a time");
-        if (SignalFor(type) is not { } signal) return null;
+        if (!update.TryGetProperty("last_updated", out var lu)) throw http.Error($"threat update {id} has no last_updated");
+        var time = lu.ValueKind == JsonValueKind.Number ? lu.GetInt64()
+            : long.TryParse(lu.GetString(), CultureInfo.InvariantCulture, out var parsed) ? parsed
+            : throw http.Error($"threat update {id} has a last_updated that is not a time");
+        if (SignalFor(type) is not { } signal) return new ThreatExchangeUpdate(id, time, null);
         var hasDescriptors = update.TryGetProperty("descriptors", out var descriptors) && descriptors.ValueKind == JsonValueKind.Object;
         var delete = !hasDescriptors || (update.TryGetProperty("should_delete", out var sd) && sd.ValueKind == JsonValueKind.True);
         var max = limits.MaxFieldChars;
@@ -88,8 +87,9 @@ internal static class ThreatExchangeJson
             if (ids.Count > 0) metadata["te_descriptor_ids"] = ServiceText.Clip(string.Join(',', ids), max);
             if (statuses.Count > 0) metadata["te_status"] = ServiceText.Clip(string.Join(',', statuses), max);
         }
-        if (time is { } t) metadata["te_last_updated"] = DateTimeOffset.FromUnixTimeSeconds(t).ToString("O", CultureInfo.InvariantCulture);
-        return new ExchangeItem(new EntryRecord(signal, indicator.Trim()) { Tags = [.. tags], Metadata = metadata }, Withdrawn: delete) { UpstreamId = id };
+        if (ServiceText.UnixTime(time) is { } when) metadata["te_last_updated"] = when.ToString("O", CultureInfo.InvariantCulture);
+        return new ThreatExchangeUpdate(id, time,
+            new ExchangeItem(new EntryRecord(signal, indicator.Trim()) { Tags = [.. tags], Metadata = metadata }, Withdrawn: delete) { UpstreamId = id });
     }
 
     private static string? Text(JsonElement e, string name) =>
