@@ -10,7 +10,8 @@ public static class ServiceKit
 {
     private static readonly HttpClient Http = new();
 
-    public static ExchangeContext Context(ExchangeLimits? limits = null) => new() { Http = Http, Limits = limits ?? new ExchangeLimits() };
+    public static ExchangeContext Context(ExchangeLimits? limits = null, TimeProvider? clock = null) =>
+        new() { Http = Http, Limits = limits ?? new ExchangeLimits(), Clock = clock ?? TimeProvider.System };
 
     public static async Task<T> StartAsync<T>(T server) where T : UpstreamServer
     {
@@ -34,12 +35,12 @@ public static class ServiceKit
         return server;
     }
 
-    public static IExchangeClient Client(UpstreamServer server, ExchangeSettings? settings = null, ExchangeLimits? limits = null)
+    public static IExchangeClient Client(UpstreamServer server, ExchangeSettings? settings = null, ExchangeLimits? limits = null, TimeProvider? clock = null)
     {
         var type = ExchangeTypes.Get(server.TypeName);
         settings ??= server.Settings();
         Assert.Null(type.Validate(settings));
-        return type.Create(settings, Context(limits));
+        return type.Create(settings, Context(limits, clock));
     }
 
     /// <summary>Every page from <paramref name="checkpoint"/>, at most <paramref name="maxPages"/>.</summary>
@@ -59,4 +60,11 @@ public static class ServiceKit
         item.ByUpstreamId ? $"withdraw-all|{item.UpstreamId}" : $"{item.Entry.Type.Name}|{item.Entry.Value}|{(item.Withdrawn ? "withdrawn" : "live")}|{item.UpstreamId}";
 
     public static List<string> Keys(IEnumerable<FetchedPage> pages) => pages.SelectMany(p => p.Items).Select(Key).ToList();
+}
+
+/// <summary>A clock the test sets.</summary>
+public sealed class ManualClock(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+    public override DateTimeOffset GetUtcNow() => Now;
 }
