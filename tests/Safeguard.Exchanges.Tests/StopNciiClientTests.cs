@@ -94,4 +94,16 @@ public class StopNciiClientTests
         Assert.Contains("feedback_function_key", ex.Message, StringComparison.Ordinal);
         Assert.Empty(server.Feedback);
     }
+
+    [Fact]
+    public async Task A_time_outside_the_calendar_is_dropped_not_fatal()
+    {
+        await using var server = await ServiceKit.StartAsync(new StopNciiServer());
+        server.Records.Add(new StopNciiRecord("ImagePDQ", new string('d', 64), "Active", long.MaxValue, []));
+        await using var client = ServiceKit.Client(server);
+        var page = Assert.Single(await ServiceKit.FetchAsync(client, null));
+        Assert.Equal($"pdq|{new string('d', 64)}|live|", ServiceKit.Key(Assert.Single(page.Items)));
+        Assert.Null(page.Page.UpstreamTime);
+        Assert.False(page.Items[0].Entry.Metadata!.ContainsKey("stopncii_modified"));
+    }
 }

@@ -71,4 +71,18 @@ public class TatClientTests
         var ex = await Assert.ThrowsAsync<ExchangeException>(() => client.SendFeedbackAsync(new ExchangeFeedback("pdq", new string('a', 64), FeedbackVerdict.Confirmed), default));
         Assert.Contains("no feedback", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Hostile_labels_and_times_are_clipped_or_dropped_not_fatal()
+    {
+        await using var server = await ServiceKit.StartAsync(new TatServer());
+        server.Entries.Add(new TatEntry(1, new string('a', 32), "MD5", new string('x', 100_000), "png", false, 1e300));
+        await using var client = ServiceKit.Client(server, limits: new ExchangeLimits { MaxFieldChars = 100 });
+        var page = Assert.Single(await ServiceKit.FetchAsync(client, null));
+        var item = Assert.Single(page.Items);
+        Assert.Equal(new string('x', 100), Assert.Single(item.Entry.Tags));
+        Assert.Equal(100, item.Entry.Metadata!["tat_ideology"].Length);
+        Assert.False(item.Entry.Metadata.ContainsKey("tat_updated_on"));
+        Assert.Null(page.Page.UpstreamTime);
+    }
 }
