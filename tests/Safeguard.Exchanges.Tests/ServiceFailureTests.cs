@@ -45,6 +45,12 @@ public class ServiceFailureTests
                 Assert.True(ex.Transient);
                 Assert.Contains("HTTP 500", ex.Message, StringComparison.Ordinal);
                 break;
+            case Misbehaviour.Unavailable:
+                Assert.True(ex.Transient);
+                Assert.Contains("HTTP 503", ex.Message, StringComparison.Ordinal);
+                // Retry-After as an HTTP date two minutes ahead.
+                Assert.InRange(ex.RetryAfter!.Value, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(121));
+                break;
             case Misbehaviour.WrongContentType:
                 Assert.False(ex.Transient);
                 Assert.Contains("text/html", ex.Message, StringComparison.Ordinal);

@@ -76,7 +76,9 @@ internal sealed class ServiceHttp(string typeName, ExchangeContext context)
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             throw Error($"the service refused the credential (HTTP {code} on {what}); check the exchange's secret settings");
         if (code >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout)
-            throw Error($"{what} failed upstream (HTTP {code}); will retry", transient: true);
+            // A 503 may say when to come back, too.
+            throw new ExchangeException($"{TypeName}: {what} failed upstream (HTTP {code}); will retry")
+            { Transient = true, RetryAfter = RetryAfter(response.Headers.RetryAfter, context.Clock.GetUtcNow()) };
         throw Error($"{what} was rejected (HTTP {code})");
     }
 

@@ -8,7 +8,7 @@ using Safeguard.Exchanges;
 namespace Safeguard.Exchanges.Tests.Upstreams;
 
 /// <summary>Ways a test server can misbehave on demand.</summary>
-public enum Misbehaviour { None, MalformedBody, WrongContentType, TooManyRequests, ServerError, SamePageForever, HugeBody, SlowDrip }
+public enum Misbehaviour { None, MalformedBody, WrongContentType, TooManyRequests, ServerError, Unavailable, SamePageForever, HugeBody, SlowDrip }
 
 /// <summary>A request as the server saw it, for asserting what a client sent.</summary>
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Headers, string Body, string? ContentType);
@@ -108,6 +108,10 @@ public abstract class UpstreamServer : IAsyncDisposable
             case Misbehaviour.ServerError:
                 response.StatusCode = 500;
                 await response.WriteAsync("upstream exploded", ct);
+                return;
+            case Misbehaviour.Unavailable:
+                response.StatusCode = 503;
+                response.Headers.RetryAfter = DateTimeOffset.UtcNow.AddMinutes(2).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
                 return;
             case Misbehaviour.WrongContentType:
                 response.ContentType = "text/html";
