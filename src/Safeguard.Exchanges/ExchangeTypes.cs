@@ -5,6 +5,10 @@ public static class ExchangeTypes
 {
     public static IReadOnlyList<ExchangeType> BuiltIn { get; } =
     [
+        new Ncmec.NcmecExchangeType(),
+        new ThreatExchange.ThreatExchangeExchangeType(),
+        new StopNcii.StopNciiExchangeType(),
+        new Tat.TatExchangeType(),
     ];
 
     public static ExchangeType? Find(string? name) => BuiltIn.FirstOrDefault(t => t.Name == name);

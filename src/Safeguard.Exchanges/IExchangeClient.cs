@@ -42,6 +42,9 @@ public sealed record ExchangePage
 
     /// <summary>True when the page says nothing changed (HTTP 304, an empty delta): only the fetch time is recorded.</summary>
     public bool Unchanged { get; init; }
+
+    /// <summary>Upstream items the client left out because Safeguard has no such signal type (counted for the status, not errors).</summary>
+    public long Skipped { get; init; }
 }
 
 /// <summary>One upstream item: an entry to add or update, or one withdrawn upstream (disabled here, never deleted).</summary>
@@ -49,6 +52,17 @@ public sealed record ExchangeItem(EntryRecord Entry, bool Withdrawn = false)
 {
     /// <summary>Upstream's own id for the item, when it has one (kept in the entry's metadata as "upstream_id").</summary>
     public string? UpstreamId { get; init; }
+
+    /// <summary>
+    /// A withdrawal known only by upstream id (NCMEC's deleted entries carry no hashes): every entry
+    /// of the exchange whose "upstream_id" metadata equals <see cref="UpstreamId"/> is withdrawn;
+    /// <see cref="Entry"/> is a placeholder with an empty value.
+    /// </summary>
+    public bool ByUpstreamId { get; init; }
+
+    /// <summary>The withdrawal of everything that came with <paramref name="upstreamId"/>.</summary>
+    public static ExchangeItem WithdrawUpstreamId(string upstreamId) =>
+        new(new EntryRecord(Safeguard.Signals.SignalTypes.Md5, ""), Withdrawn: true) { UpstreamId = upstreamId, ByUpstreamId = true };
 }
 
 /// <summary>A reviewer's verdict on an entry that came from an exchange.</summary>
