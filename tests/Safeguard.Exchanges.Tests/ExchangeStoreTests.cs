@@ -84,6 +84,36 @@ public sealed class ExchangeStoreTests
     [SkippableTheory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
+    public async Task Of_two_fetchers_applying_from_the_same_checkpoint_one_wins_and_the_other_stores_nothing(string kind)
+    {
+        await using var s = await Stores.OpenAsync(kind);
+        await s.Exchanges.AddAsync(Exchange());
+        await s.Exchanges.ApplyPageAsync("ngo", Page("c1", Add(1)), null);
+        for (int round = 0; round < 5; round++)
+        {
+            var start = (await s.Exchanges.GetStatusAsync("ngo"))!.Checkpoint;
+            var a = s.Exchanges.ApplyPageAsync("ngo", Page($"a{round}", Add(100 + round)), start);
+            var b = s.Exchanges.ApplyPageAsync("ngo", Page($"b{round}", Add(200 + round)), start);
+            var outcomes = await Task.WhenAll(Outcome(a), Outcome(b));
+            Assert.Single(outcomes, o => o is null);
+            Assert.Contains("checkpoint moved", Assert.Single(outcomes, o => o is not null));
+            var winner = (await s.Exchanges.GetStatusAsync("ngo"))!.Checkpoint!;
+            var entries = await s.EntriesAsync("ngo-bank");
+            Assert.Equal(winner.StartsWith('a'), entries.ContainsKey(Md5(100 + round)));
+            Assert.Equal(winner.StartsWith('b'), entries.ContainsKey(Md5(200 + round)));
+        }
+        Assert.Equal(6, (await s.Exchanges.GetStatusAsync("ngo"))!.Pages);
+    }
+
+    private static async Task<string?> Outcome(Task<PageResult> apply)
+    {
+        try { await apply; return null; }
+        catch (ExchangeException ex) { return ex.Message; }
+    }
+
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
     public async Task Withdrawn_entries_are_disabled_and_kept_and_enabled_again_when_they_return(string kind)
     {
         await using var s = await Stores.OpenAsync(kind);

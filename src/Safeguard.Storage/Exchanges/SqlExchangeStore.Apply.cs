@@ -30,7 +30,7 @@ public sealed partial class SqlExchangeStore
         var result = new PageResult(0, 0, 0, 0, 0, 0);
         if (!page.Unchanged)
         {
-            var split = new ItemSplitter(page.Items, name, MaxFieldChars, MaxWithdrawalsPerPage, ct);
+            var split = new ItemSplitter(page.Items ?? [], name, MaxFieldChars, MaxWithdrawalsPerPage, ct);
             var import = await Banks.ImportInTransactionAsync(conn, tx, bank, split.Additions(),
                 new ImportOptions { Replace = page.ReplacesAll, Source = new ImportSource(SourceName(name), null) }, ct);
             var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
