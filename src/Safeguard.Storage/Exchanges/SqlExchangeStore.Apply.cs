@@ -80,10 +80,10 @@ public sealed partial class SqlExchangeStore
                 Read++;
                 if (item is { ByUpstreamId: true, Withdrawn: true })
                 {
-                    if (item.UpstreamId is not { Length: > 0 } uid || uid.Length > maxField) { Rejected++; continue; }
+                    if (item.UpstreamId is not { Length: > 0 } withdrawnId || withdrawnId.Length > maxField) { Rejected++; continue; }
                     if (_withdrawnIds.Count + _withdrawn.Count >= maxWithdrawals)
                         throw new ExchangeException($"exchange '{exchange}': a page withdraws more than {maxWithdrawals} entries");
-                    _withdrawnIds.Add(uid);
+                    _withdrawnIds.Add(withdrawnId);
                     continue;
                 }
                 if (item?.Entry is not { } entry || Check(entry) is not { } value) { Rejected++; continue; }
