@@ -102,13 +102,32 @@ public static partial class ExchangeRequests
     public static string? Scrub(string? text, ExchangeType? type, ExchangeSettings settings)
     {
         if (string.IsNullOrEmpty(text)) return text;
+        var secrets = new List<string>();
         foreach (var (name, value) in settings.Values)
-        {
-            bool secret = type is null || type.Settings.Any(s => s.Name == name && s.Secret);
-            // Short values (a "true", a port) would blank unrelated text; secrets are longer than that.
-            if (secret && value.Length >= 6) text = text.Replace(value, "***", StringComparison.Ordinal);
-        }
+            if (type is null || type.Settings.Any(s => s.Name == name && s.Secret)) secrets.AddRange(SecretParts(value));
+        // Longest first, so a whole value goes before a token inside it.
+        foreach (var secret in secrets.Distinct(StringComparer.Ordinal).OrderByDescending(v => v.Length))
+            text = text.Replace(secret, "***", StringComparison.Ordinal);
         return text;
+    }
+
+    /// <summary>
+    /// What of a secret value an upstream might echo: the whole value, its words ("TOKEN" of
+    /// "Bearer TOKEN") and, for a JSON object of headers, each value. Short parts (a "true", a
+    /// port) would blank unrelated text; secrets are longer than that.
+    /// </summary>
+    private static IEnumerable<string> SecretParts(string value)
+    {
+        if (value.Length >= 6) yield return value;
+        foreach (var word in value.Split([' ', '\t', ',', ';'], StringSplitOptions.RemoveEmptyEntries))
+            if (word.Length >= 8) yield return word;
+        if (!value.TrimStart().StartsWith('{')) yield break;
+        Dictionary<string, string>? json = null;
+        try { json = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(value); }
+        catch (System.Text.Json.JsonException) { }
+        if (json is null) yield break;
+        foreach (var v in json.Values)
+            if (v is { Length: >= 6 }) yield return v;
     }
 
     /// <summary>The settings as they may be shown: secret values as "***" (every value when the type is unknown).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Safeguard.Exchanges;
 
 namespace Safeguard.Server.Exchanges;
@@ -5,10 +6,15 @@ namespace Safeguard.Server.Exchanges;
 // Exchanges as the API, the dashboard and `exchange list --json` show them: settings redacted,
 // errors scrubbed of secret values, times as ISO 8601, lag in seconds.
 
-/// <summary>One row of <c>/v1/index/status</c>'s <c>exchanges</c> (the dashboard's table).</summary>
+/// <summary>One row of <c>/v1/index/status</c>'s <c>exchanges</c> (the dashboard's table); every field is always present, null when unknown.</summary>
 public sealed record ExchangeStatusView(
-    string Name, string Type, string Bank, bool Enabled, DateTimeOffset? LastFetch, DateTimeOffset? LastSuccess,
-    double? LagSeconds, string? Error, DateTimeOffset? NextFetch, int ConsecutiveFailures);
+    string Name, string Type, string Bank, bool Enabled,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastFetch,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSuccess,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? LagSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? NextFetch,
+    int ConsecutiveFailures);
 
 /// <summary>An exchange's configuration and where its fetching stands.</summary>
 public sealed record ExchangeView(
