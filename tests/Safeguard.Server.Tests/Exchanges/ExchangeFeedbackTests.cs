@@ -51,7 +51,7 @@ public sealed class ExchangeFeedbackTests
         var pending = await store.PendingFeedbackAsync(100);
         var only = Assert.Single(pending);
         Assert.Equal("opted", only.Exchange);
-        Assert.Equal(new ExchangeFeedback("md5", opted[0], FeedbackVerdict.Confirmed), only.Feedback with { Metadata = new Dictionary<string, string>(), UpstreamId = null, Note = null });
+        Assert.Equal(("md5", opted[0], FeedbackVerdict.Confirmed), (only.Feedback.SignalType, only.Feedback.Value, only.Feedback.Verdict));
 
         // The escalated item, decided now, is a false positive upstream.
         await Decide(escalated, new { decision = "false_positive" });
