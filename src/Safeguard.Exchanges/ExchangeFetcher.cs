@@ -28,6 +28,9 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
     public IExchangeStore Store { get; } = store;
     public ExchangeContext Context { get; } = context;
 
+    /// <summary>Finds an exchange's type by name (the built-in registry; tests give their own).</summary>
+    public Func<string, ExchangeType> ResolveType { get; init; } = ExchangeTypes.Get;
+
     /// <summary>Fetches now. Errors end up in the result and on the status, not thrown (unknown exchange excepted).</summary>
     public async Task<FetchResult> FetchAsync(string name, IProgress<FetchResult>? progress = null, CancellationToken ct = default)
     {
@@ -66,7 +69,7 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
     /// <summary>Applies pages until the client has no more or the page limit is reached (then true: more to fetch).</summary>
     private async Task<bool> FetchPagesAsync(ExchangeInfo exchange, string? checkpoint, Run run, IProgress<FetchResult>? progress, Stopwatch watch, CancellationToken ct)
     {
-        var type = ExchangeTypes.Get(exchange.Type);
+        var type = ResolveType(exchange.Type);
         if (type.Validate(exchange.Settings) is { } problem) throw new ExchangeException($"exchange '{exchange.Name}': {problem}");
         var minInterval = TimeSpan.FromMilliseconds(Math.Max(0, exchange.Settings.GetInt(MinPageIntervalSetting, 0)));
         await using var client = type.Create(exchange.Settings, Context);

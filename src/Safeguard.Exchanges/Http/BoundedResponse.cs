@@ -59,7 +59,7 @@ public sealed class BoundedResponse : IDisposable
     }
 
     internal ExchangeException TooLarge(long max, long? size = null) =>
-        new($"{Url}: the response is {(size is { } s ? $"{s} bytes" : "larger than that")}, over the limit of {max} bytes");
+        new($"{Url}: the response is {(size is { } s ? $"{s} bytes, " : "")}over the limit of {max} bytes");
 
     internal Exception Failed(Exception ex) => ExchangeHttp.Translate(ex, Url, _timeout, _caller);
 

@@ -30,7 +30,7 @@ public sealed partial class SqlExchangeStore
         var result = new PageResult(0, 0, 0, 0, 0, 0);
         if (!page.Unchanged)
         {
-            var split = new ItemSplitter(page.Items, name, MaxFieldChars, MaxWithdrawalsPerPage);
+            var split = new ItemSplitter(page.Items ?? [], name, MaxFieldChars, MaxWithdrawalsPerPage, ct);
             var import = await Banks.ImportInTransactionAsync(conn, tx, bank, split.Additions(),
                 new ImportOptions { Replace = page.ReplacesAll, Source = new ImportSource(SourceName(name), null) }, ct);
             var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
@@ -44,7 +44,8 @@ public sealed partial class SqlExchangeStore
             "added = added + @a, updated = updated + @up, withdrawn = withdrawn + @w WHERE exchange_id = @x", ct,
             ("@c", page.Checkpoint), ("@u", page.UpstreamTime?.ToUnixTimeMilliseconds()), ("@p", page.Unchanged ? 0L : 1L),
             ("@a", result.Added), ("@up", result.Updated), ("@w", result.Withdrawn), ("@x", exchangeId));
-        await tx.CommitAsync(ct);
+        ct.ThrowIfCancellationRequested();
+        await tx.CommitAsync(CancellationToken.None);
         return result;
     }
 
@@ -56,7 +57,7 @@ public sealed partial class SqlExchangeStore
     /// to apply after it, and hostile items are counted and dropped. Upstream order decides when an
     /// item is both added and withdrawn in one page: the later one wins.
     /// </summary>
-    private sealed class ItemSplitter(IEnumerable<ExchangeItem> items, string exchange, int maxField, int maxWithdrawals)
+    private sealed class ItemSplitter(IEnumerable<ExchangeItem> items, string exchange, int maxField, int maxWithdrawals, CancellationToken ct)
     {
         private readonly HashSet<(SignalType, string)> _withdrawn = [];
 
@@ -68,6 +69,7 @@ public sealed partial class SqlExchangeStore
         {
             foreach (var item in items)
             {
+                ct.ThrowIfCancellationRequested(); // a cancelled fetch stores nothing of the page
                 Read++;
                 if (item?.Entry is not { } entry || Check(entry) is not { } value) { Rejected++; continue; }
                 var key = (entry.Type, value);
