@@ -119,7 +119,7 @@
     head.append(hr);
     const body = SG.el("tbody");
     for (const x of list) {
-      const fetchNow = SG.el("button", "Fetch now", { type: "button", "data-exchange": x.name, "aria-label": "Fetch exchange " + x.name + " now" });
+      const fetchNow = SG.el("button", "Fetch now", { type: "button", "data-exchange": x.name, "aria-label": "Fetch now: exchange " + x.name });
       fetchNow.addEventListener("click", () => fetchExchange(x.name, fetchNow));
       const error = x.error ? (x.consecutive_failures > 1 ? x.error + " (" + x.consecutive_failures + " failures in a row)" : x.error) : "";
       const tr = SG.row([x.name, x.type, x.bank, x.enabled ? "yes" : "no", x.last_fetch ? SG.time(x.last_fetch) : "never",
