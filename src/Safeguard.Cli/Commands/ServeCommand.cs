@@ -38,6 +38,8 @@ public static class ServeCommand
         var floodFactor = new Option<double>("--flood-factor") { Description = "Flood control: ... and exceed this many times its average hourly matches over the previous 7 days", DefaultValueFactory = _ => new ServerOptions().FloodFactor };
         var floodHours = new Option<double>("--flood-quarantine-hours") { Description = "Flood control: hours a bursting entry stops matching (audited, with an admin alert)", DefaultValueFactory = _ => new ServerOptions().FloodQuarantine.TotalHours };
         var noFlood = new Option<bool>("--no-flood-control") { Description = "Do not count matches per entry nor quarantine bursting entries" };
+        var exchangePoll = new Option<double>("--exchange-poll") { Description = "Seconds between looks for exchanges due a fetch and feedback due sending (1..3600)", DefaultValueFactory = _ => new ServerOptions().ExchangePoll.TotalSeconds };
+        var noExchangeFetch = new Option<bool>("--no-exchange-fetch") { Description = "This process never fetches exchanges on schedule (another process sharing the database may)" };
         var tmkRules = new MatchPolicyOptions();
         var tmkMemory = new Option<long>("--tmk-feature-memory") { Description = "MiB of banked videos' whole TMK features kept in memory (263 KB each); past it level-2 scoring reads them from the store", DefaultValueFactory = _ => new ServerOptions().TmkFeatureBudgetBytes >> 20 };
         var paymentsBatch = new Option<long>("--payments-max-batch-bytes") { Description = "Largest body of one POST /v1/payments/transactions (413 past it)", DefaultValueFactory = _ => new ServerOptions().MaxPaymentsBatchBytes };
@@ -46,6 +48,7 @@ public static class ServeCommand
             urls, demoImages, noDemo, allow, rate, concurrent, keyConcurrent, urlFetches, maxMedia, alert, conversationModel, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout, decodePixels,
             auditCheckpoints, auditKey, checkpointInterval, paymentsLevel, paymentsBatch, claimMinutes, breakViews, breakMinutes,
             floodMinHits, floodFactor, floodHours, noFlood,
+            exchangePoll, noExchangeFetch,
         };
         tmkRules.AddTmkTo(cmd);
         cmd.Add(tmkMemory);
@@ -86,6 +89,8 @@ public static class ServeCommand
             if (!(factor >= 1 && factor <= 1_000_000)) throw new UsageException("--flood-factor must be 1..1000000");
             double quarantineHours = parse.GetValue(floodHours);
             if (!(quarantineHours > 0 && quarantineHours <= 24 * 365)) throw new UsageException("--flood-quarantine-hours must be more than 0 and at most 8760");
+            double poll = parse.GetValue(exchangePoll);
+            if (!(poll >= 1 && poll <= 3600)) throw new UsageException("--exchange-poll must be 1..3600 seconds");
             var model = parse.GetValue(conversationModel) is { } modelPath ? Chat.ChatCommand.LoadTrainedModel(modelPath, "--conversation-model") : null;
             var options = new ServerOptions
             {
@@ -100,6 +105,7 @@ public static class ServeCommand
                 MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds), MaxDecodePixels = pixels,
                 PaymentsReviewLevel = payLevel, MaxPaymentsBatchBytes = payBatch,
                 FloodControl = !parse.GetValue(noFlood), FloodMinHits = minHits, FloodFactor = factor, FloodQuarantine = TimeSpan.FromHours(quarantineHours),
+                ExchangePoll = TimeSpan.FromSeconds(poll), ExchangeFetch = !parse.GetValue(noExchangeFetch),
                 TmkLevel1Threshold = tmkLevel1, TmkLevel2Threshold = tmkLevel2, Tmk = !parse.GetValue(tmkRules.NoTmk), TmkFeatureBudgetBytes = tmkMiB << 20,
             };
             try

@@ -298,5 +298,38 @@ public sealed class DashboardBrowserTests
         Assert.Equal(HttpStatusCode.Forbidden, (await (await s.Server.ClientAsync("reviewer")).GetAsync("/v1/stats")).StatusCode);
     }
 
+    [Fact]
+    public async Task Index_panel_lists_exchanges_and_fetches_one_now()
+    {
+        if (!BrowserTests.BrowserInstalled()) return;
+        await using var s = await Session.StartAsync();
+        var (list, hashes) = Safeguard.Server.Tests.Exchanges.ExchangeTestSupport.WriteList(3);
+        // Disabled, so the scheduler leaves it alone and only the button fetches it.
+        Assert.Equal(HttpStatusCode.Created, (await s.Server.Admin.PostAsJsonAsync("/v1/exchanges", new
+        {
+            name = "feed", type = "file", bank = "fed", enabled = false, settings = new Dictionary<string, string> { ["path"] = list, ["signal_type"] = "md5" },
+        })).StatusCode);
+
+        var index = s.Open("index", "index-panel");
+        var row = s.Wait.Until(d => d.FindElements(By.CssSelector("#exchanges-table tbody tr[data-exchange='feed']")).FirstOrDefault())!;
+        string[] Cells() => s.Driver.FindElement(By.CssSelector("#exchanges-table tbody tr[data-exchange='feed']")).FindElements(By.TagName("td")).Select(Text).ToArray();
+        Assert.Equal(["feed", "file", "fed", "no", "never", "", "", "by hand only", "Fetch now"], Cells());
+        Assert.Equal(["Name", "Type", "Bank", "Enabled", "Last fetch", "Lag", "Error", "Next fetch", ""],
+            index.FindElements(By.CssSelector("#exchanges-table thead th")).Select(Text));
+        BrowserKit.AssertAccessible(s.Driver, "the index panel with an exchange");
+
+        row.FindElement(By.CssSelector("button[data-exchange='feed']")).Click();
+        s.Wait.Until(d => Text(d.FindElement(By.Id("exchanges-status"))).Contains("added 3", StringComparison.Ordinal));
+        s.Wait.Until(_ => Cells()[4] != "never");
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", Cells()[4]);
+        Assert.Equal("", Cells()[6]);
+        foreach (var hash in hashes)
+            Assert.Single(await s.Server.State.Banks.FindAsync(Safeguard.Signals.SignalTypes.Md5, hash, "fed"));
+        // The click went through the session with the anti-forgery header and is audited as the signed-in key's.
+        var actors = await s.Server.State.Db.QueryAsync("SELECT actor FROM audit_log WHERE action = 'exchange.fetch'", r => r.GetString(0));
+        Assert.Contains(":ops-admin", Assert.Single(actors));
+        BrowserKit.Screenshot(s.Driver, "dashboard-exchanges");
+    }
+
     private static string Day(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
