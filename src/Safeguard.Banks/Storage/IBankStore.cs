@@ -56,6 +56,14 @@ public interface IBankStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<EntryChange>> GetChangesAsync(long sinceSeq, long afterEntryId = 0, int limit = 10000, CancellationToken ct = default);
 
+    /// <summary>
+    /// The changes of one bank (entries added, updated, disabled, removed) after the checkpoint
+    /// (<paramref name="sinceSeq"/>, <paramref name="afterEntryId"/>), oldest first, at most
+    /// <paramref name="limit"/>, keyset-paged as <see cref="GetChangesAsync"/> is. Throws
+    /// <see cref="BankException"/> when the bank does not exist.
+    /// </summary>
+    Task<IReadOnlyList<EntryChange>> GetBankChangesAsync(string bank, long sinceSeq, long afterEntryId = 0, int limit = 10000, CancellationToken ct = default);
+
     /// <summary>The applied schema version.</summary>
     Task<int> GetSchemaVersionAsync(CancellationToken ct = default);
 }
