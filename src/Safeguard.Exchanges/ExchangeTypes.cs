@@ -5,6 +5,7 @@ public static class ExchangeTypes
 {
     public static IReadOnlyList<ExchangeType> BuiltIn { get; } =
     [
+        new Safeguard.SafeguardExchangeType(),
     ];
 
     public static ExchangeType? Find(string? name) => BuiltIn.FirstOrDefault(t => t.Name == name);

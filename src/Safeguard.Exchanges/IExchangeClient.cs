@@ -42,6 +42,9 @@ public sealed record ExchangePage
 
     /// <summary>True when the page says nothing changed (HTTP 304, an empty delta): only the fetch time is recorded.</summary>
     public bool Unchanged { get; init; }
+
+    /// <summary>Upstream items the client refused (hostile or unusable values) and left out of <see cref="Items"/>, for the counts.</summary>
+    public long Rejected { get; init; }
 }
 
 /// <summary>One upstream item: an entry to add or update, or one withdrawn upstream (disabled here, never deleted).</summary>
