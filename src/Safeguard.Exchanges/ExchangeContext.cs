@@ -30,6 +30,9 @@ public sealed record ExchangeLimits
     /// <summary>The longest one request may take, headers to last byte (slow-drip servers end here).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The longest a whole-list download (a url exchange) may take, headers to last byte.</summary>
+    public TimeSpan ListTimeout { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The most pages one fetch takes before it stops and resumes on the next schedule.</summary>
     public int MaxPagesPerFetch { get; init; } = 100_000;
 

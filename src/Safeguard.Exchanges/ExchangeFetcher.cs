@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Safeguard.Exchanges;
 
 /// <summary>What one fetch did.</summary>
@@ -13,10 +15,110 @@ public sealed record FetchResult(string Exchange, int Pages, long Added, long Up
 /// </summary>
 public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext context)
 {
+    /// <summary>The wait after the first failure; it doubles with each failure in a row up to <see cref="MaxBackoff"/>.</summary>
+    public static readonly TimeSpan FirstBackoff = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(6);
+
+    /// <summary>The longest Retry-After honoured; an upstream asking for more is asked again then.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(1);
+
+    /// <summary>Setting every exchange takes: the least time between two page requests, in milliseconds.</summary>
+    public const string MinPageIntervalSetting = "min_page_interval_ms";
+
     public IExchangeStore Store { get; } = store;
     public ExchangeContext Context { get; } = context;
 
+    /// <summary>Finds an exchange's type by name (the built-in registry; tests give their own).</summary>
+    public Func<string, ExchangeType> ResolveType { get; init; } = ExchangeTypes.Get;
+
     /// <summary>Fetches now. Errors end up in the result and on the status, not thrown (unknown exchange excepted).</summary>
-    public Task<FetchResult> FetchAsync(string name, IProgress<FetchResult>? progress = null, CancellationToken ct = default) =>
-        throw new NotImplementedException();
+    public async Task<FetchResult> FetchAsync(string name, IProgress<FetchResult>? progress = null, CancellationToken ct = default)
+    {
+        var exchange = await Store.GetAsync(name, ct) ?? throw new ExchangeException($"no exchange named '{name}'");
+        var status = await Store.GetStatusAsync(name, ct);
+        var clock = Context.Clock;
+        var watch = Stopwatch.StartNew();
+        await Store.RecordFetchStartAsync(name, clock.GetUtcNow(), ct);
+
+        var run = new Run(name);
+        bool more = false;
+        try
+        {
+            more = await FetchPagesAsync(exchange, status?.Checkpoint, run, progress, watch, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw; // the last applied page's checkpoint stands; the next fetch resumes from it
+        }
+        catch (Exception ex)
+        {
+            run.Error = ex is ExchangeException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            run.RetryAfter = (ex as ExchangeException)?.RetryAfter;
+        }
+
+        var end = clock.GetUtcNow();
+        var next = run.Error is null
+            ? end + (more ? TimeSpan.Zero : exchange.Interval)
+            : end + Backoff((status?.ConsecutiveFailures ?? 0) + 1, run.RetryAfter);
+        await Store.RecordFetchEndAsync(name, end, run.Error, next, CancellationToken.None);
+        var result = run.Result(watch.Elapsed);
+        progress?.Report(result);
+        return result;
+    }
+
+    /// <summary>Applies pages until the client has no more or the page limit is reached (then true: more to fetch).</summary>
+    private async Task<bool> FetchPagesAsync(ExchangeInfo exchange, string? checkpoint, Run run, IProgress<FetchResult>? progress, Stopwatch watch, CancellationToken ct)
+    {
+        var type = ResolveType(exchange.Type);
+        if (type.Validate(exchange.Settings) is { } problem) throw new ExchangeException($"exchange '{exchange.Name}': {problem}");
+        var minInterval = TimeSpan.FromMilliseconds(Math.Max(0, exchange.Settings.GetInt(MinPageIntervalSetting, 0)));
+        await using var client = type.Create(exchange.Settings, Context);
+        await using var pages = client.FetchAsync(checkpoint, ct).GetAsyncEnumerator(ct);
+        long lastRequest = 0;
+        while (true)
+        {
+            if (run.Pages >= Context.Limits.MaxPagesPerFetch) return true;
+            if (minInterval > TimeSpan.Zero && run.Pages > 0)
+            {
+                var wait = minInterval - Context.Clock.GetElapsedTime(lastRequest);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, Context.Clock, ct);
+            }
+            lastRequest = Context.Clock.GetTimestamp();
+            if (!await pages.MoveNextAsync()) return false;
+            var page = pages.Current ?? throw new ExchangeException($"exchange '{exchange.Name}': the client gave an empty page");
+            if (string.IsNullOrEmpty(page.Checkpoint))
+                throw new ExchangeException($"exchange '{exchange.Name}': a page came without a checkpoint");
+            if (!page.Unchanged && page.Checkpoint == checkpoint)
+                throw new ExchangeException($"exchange '{exchange.Name}': upstream sent a page that does not move the checkpoint; stopped so it is not read forever");
+            var applied = await Store.ApplyPageAsync(exchange.Name, page, checkpoint, ct);
+            checkpoint = page.Checkpoint;
+            run.Add(applied);
+            progress?.Report(run.Result(watch.Elapsed));
+        }
+    }
+
+    /// <summary>The wait before the next try after <paramref name="failures"/> failures in a row (1 min, 2, 4, ... up to 6 h), or what upstream asked for.</summary>
+    public static TimeSpan Backoff(int failures, TimeSpan? retryAfter = null)
+    {
+        var wait = FirstBackoff * Math.Pow(2, Math.Clamp(failures - 1, 0, 20));
+        if (wait > MaxBackoff) wait = MaxBackoff;
+        if (retryAfter is { } asked && asked > wait) wait = asked < MaxRetryAfter ? asked : MaxRetryAfter;
+        return wait;
+    }
+
+    private sealed class Run(string name)
+    {
+        public int Pages;
+        public long Added, Updated, Withdrawn, Rejected;
+        public string? Error;
+        public TimeSpan? RetryAfter;
+
+        public void Add(PageResult r)
+        {
+            Pages++;
+            Added += r.Added; Updated += r.Updated; Withdrawn += r.Withdrawn; Rejected += r.Rejected;
+        }
+
+        public FetchResult Result(TimeSpan elapsed) => new(name, Pages, Added, Updated, Withdrawn, Rejected, Error, elapsed);
+    }
 }

@@ -25,9 +25,15 @@ public abstract class ExchangeType
         foreach (var s in Settings)
             if (s.Required && string.IsNullOrWhiteSpace(settings.Get(s.Name))) return $"setting '{s.Name}' is required ({s.Description})";
         foreach (var name in settings.Names)
-            if (!Settings.Any(s => s.Name == name)) return $"unknown setting '{name}' for exchange type '{Name}' (known: {string.Join(", ", Settings.Select(s => s.Name))})";
+            if (!Settings.Any(s => s.Name == name) && !CommonSettings.Any(s => s.Name == name)) return $"unknown setting '{name}' for exchange type '{Name}' (known: {string.Join(", ", Settings.Select(s => s.Name))})";
         return null;
     }
+
+    /// <summary>Settings every type takes, read by the fetcher rather than the client.</summary>
+    public static IReadOnlyList<ExchangeSetting> CommonSettings { get; } =
+    [
+        new(ExchangeFetcher.MinPageIntervalSetting, "least time between two page requests, in milliseconds (rate limiting); default 0"),
+    ];
 
     /// <summary>A client for one exchange. Called for each fetch; clients hold no state between fetches beyond the checkpoint.</summary>
     public abstract IExchangeClient Create(ExchangeSettings settings, ExchangeContext context);

@@ -5,6 +5,8 @@ public static class ExchangeTypes
 {
     public static IReadOnlyList<ExchangeType> BuiltIn { get; } =
     [
+        new FileExchange.FileExchangeType(),
+        new UrlExchange.UrlExchangeType(),
         new Safeguard.SafeguardExchangeType(),
     ];
 

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using Safeguard.Exchanges.Http;
 using Safeguard.Server.Errors;
 
 namespace Safeguard.Server.Media;
@@ -20,24 +20,18 @@ public sealed class SafeFetcher : IDisposable
     private readonly HttpClient _client;
     private readonly long _maxBytes;
     private readonly TimeSpan _timeout;
-    private readonly List<(IPAddress Network, int Prefix)> _allowed = [];
+    private readonly AddressPolicy _policy;
 
     public SafeFetcher(ServerOptions options)
     {
         _maxBytes = options.MaxMediaBytes;
         _timeout = options.FetchTimeout;
-        foreach (var a in options.FetchAllowList)
-        {
-            var parts = a.Split('/');
-            if (!IPAddress.TryParse(parts[0], out var ip)) throw new ArgumentException($"fetch allow-list entry '{a}' is not an IP address or CIDR range");
-            int prefix = parts.Length > 1 ? int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : (ip.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
-            _allowed.Add((ip, prefix));
-        }
+        _policy = new AddressPolicy(options.FetchAllowList);
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false, UseProxy = false, UseCookies = false,
             ConnectTimeout = _timeout, AutomaticDecompression = DecompressionMethods.None,
-            ConnectCallback = ConnectAsync,
+            ConnectCallback = _policy.ConnectAsync,
         };
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("Safeguard/1.0");
@@ -80,9 +74,9 @@ public sealed class SafeFetcher : IDisposable
         {
             throw new FetchException(504, $"fetching the URL took longer than {_timeout.TotalSeconds:0} s");
         }
-        catch (HttpRequestException ex) when (ex.InnerException is FetchException fe)
+        catch (HttpRequestException ex) when (ex.InnerException is AddressRefusedException refused)
         {
-            throw fe;
+            throw new FetchException(refused.Refused ? 403 : 422, refused.Message);
         }
         catch (HttpRequestException ex)
         {
@@ -100,84 +94,10 @@ public sealed class SafeFetcher : IDisposable
         return uri;
     }
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
-    {
-        var host = context.DnsEndPoint.Host;
-        IPAddress[] addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
-        if (addresses.Length == 0) throw new FetchException(422, $"host '{host}' does not resolve");
-        foreach (var a in addresses)
-            if (!IsAllowed(a))
-                throw new FetchException(403, $"url host '{host}' resolves to {a}, a private, loopback or link-local address; refused");
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(addresses[0], context.DnsEndPoint.Port), ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    public bool IsAllowed(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        foreach (var (net, prefix) in _allowed)
-            if (InRange(address, net, prefix)) return true;
-        return IsPublic(address);
-    }
+    public bool IsAllowed(IPAddress address) => _policy.IsAllowed(address);
 
     /// <summary>False for loopback, private, link-local, CGNAT, multicast, unspecified and reserved ranges.</summary>
-    public static bool IsPublic(IPAddress a)
-    {
-        if (a.IsIPv4MappedToIPv6) a = a.MapToIPv4();
-        if (a.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = a.GetAddressBytes();
-            return !(b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224
-                || (b[0] == 169 && b[1] == 254) || (b[0] == 172 && (b[1] & 0xF0) == 16) || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 100 && (b[1] & 0xC0) == 64) || (b[0] == 192 && b[1] == 0 && b[2] == 0) || (b[0] == 198 && (b[1] & 0xFE) == 18));
-        }
-        if (a.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var b = a.GetAddressBytes();
-            return !(IPAddress.IsLoopback(a) || a.IsIPv6LinkLocal || a.IsIPv6SiteLocal || a.IsIPv6Multicast
-                || (b[0] & 0xFE) == 0xFC || a.IsIPv6Teredo || EmbedsIPv4(b) || IsReservedV6(b));
-        }
-        return false;
-    }
-
-    /// <summary>
-    /// Ranges that carry an IPv4 address inside (so could reach a private one): ::/96 (unspecified, ::1 and
-    /// the deprecated IPv4-compatible ::a.b.c.d), ::ffff:0:a.b.c.d (IPv4-translated), NAT64 64:ff9b::/32
-    /// (well-known 64:ff9b::/96 and local-use 64:ff9b:1::/48), and 6to4 2002::/16. ::ffff:a.b.c.d is checked as the IPv4 address it maps.
-    /// </summary>
-    private static bool EmbedsIPv4(byte[] b)
-    {
-        if (b.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0)
-            return (b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 0) || (b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0);
-        if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) return true; // all of 64:ff9b::/32
-        return b[0] == 0x20 && b[1] == 0x02;
-    }
-
-    /// <summary>Discard-only 100::/64 and documentation 2001:db8::/32: never a real destination.</summary>
-    private static bool IsReservedV6(byte[] b) =>
-        (b[0] == 0x01 && b[1] == 0 && b.AsSpan(2, 6).IndexOfAnyExcept((byte)0) < 0)
-        || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8);
-
-    private static bool InRange(IPAddress a, IPAddress net, int prefix)
-    {
-        if (a.AddressFamily != net.AddressFamily) return false;
-        var x = a.GetAddressBytes(); var y = net.GetAddressBytes();
-        for (int i = 0; i < x.Length && prefix > 0; i++, prefix -= 8)
-        {
-            int mask = prefix >= 8 ? 0xFF : (0xFF << (8 - prefix)) & 0xFF;
-            if ((x[i] & mask) != (y[i] & mask)) return false;
-        }
-        return true;
-    }
+    public static bool IsPublic(IPAddress a) => AddressPolicy.IsPublic(a);
 
     public void Dispose() => _client.Dispose();
 }

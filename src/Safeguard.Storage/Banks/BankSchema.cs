@@ -72,6 +72,53 @@ internal static class BankSchema
         [
             "CREATE INDEX IF NOT EXISTS entries_bank_order ON entries (bank_id, id)",
         ]),
+        // Exchanges: each fills one bank from upstream; its checkpoint is written with each page.
+        new(5,
+        [
+            """
+            CREATE TABLE exchanges (
+                id {pk},
+                name TEXT NOT NULL UNIQUE,
+                type TEXT NOT NULL,
+                bank_id {int} NOT NULL UNIQUE REFERENCES banks(id) ON DELETE CASCADE,
+                settings TEXT NOT NULL,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                feedback_enabled INTEGER NOT NULL DEFAULT 0,
+                interval_seconds {int} NOT NULL,
+                created_at {int} NOT NULL)
+            """,
+            """
+            CREATE TABLE exchange_status (
+                exchange_id {int} PRIMARY KEY REFERENCES exchanges(id) ON DELETE CASCADE,
+                checkpoint TEXT,
+                last_fetch {int},
+                last_success {int},
+                upstream_time {int},
+                error TEXT,
+                consecutive_failures {int} NOT NULL DEFAULT 0,
+                next_fetch {int},
+                pages {int} NOT NULL DEFAULT 0,
+                added {int} NOT NULL DEFAULT 0,
+                updated {int} NOT NULL DEFAULT 0,
+                withdrawn {int} NOT NULL DEFAULT 0)
+            """,
+            """
+            CREATE TABLE exchange_feedback (
+                id {pk},
+                exchange_id {int} NOT NULL REFERENCES exchanges(id) ON DELETE CASCADE,
+                signal_type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                verdict TEXT NOT NULL,
+                upstream_id TEXT,
+                metadata TEXT,
+                note TEXT,
+                attempts {int} NOT NULL DEFAULT 0,
+                last_error TEXT,
+                created_at {int} NOT NULL,
+                sent_at {int})
+            """,
+            "CREATE INDEX exchange_feedback_pending ON exchange_feedback (sent_at, id)",
+        ]),
         // One bank's change feed (a federation feed) is then an index range, whatever the other banks hold.
         new(6,
         [

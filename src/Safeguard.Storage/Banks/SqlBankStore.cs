@@ -195,9 +195,17 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
 
     public async Task<ImportResult> ImportAsync(string bank, IEnumerable<EntryRecord> entries, ImportOptions? options = null, CancellationToken ct = default)
     {
-        options ??= new ImportOptions();
         await using var conn = await OpenConnectionAsync(ct);
         await using var tx = await BeginWriteAsync(conn, ct);
+        var result = await ImportInTransactionAsync(conn, tx, bank, entries, options, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>The import inside a write transaction the caller commits (an exchange stores its checkpoint in the same one).</summary>
+    internal async Task<ImportResult> ImportInTransactionAsync(DbConnection conn, DbTransaction tx, string bank, IEnumerable<EntryRecord> entries, ImportOptions? options, CancellationToken ct)
+    {
+        options ??= new ImportOptions();
         var bankId = await RequireBankIdAsync(conn, tx, bank, ct);
         var seq = await NextSeqAsync(conn, tx, ct);
 
@@ -229,7 +237,6 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
         bool changed = reenabled + updated + added + disabled > 0;
         if (changed) await SetSeqAsync(conn, tx, seq, ct);
         await DropStagingAsync(conn, tx, ct);
-        await tx.CommitAsync(ct);
         return new ImportResult(read, added, updated, staged - added - updated - reenabled, reenabled, disabled, keptDisabled, changed ? seq : seq - 1);
     }
 
