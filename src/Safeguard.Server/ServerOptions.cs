@@ -82,6 +82,13 @@ public sealed record ServerOptions
     /// <summary>How often a checkpoint is written when the audit log grew; zero: only on demand and with reports.</summary>
     public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often the exchange scheduler looks for exchanges due a fetch and feedback due sending.</summary>
+    public TimeSpan ExchangePoll { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Whether this process takes part in fetching exchanges on schedule (one elected process per database does).</summary>
+    public bool ExchangeFetch { get; init; } = true;
+    /// <summary>Folders a <c>file</c> exchange may read under (empty: any path an admin gives).</summary>
+    public IReadOnlyList<string> ExchangeFileRoots { get; init; } = [];
+
     public string ResolveAuditCheckpoints() => string.IsNullOrWhiteSpace(AuditCheckpoints) ? Audit.CheckpointFile.DefaultPath(ResolveDb()) : AuditCheckpoints;
     /// <summary>Ed25519 key that signs federation feed pages (created 0600 on first use); null: beside the SQLite database, or the per-user data directory for PostgreSQL.</summary>
     public string? FeedKey { get; init; }

@@ -61,7 +61,7 @@ public sealed class ServerHarness : IAsyncDisposable
     public required HttpClient Admin { get; init; }
     private readonly List<HttpClient> _clients = [];
 
-    public static async Task<ServerHarness> StartAsync(string db, Func<ServerOptions, ServerOptions>? configure = null)
+    public static async Task<ServerHarness> StartAsync(string db, Func<ServerOptions, ServerOptions>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         int port = FreePort.Next();
         // The signing key (and, for PostgreSQL, the checkpoint file) in a fresh directory: tests never touch the user's data directory.
@@ -73,7 +73,7 @@ public sealed class ServerHarness : IAsyncDisposable
             AuditCheckpoints = Safeguard.Storage.ConnectionStrings.IsPostgres(db) ? Path.Combine(audit, "audit-checkpoints.log") : null,
         };
         if (configure is not null) options = configure(options);
-        var app = await SafeguardServer.BuildAsync(options, l => l.SetMinimumLevel(LogLevel.Warning));
+        var app = await SafeguardServer.BuildAsync(options, logging ?? (l => l.SetMinimumLevel(LogLevel.Warning)));
         await app.StartAsync();
         var state = new ServerServices(app.Services);
         var (_, secret) = await state.Keys.CreateAsync("test-admin", ["admin"], 100_000, "test");

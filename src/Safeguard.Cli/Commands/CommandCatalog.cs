@@ -9,6 +9,7 @@ public static class CommandCatalog
     {
         yield return HashCommand.Create();
         yield return BankCommand.Create();
+        yield return ExchangeCommand.Create();
         yield return MatchCommand.Create();
         yield return ScanCommand.Create();
         yield return BenchCommand.Create();

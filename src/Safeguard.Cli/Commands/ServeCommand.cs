@@ -34,6 +34,8 @@ public static class ServeCommand
         var checkpointInterval = new Option<double>("--audit-checkpoint-interval") { Description = "Seconds between signed audit checkpoints, written only when the log grew (0: only on demand and with reports)", DefaultValueFactory = _ => new ServerOptions().AuditCheckpointInterval.TotalSeconds };
         var decodePixels = new Option<long>("--max-decode-pixels") { Description = "Image pixels decoded at once across all requests (4-8 bytes each); more wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerOptions().MaxDecodePixels };
         var paymentsLevel = new Option<string>("--payments-review-level") { Description = "Payments subject level (POST /v1/payments/transactions) that creates a review item: low, medium, high or critical", DefaultValueFactory = _ => "high" };
+        var exchangePoll = new Option<double>("--exchange-poll") { Description = "Seconds between looks for exchanges due a fetch and feedback due sending (1..3600)", DefaultValueFactory = _ => new ServerOptions().ExchangePoll.TotalSeconds };
+        var noExchangeFetch = new Option<bool>("--no-exchange-fetch") { Description = "This process never fetches exchanges on schedule (another process sharing the database may)" };
         var tmkRules = new MatchPolicyOptions();
         var tmkMemory = new Option<long>("--tmk-feature-memory") { Description = "MiB of banked videos' whole TMK features kept in memory (263 KB each); past it level-2 scoring reads them from the store", DefaultValueFactory = _ => new ServerOptions().TmkFeatureBudgetBytes >> 20 };
         var paymentsBatch = new Option<long>("--payments-max-batch-bytes") { Description = "Largest body of one POST /v1/payments/transactions (413 past it)", DefaultValueFactory = _ => new ServerOptions().MaxPaymentsBatchBytes };
@@ -41,6 +43,7 @@ public static class ServeCommand
         {
             urls, demoImages, noDemo, allow, rate, concurrent, keyConcurrent, urlFetches, maxMedia, alert, conversationModel, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout, decodePixels,
             auditCheckpoints, auditKey, checkpointInterval, paymentsLevel, paymentsBatch, claimMinutes, breakViews, breakMinutes,
+            exchangePoll, noExchangeFetch,
         };
         tmkRules.AddTmkTo(cmd);
         cmd.Add(tmkMemory);
@@ -75,6 +78,8 @@ public static class ServeCommand
             if (payBatch < 1024) throw new UsageException("--payments-max-batch-bytes must be at least 1024");
             double claim = parse.GetValue(claimMinutes);
             if (!(claim >= 1 && claim <= 1440)) throw new UsageException("--claim-minutes must be 1..1440");
+            double poll = parse.GetValue(exchangePoll);
+            if (!(poll >= 1 && poll <= 3600)) throw new UsageException("--exchange-poll must be 1..3600 seconds");
             var model = parse.GetValue(conversationModel) is { } modelPath ? Chat.ChatCommand.LoadTrainedModel(modelPath, "--conversation-model") : null;
             var options = new ServerOptions
             {
@@ -88,6 +93,7 @@ public static class ServeCommand
                 AuditCheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds),
                 MaxConcurrentVideos = videos, VideoTimeout = TimeSpan.FromSeconds(videoSeconds), MaxDecodePixels = pixels,
                 PaymentsReviewLevel = payLevel, MaxPaymentsBatchBytes = payBatch,
+                ExchangePoll = TimeSpan.FromSeconds(poll), ExchangeFetch = !parse.GetValue(noExchangeFetch),
                 TmkLevel1Threshold = tmkLevel1, TmkLevel2Threshold = tmkLevel2, Tmk = !parse.GetValue(tmkRules.NoTmk), TmkFeatureBudgetBytes = tmkMiB << 20,
             };
             try

@@ -23,10 +23,10 @@ public static class CoreEndpoints
             ? Results.Json(new ReadyResponse("ready", index.Status))
             : ProblemMapper.Problem(503, "index not loaded yet")).Roles(Roles.All)
             .WithName("Ready").WithSummary("Readiness: 200 when the index is loaded, else 503").Answers<ReadyResponse>();
-        app.MapGet("/v1/index/status", (LiveIndex index, Suppressions suppressions) =>
-                Results.Json(new IndexStatusResponse(index.Status, suppressions.Count), ApiJson.Options))
+        app.MapGet("/v1/index/status", async (LiveIndex index, Suppressions suppressions, ManageExchanges exchanges, HttpContext ctx) =>
+                Results.Json(new IndexStatusResponse(index.Status, suppressions.Count, await exchanges.StatusesAsync(ctx.RequestAborted)), ApiJson.Options))
             .Roles(Roles.Matcher, Roles.Curator)
-            .WithName("IndexStatus").WithSummary("Index size, change sequence, last refresh").Answers<IndexStatusResponse>();
+            .WithName("IndexStatus").WithSummary("Index size, change sequence, last refresh; each exchange's fetch status").Answers<IndexStatusResponse>();
 
         app.MapPost("/v1/hash", async (HttpRequest req, HashFile hash, ServerOptions options) =>
                 Results.Json((await hash.RunAsync(await Http.ReadUploadAsync(req, options.MaxMediaBytes), req.HttpContext.RequestAborted)).Hashes, ApiJson.Options))

@@ -25,7 +25,7 @@ public sealed record LookupResponse(IReadOnlyList<ItemMatch> Matches, long? Revi
 public sealed record FileLookupResponse(FileHashes Hashes, IReadOnlyList<ItemMatch> Matches, long? ReviewItemId);
 public sealed record SubmitResponse(long ReviewItemId, FileHashes Hashes, IReadOnlyList<ItemMatch> Matches);
 public sealed record ReadyResponse(string Status, IndexStatus Index);
-public sealed record IndexStatusResponse(IndexStatus Index, int Suppressions);
+public sealed record IndexStatusResponse(IndexStatus Index, int Suppressions, IReadOnlyList<Safeguard.Server.Exchanges.ExchangeStatusView> Exchanges);
 public sealed record CompareResponse(string SignalType, int Distance, bool Match, int? Threshold);
 public sealed record MessageResponse(string ConversationId, Safeguard.Conversations.Analysis.RiskUpdate Update, bool Alert, long? ReviewItemId);
 public sealed record ImportResponse(Safeguard.Banks.ImportResult Result, int Skipped, List<string> Problems);

@@ -48,6 +48,7 @@ public static class SafeguardServer
         builder.Services.AddExceptionHandler<ServiceExceptionHandler>();
         builder.Services.AddOpenApi(OpenApiDocument.Configure);
         builder.Services.AddHostedService<IndexFollower>();
+        if (options.ExchangeFetch) builder.Services.AddHostedService(sp => sp.GetRequiredService<Safeguard.Server.Exchanges.ExchangeScheduler>());
         builder.Services.AddHostedService(sp => new AuditCheckpointSchedule(options.AuditCheckpointInterval,
             sp.GetRequiredService<AuditCheckpointer>(), sp.GetRequiredService<ILogger<AuditCheckpointSchedule>>()));
         builder.Services.AddRoutingCore();
@@ -114,6 +115,21 @@ public static class SafeguardServer
         services.AddSingleton<Payments.PaymentsMonitor>();
         services.AddSingleton<Statistics.StatsQuery>();
         services.AddSingleton<Statistics.AuditSearch>();
+        AddExchanges(services, options, banks);
+    }
+
+    /// <summary>Exchanges share the bank database; the scheduler runs only where fetching is on (see <see cref="ServerOptions.ExchangeFetch"/>).</summary>
+    private static void AddExchanges(IServiceCollection services, ServerOptions options, IBankStore banks)
+    {
+        services.AddSingleton(_ => Exchanges.ExchangeBackend.OpenStore(banks));
+        services.AddSingleton(_ => Exchanges.ExchangeBackend.Context(options.FetchAllowList, options.ExchangeFileRoots));
+        services.AddSingleton<Exchanges.ExchangeRunner>();
+        services.AddSingleton<Exchanges.ExchangeFeedbackSender>();
+        services.AddSingleton<Exchanges.ExchangeFeedbackOutbox>();
+        services.AddSingleton(sp => new ManageExchanges(sp.GetRequiredService<Safeguard.Exchanges.IExchangeStore>(), banks,
+            sp.GetRequiredService<AuditLog>(), sp.GetRequiredService<Exchanges.ExchangeRunner>()));
+        services.AddSingleton(_ => Exchanges.FetchLeadership.For(options.ResolveDb()));
+        services.AddSingleton<Exchanges.ExchangeScheduler>();
     }
 
     /// <summary>Federation: the feed signing key (disposed with the container), grants, pages and feedback.</summary>
@@ -130,6 +146,7 @@ public static class SafeguardServer
         CoreEndpoints.Map(app);
         BankEndpoints.Map(app);
         HmaEndpoints.Map(app);
+        ExchangeEndpoints.Map(app);
         ReviewEndpoints.Map(app);
         PaymentsEndpoints.Map(app);
         AdminEndpoints.Map(app);

@@ -94,7 +94,16 @@
     if (Object.keys(sums).length === 0) body.append(SG.row(["No entries."]));
   }
 
-  /** Exchanges are not built yet: when the status names some, they are listed; otherwise a placeholder. */
+  /** A duration in seconds as "45 s", "12 min", "3 h" or "2 d". */
+  function ago(seconds) {
+    if (seconds === null || seconds === undefined) return "";
+    if (seconds < 120) return Math.round(seconds) + " s";
+    if (seconds < 7200) return Math.round(seconds / 60) + " min";
+    if (seconds < 172800) return Math.round(seconds / 3600) + " h";
+    return Math.round(seconds / 86400) + " d";
+  }
+
+  /** The exchanges from /v1/index/status: one row each, with a button that fetches it now. */
   function exchanges(list) {
     const box = SG.$("exchanges");
     box.replaceChildren();
@@ -102,9 +111,45 @@
       box.append(SG.el("p", "No exchanges configured.", { class: "hint", id: "no-exchanges" }));
       return;
     }
-    const ul = SG.el("ul");
-    for (const x of list) ul.append(SG.el("li", [x.name, x.status, x.last_fetch].filter(Boolean).join(" · ")));
-    box.append(ul);
+    const table = SG.el("table", null, { id: "exchanges-table", class: "grid" });
+    table.append(SG.el("caption", "Exchanges: upstream lists that keep a bank current"));
+    const head = SG.el("thead");
+    const hr = SG.el("tr");
+    for (const h of ["Name", "Type", "Bank", "Enabled", "Last fetch", "Lag", "Error", "Next fetch", ""]) hr.append(SG.el("th", h, { scope: "col" }));
+    head.append(hr);
+    const body = SG.el("tbody");
+    for (const x of list) {
+      const fetchNow = SG.el("button", "Fetch now", { type: "button", "data-exchange": x.name, "aria-label": "Fetch exchange " + x.name + " now" });
+      fetchNow.addEventListener("click", () => fetchExchange(x.name, fetchNow));
+      const error = x.error ? (x.consecutive_failures > 1 ? x.error + " (" + x.consecutive_failures + " failures in a row)" : x.error) : "";
+      const tr = SG.row([x.name, x.type, x.bank, x.enabled ? "yes" : "no", x.last_fetch ? SG.time(x.last_fetch) : "never",
+        ago(x.lag_seconds), error, x.enabled ? (x.next_fetch ? SG.time(x.next_fetch) : "now") : "by hand only", fetchNow]);
+      tr.dataset.exchange = x.name;
+      if (x.error) tr.className = "failing";
+      body.append(tr);
+    }
+    table.append(head, body);
+    const status = SG.el("p", "", { id: "exchanges-status", role: "status" });
+    box.append(table, status);
+  }
+
+  /** Asks for a fetch (POST, with the UI's anti-forgery header like every dashboard action), then reloads the status. */
+  async function fetchExchange(name, button) {
+    SG.showError("index-error", null);
+    button.disabled = true;
+    const status = SG.$("exchanges-status");
+    status.textContent = "Fetching " + name + "…";
+    try {
+      const r = await SG.api("POST", "/v1/exchanges/" + encodeURIComponent(name) + "/fetch?wait=20");
+      status.textContent = r.status === "running" ? name + ": still fetching; the table updates when you reload."
+        : r.succeeded ? name + ": " + r.pages + " pages, added " + r.added + ", updated " + r.updated + ", withdrawn " + r.withdrawn
+        : name + ": failed: " + r.error;
+      await SG.loadIndex();
+      if (SG.$("exchanges-status")) SG.$("exchanges-status").textContent = status.textContent;
+    } catch (e) {
+      SG.showError("index-error", e);
+      button.disabled = false;
+    }
   }
 
   document.addEventListener("DOMContentLoaded", () => {

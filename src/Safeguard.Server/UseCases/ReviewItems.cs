@@ -69,13 +69,21 @@ public sealed class ViewReviewMedia(ReviewStore review, AuditLog audit, ServerOp
 }
 
 /// <summary>Records a reviewer's decision on an item that still awaits one; claims; batch confirmations of verified exact hits.</summary>
-public sealed class DecideReviewItem(ReviewStore review, ServerOptions options)
+public sealed class DecideReviewItem(ReviewStore review, ServerOptions options, Exchanges.ExchangeFeedbackOutbox feedback)
 {
+    /// <summary>Records the decision, then the exchange feedback it gives (for exchanges that opted in).</summary>
+    private async Task<ReviewItem> DecideAsync(ReviewItem item, Decision decision, string actor)
+    {
+        var decided = await review.DecideAsync(item, decision, actor);
+        await feedback.OnDecidedAsync(decided, actor);
+        return decided;
+    }
+
     public async Task<ReviewItem> RunAsync(long id, Decision decision, string actor)
     {
         var item = await review.GetAsync(id) ?? throw new NotFoundException("no such review item");
         if (!ReviewStatus.AwaitsReview(item.Status)) throw new ConflictException($"item {id} was already decided ({item.Status})");
-        return await review.DecideAsync(item, decision, actor);
+        return await DecideAsync(item, decision, actor);
     }
 
     /// <summary>
@@ -89,7 +97,7 @@ public sealed class DecideReviewItem(ReviewStore review, ServerOptions options)
         var group = await review.OpenGroupAsync(item);
         if (group.FirstOrDefault(i => ClaimedByOther(i, actor)) is { } held)
             throw new ConflictException($"item {held.Id} of the group is claimed by {held.ClaimedBy}; decide the group when it is released");
-        foreach (var member in group) await review.DecideAsync(member, decision with { Note = Noted(decision.Note, $"group decision with item {id}") }, actor);
+        foreach (var member in group) await DecideAsync(member, decision with { Note = Noted(decision.Note, $"group decision with item {id}") }, actor);
         return (await review.GetAsync(id))! with { GroupIds = group.Select(i => i.Id).ToList(), GroupCount = group.Count };
     }
 
@@ -109,7 +117,7 @@ public sealed class DecideReviewItem(ReviewStore review, ServerOptions options)
         if (items.Where(i => !ReviewStatus.AwaitsReview(i.Status)).Select(i => i.Id).ToList() is { Count: > 0 } decided)
             throw new ConflictException($"already decided: {string.Join(", ", decided)}");
         if (items.FirstOrDefault(i => ClaimedByOther(i, actor)) is { } held) throw new ConflictException($"item {held.Id} is claimed by {held.ClaimedBy}");
-        foreach (var item in items) await review.DecideAsync(item, new Decision("confirmed", category, null, Noted(note, "batch confirmation of verified exact hits, media not viewed"), false, false), actor);
+        foreach (var item in items) await DecideAsync(item, new Decision("confirmed", category, null, Noted(note, "batch confirmation of verified exact hits, media not viewed"), false, false), actor);
         return items.Select(i => i.Id).ToList();
     }
 
