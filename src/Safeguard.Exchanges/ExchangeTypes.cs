@@ -7,7 +7,7 @@ public static class ExchangeTypes
     [
         new FileExchange.FileExchangeType(),
         new UrlExchange.UrlExchangeType(),
-        new Safeguard.SafeguardExchangeType(),
+        new Federation.SafeguardExchangeType(),
     ];
 
     public static ExchangeType? Find(string? name) => BuiltIn.FirstOrDefault(t => t.Name == name);

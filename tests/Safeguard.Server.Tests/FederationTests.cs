@@ -7,7 +7,7 @@ using NSec.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Safeguard.Exchanges;
-using Safeguard.Exchanges.Safeguard;
+using Safeguard.Exchanges.Federation;
 using Safeguard.Server.Feeds;
 using static Safeguard.Server.Tests.ServerHarness;
 

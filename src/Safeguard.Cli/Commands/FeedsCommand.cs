@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Safeguard.Exchanges.Safeguard;
+using Safeguard.Exchanges.Federation;
 using Safeguard.Server;
 using Safeguard.Server.Feeds;
 

@@ -1,4 +1,4 @@
-namespace Safeguard.Exchanges.Safeguard;
+namespace Safeguard.Exchanges.Federation;
 
 /// <summary>
 /// The optional fields a publisher's grant lets a subscriber read. The signal type, value and op

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using NSec.Cryptography;
 
-namespace Safeguard.Exchanges.Safeguard;
+namespace Safeguard.Exchanges.Federation;
 
 /// <summary>
 /// The wire rules of a Safeguard federation feed, shared by the publisher and the subscriber

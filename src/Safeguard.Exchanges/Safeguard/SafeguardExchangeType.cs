@@ -1,4 +1,4 @@
-namespace Safeguard.Exchanges.Safeguard;
+namespace Safeguard.Exchanges.Federation;
 
 /// <summary>
 /// `safeguard`: another Safeguard instance's bank, read as its signed delta feed

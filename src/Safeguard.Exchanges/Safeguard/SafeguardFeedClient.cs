@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using NSec.Cryptography;
 
-namespace Safeguard.Exchanges.Safeguard;
+namespace Safeguard.Exchanges.Federation;
 
 /// <summary>
 /// Reads a publisher's bank feed page by page. Each page's signature is checked over the exact

@@ -1,5 +1,5 @@
 using Safeguard.Banks.Storage;
-using Safeguard.Exchanges.Safeguard;
+using Safeguard.Exchanges.Federation;
 using Safeguard.Server.Api;
 using Safeguard.Server.Auth;
 using Safeguard.Server.Errors;

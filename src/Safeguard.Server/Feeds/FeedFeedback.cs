@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Safeguard.Exchanges.Safeguard;
+using Safeguard.Exchanges.Federation;
 using Safeguard.Server.Audit;
 using Safeguard.Server.Data;
 using Safeguard.Server.Errors;

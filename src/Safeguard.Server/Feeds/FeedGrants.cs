@@ -1,4 +1,4 @@
-using Safeguard.Exchanges.Safeguard;
+using Safeguard.Exchanges.Federation;
 using Safeguard.Server.Audit;
 using Safeguard.Server.Data;
 using Safeguard.Storage;

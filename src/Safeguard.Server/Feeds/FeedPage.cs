@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Safeguard.Banks;
 using Safeguard.Banks.Storage;
-using Safeguard.Exchanges.Safeguard;
+using Safeguard.Exchanges.Federation;
 
 namespace Safeguard.Server.Feeds;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using NSec.Cryptography;
-using Safeguard.Exchanges.Safeguard;
+using Safeguard.Exchanges.Federation;
 
 namespace Safeguard.Server.Feeds;
 
