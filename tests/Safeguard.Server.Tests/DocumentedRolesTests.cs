@@ -11,7 +11,7 @@ public sealed partial class DocumentedRolesTests
 {
     private const string Heading = "### Every route and the roles it needs";
 
-    [GeneratedRegex(@"^\| `(?<method>GET|POST|PUT|DELETE) (?<path>/\S*)` \| (?<roles>[^|]+?) \|$")]
+    [GeneratedRegex(@"^\| `(?<method>GET|POST|PUT|PATCH|DELETE) (?<path>/\S*)` \| (?<roles>[^|]+?) \|$")]
     private static partial Regex Row();
 
     [GeneratedRegex(@":\w+\}")]
