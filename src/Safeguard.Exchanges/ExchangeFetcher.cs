@@ -92,7 +92,7 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
                 throw new ExchangeException($"exchange '{exchange.Name}': upstream sent a page that does not move the checkpoint; stopped so it is not read forever");
             var applied = await Store.ApplyPageAsync(exchange.Name, page, checkpoint, ct);
             checkpoint = page.Checkpoint;
-            run.Add(applied);
+            run.Add(applied, page.Rejected);
             progress?.Report(run.Result(watch.Elapsed));
         }
     }
@@ -113,10 +113,11 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
         public string? Error;
         public TimeSpan? RetryAfter;
 
-        public void Add(PageResult r)
+        /// <param name="clientRejected">Items the client itself refused (a page's <see cref="ExchangePage.Rejected"/>), beside those the store refused.</param>
+        public void Add(PageResult r, long clientRejected)
         {
             Pages++;
-            Added += r.Added; Updated += r.Updated; Withdrawn += r.Withdrawn; Rejected += r.Rejected;
+            Added += r.Added; Updated += r.Updated; Withdrawn += r.Withdrawn; Rejected += r.Rejected + clientRejected;
         }
 
         public FetchResult Result(TimeSpan elapsed) => new(name, Pages, Added, Updated, Withdrawn, Rejected, Error, elapsed);

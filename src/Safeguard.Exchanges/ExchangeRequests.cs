@@ -14,7 +14,7 @@ public static partial class ExchangeRequests
     public const int MaxSettingNameChars = 100;
     public const int MaxSettingValueChars = 8192;
 
-    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1); // a Safeguard feed is followed every few seconds (an unchanged page is one small signed answer)
     public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(30);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
@@ -42,7 +42,7 @@ public static partial class ExchangeRequests
             throw new ExchangeException($"invalid interval '{Shorten(t)}': give e.g. 90s, 15m, 6h, 1d or 900 (seconds)");
         double seconds = unit switch { 'm' => n * 60, 'h' => n * 3600, 'd' => n * 86_400, _ => n };
         if (seconds < MinInterval.TotalSeconds || seconds > MaxInterval.TotalSeconds)
-            throw new ExchangeException($"interval '{Shorten(t)}' is out of range: 10s to 30d");
+            throw new ExchangeException($"interval '{Shorten(t)}' is out of range: 1s to 30d");
         return TimeSpan.FromSeconds(Math.Round(seconds));
     }
 

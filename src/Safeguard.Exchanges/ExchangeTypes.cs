@@ -11,6 +11,7 @@ public static class ExchangeTypes
         new ThreatExchange.ThreatExchangeExchangeType(),
         new StopNcii.StopNciiExchangeType(),
         new Tat.TatExchangeType(),
+        new Federation.SafeguardExchangeType(),
     ];
 
     public static ExchangeType? Find(string? name) => BuiltIn.FirstOrDefault(t => t.Name == name);

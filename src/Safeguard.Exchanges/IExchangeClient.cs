@@ -45,6 +45,9 @@ public sealed record ExchangePage
 
     /// <summary>Upstream items the client left out because Safeguard has no such signal type (counted for the status, not errors).</summary>
     public long Skipped { get; init; }
+
+    /// <summary>Upstream items the client refused (hostile or unusable values) and left out of <see cref="Items"/>, for the counts.</summary>
+    public long Rejected { get; init; }
 }
 
 /// <summary>One upstream item: an entry to add or update, or one withdrawn upstream (disabled here, never deleted).</summary>

@@ -99,6 +99,10 @@ public sealed record ServerOptions
     public IReadOnlyList<string> ExchangeFileRoots { get; init; } = [];
 
     public string ResolveAuditCheckpoints() => string.IsNullOrWhiteSpace(AuditCheckpoints) ? Audit.CheckpointFile.DefaultPath(ResolveDb()) : AuditCheckpoints;
+    /// <summary>Ed25519 key that signs federation feed pages (created 0600 on first use); null: beside the SQLite database, or the per-user data directory for PostgreSQL.</summary>
+    public string? FeedKey { get; init; }
+
+    public string ResolveFeedKey() => string.IsNullOrWhiteSpace(FeedKey) ? Feeds.FeedSigningKey.DefaultPath(ResolveDb()) : FeedKey;
     public string ResolveAuditKey() => string.IsNullOrWhiteSpace(AuditKey) ? Audit.AuditSigningKey.DefaultPath() : AuditKey;
 
     /// <summary>The same rule as <see cref="Safeguard.Storage.Banks.BankStores.OpenAsync"/>.</summary>

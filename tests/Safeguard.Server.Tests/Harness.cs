@@ -69,6 +69,7 @@ public sealed class ServerHarness : IAsyncDisposable
         var options = new ServerOptions
         {
             Db = db, Urls = $"http://127.0.0.1:{port}", DemoImages = TestImages.Demo, AuditKey = Path.Combine(audit, "audit-signing.key"),
+            FeedKey = Path.Combine(audit, "feed-signing.key"),
             AuditCheckpoints = Safeguard.Storage.ConnectionStrings.IsPostgres(db) ? Path.Combine(audit, "audit-checkpoints.log") : null,
         };
         if (configure is not null) options = configure(options);

@@ -68,6 +68,14 @@ public interface IBankStore : IAsyncDisposable
     /// <summary>Changes a bank's description, matching ratio, new-entry wait or name.</summary>
     Task<BankInfo> UpdateBankAsync(string name, BankUpdate update, CancellationToken ct = default);
 
+    /// <summary>
+    /// The changes of one bank (entries added, updated, disabled, removed) after the checkpoint
+    /// (<paramref name="sinceSeq"/>, <paramref name="afterEntryId"/>), oldest first, at most
+    /// <paramref name="limit"/>, keyset-paged as <see cref="GetChangesAsync"/> is. Throws
+    /// <see cref="BankException"/> when the bank does not exist.
+    /// </summary>
+    Task<IReadOnlyList<EntryChange>> GetBankChangesAsync(string bank, long sinceSeq, long afterEntryId = 0, int limit = 10000, CancellationToken ct = default);
+
     /// <summary>The applied schema version.</summary>
     Task<int> GetSchemaVersionAsync(CancellationToken ct = default);
 }

@@ -18,6 +18,7 @@ public static class BenchCommand
         bench.Add(CreateMakePhotos());
         bench.Add(BenchMatchCommand.Create());
         bench.Add(BenchMakeBankCommand.Create());
+        bench.Add(BenchExchangeCommand.Create());
         bench.Add(BenchScanCommand.Create());
         bench.Add(BenchTmkIndexCommand.Create());
         bench.Add(Video.BenchVideoCommand.Create());

@@ -19,6 +19,7 @@ public static class CommandCatalog
         yield return Payments.PaymentsCommand.Create();
         yield return ServeCommand.Create();
         yield return KeysCommand.Create();
+        yield return FeedsCommand.Create();
         yield return AuditCommand.Create();
     }
 }

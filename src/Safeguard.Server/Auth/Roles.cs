@@ -8,8 +8,10 @@ public static class Roles
     public const string Curator = "curator";
     public const string Reviewer = "reviewer";
     public const string Admin = "admin";
+    /// <summary>Another Safeguard instance reading bank feeds; it sees only the banks its key name has a grant for.</summary>
+    public const string Subscriber = "subscriber";
 
-    public static readonly string[] All = [Hasher, Matcher, Curator, Reviewer, Admin];
+    public static readonly string[] All = [Hasher, Matcher, Curator, Reviewer, Admin, Subscriber];
 
     /// <summary>Parses "matcher,curator"; throws on an unknown role.</summary>
     public static string[] Parse(string text)

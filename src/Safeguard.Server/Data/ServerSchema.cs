@@ -126,6 +126,36 @@ internal static class ServerSchema
             """,
             "CREATE INDEX admin_alerts_open ON admin_alerts (acked_at, id)",
         ]),
+        // Federation: which API key (by name) may read which bank's feed, with which fields and
+        // feedback key; and the signed feedback subscribers sent (the nonce refuses replays).
+        new(13,
+        [
+            """
+            CREATE TABLE feed_grants (
+                id {pk},
+                key_name TEXT NOT NULL,
+                bank TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                feedback_key TEXT,
+                created_at {int} NOT NULL,
+                UNIQUE (key_name, bank))
+            """,
+            """
+            CREATE TABLE feed_feedback (
+                id {pk},
+                bank TEXT NOT NULL,
+                key_name TEXT NOT NULL,
+                signal_type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                verdict TEXT NOT NULL,
+                note TEXT,
+                sent_at {int} NOT NULL,
+                received_at {int} NOT NULL,
+                nonce TEXT NOT NULL,
+                UNIQUE (key_name, nonce))
+            """,
+            "CREATE INDEX feed_feedback_bank ON feed_feedback (bank, id)",
+        ]),
     ];
 
     // The lock key keeps two nodes from migrating at once; the bank schema has its own.

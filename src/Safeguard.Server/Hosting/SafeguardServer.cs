@@ -27,6 +27,7 @@ public static class SafeguardServer
         var banks = await BankStores.OpenAsync(dbName, ct);
         var db = await ServerDb.OpenAsync(dbName, ct);
         var signingKey = AuditSigningKey.Open(options.ResolveAuditKey(), create: true);
+        var feedKey = Feeds.FeedSigningKey.Open(options.ResolveFeedKey(), create: true);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Safeguard.Server", ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging, logging);
@@ -42,6 +43,7 @@ public static class SafeguardServer
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         AddServices(builder.Services, options, banks, db, signingKey);
+        AddFeeds(builder.Services, feedKey);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ServiceExceptionHandler>();
         builder.Services.AddOpenApi(OpenApiDocument.Configure);
@@ -135,6 +137,15 @@ public static class SafeguardServer
         services.AddSingleton<Exchanges.ExchangeScheduler>();
     }
 
+    /// <summary>Federation: the feed signing key (disposed with the container), grants, pages and feedback.</summary>
+    private static void AddFeeds(IServiceCollection services, Feeds.FeedSigningKey feedKey)
+    {
+        services.AddSingleton(feedKey);
+        services.AddSingleton<Feeds.FeedGrants>();
+        services.AddSingleton(sp => new Feeds.FeedPageBuilder(sp.GetRequiredService<IBankStore>(), feedKey, TimeProvider.System));
+        services.AddSingleton(sp => new Feeds.FeedFeedback(sp.GetRequiredService<ServerDb>(), sp.GetRequiredService<AuditLog>(), TimeProvider.System));
+    }
+
     private static void MapEndpoints(WebApplication app)
     {
         CoreEndpoints.Map(app);
@@ -144,6 +155,7 @@ public static class SafeguardServer
         ReviewEndpoints.Map(app);
         PaymentsEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        FeedEndpoints.Map(app);
         UiEndpoints.Map(app);
         OpenApiDocument.Map(app);
     }

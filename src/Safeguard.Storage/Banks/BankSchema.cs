@@ -129,6 +129,12 @@ internal static class BankSchema
             """,
             "CREATE INDEX exchange_feedback_pending ON exchange_feedback (sent_at, id)",
         ]),
+        // One bank's change feed (a federation feed) is then an index range, whatever the other banks hold.
+        new(6,
+        [
+            "CREATE INDEX entries_bank_change ON entries (bank_id, change_seq, id)",
+            "CREATE INDEX entry_removals_bank_change ON entry_removals (bank_name, change_seq, entry_id)",
+        ]),
     ];
 
     public static readonly SchemaDefinition Definition = new("bank", "schema_version", RecordsAppliedAt: true, LockKey: 7460211, Migrations,
