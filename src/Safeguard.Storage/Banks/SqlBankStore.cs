@@ -247,7 +247,7 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
             var reason = $"absent from replacing import{(options.Source.Name ?? options.Source.File) switch { null => "", var x => " of " + x }} at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z";
             disabled = await Db.ExecAsync(conn, tx,
                 "UPDATE entries SET disabled = 1, disabled_auto = 1, disabled_reason = @r, change_seq = @s WHERE bank_id = @b AND disabled = 0 " +
-                "AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.signal_type = entries.signal_type AND s.value_key = COALESCE(entries.value_key, entries.value) AND s.value = entries.value)",
+                "AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.signal_type || ' ' || s.value_key = entries.signal_type || ' ' || COALESCE(entries.value_key, entries.value) AND s.value = entries.value)",
                 ct, b, s, ("@r", reason));
         }
         bool changed = reenabled + updated + added + disabled > 0;

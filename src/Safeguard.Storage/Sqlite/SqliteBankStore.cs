@@ -49,8 +49,11 @@ public sealed class SqliteBankStore : SqlBankStore
         // with COALESCE(value_key, value), and SQLite would then not use the index on that expression.
         await Db.ExecAsync(conn, tx,
             "CREATE TEMP TABLE IF NOT EXISTS staging (ord INTEGER PRIMARY KEY, signal_type TEXT NOT NULL, value TEXT NOT NULL, value_key NOT NULL, " +
-            "content_id TEXT, category INTEGER, grade TEXT, tags TEXT, note TEXT, metadata TEXT, original_media_uri TEXT, disable_until INTEGER, " +
-            "UNIQUE (signal_type, value_key))", ct);
+            "content_id TEXT, category INTEGER, grade TEXT, tags TEXT, note TEXT, metadata TEXT, original_media_uri TEXT, disable_until INTEGER)", ct);
+        // One row per key, through an index on an expression the import's joins do not use: with a
+        // plain (signal_type, value_key) index SQLite, which has no statistics for this table, walks
+        // the whole bank and probes staging for each entry, and an import into a large bank crawls.
+        await Db.ExecAsync(conn, tx, "CREATE UNIQUE INDEX IF NOT EXISTS temp.staging_key ON staging (signal_type || ' ' || value_key)", ct);
         await Db.ExecAsync(conn, tx, "DELETE FROM staging", ct);
         await using var cmd = Db.Command(conn, tx,
             "INSERT INTO staging (ord, signal_type, value, value_key, content_id, category, grade, tags, note, metadata, original_media_uri, disable_until) " +
