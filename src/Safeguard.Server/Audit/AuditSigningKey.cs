@@ -76,41 +76,8 @@ public sealed class AuditSigningKey : IDisposable
         System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Safeguard.Storage.Banks.BankStores.DefaultSqlitePath())!, "audit-signing.key");
 
     /// <summary>Reads the key, or creates it when <paramref name="create"/> and the file does not exist.</summary>
-    public static AuditSigningKey Open(string path, bool create)
-    {
-        if (!File.Exists(path))
-        {
-            if (!create) throw new FileNotFoundException($"no audit signing key at {path} (the server creates it on first start; or pass --audit-key)", path);
-            return Create(path);
-        }
-        var pem = File.ReadAllBytes(path);
-        if (!Key.TryImport(SignatureAlgorithm.Ed25519, pem, KeyBlobFormat.PkixPrivateKeyText, out var key,
-                new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None }) || key is null)
-            throw new IOException($"{path}: not an Ed25519 private key in PEM (PKCS#8)");
-        return new AuditSigningKey(key, path);
-    }
-
-    private static AuditSigningKey Create(string path)
-    {
-        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        using var fresh = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        var pem = fresh.Export(KeyBlobFormat.PkixPrivateKeyText);
-        // CreateNew with 0600 from the start: the secret is never readable by others, and a racing creator fails instead of overwriting.
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        try
-        {
-            using var fs = new FileStream(path, options);
-            fs.Write(pem);
-            fs.Flush(flushToDisk: true);
-        }
-        catch (IOException) when (File.Exists(path) && new FileInfo(path).Length > 0)
-        {
-            return Open(path, create: false); // another process created it first
-        }
-        return Open(path, create: false);
-    }
+    public static AuditSigningKey Open(string path, bool create) =>
+        new(Ed25519KeyFile.Open(path, create, $"audit signing key at {path} (the server creates it on first start; or pass --audit-key)"), path);
 
     public AuditCheckpoint Sign(string logId, long seq, string hash, DateTimeOffset time)
     {

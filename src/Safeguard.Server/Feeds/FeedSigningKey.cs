@@ -34,40 +34,8 @@ public sealed class FeedSigningKey : IDisposable
         : System.IO.Path.GetFullPath(db) + ".feed-signing.key";
 
     /// <summary>Reads the key, creating it first when <paramref name="create"/> and the file does not exist.</summary>
-    public static FeedSigningKey Open(string path, bool create)
-    {
-        if (!File.Exists(path))
-        {
-            if (!create) throw new FileNotFoundException($"no feed signing key at {path} (the server creates it on first start; or pass --feed-key)", path);
-            Write(path);
-        }
-        var pem = File.ReadAllBytes(path);
-        if (!Key.TryImport(SignatureAlgorithm.Ed25519, pem, KeyBlobFormat.PkixPrivateKeyText, out var key,
-                new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None }) || key is null)
-            throw new IOException($"{path}: not an Ed25519 private key in PEM (PKCS#8)");
-        return new FeedSigningKey(key, path);
-    }
-
-    private static void Write(string path)
-    {
-        var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        using var fresh = Key.Create(SignatureAlgorithm.Ed25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        var pem = fresh.Export(KeyBlobFormat.PkixPrivateKeyText);
-        // CreateNew with 0600 from the start: never readable by others, and a racing creator reads the winner's key.
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        try
-        {
-            using var fs = new FileStream(path, options);
-            fs.Write(pem);
-            fs.Flush(flushToDisk: true);
-        }
-        catch (IOException) when (File.Exists(path) && new FileInfo(path).Length > 0)
-        {
-            // another process created it first
-        }
-    }
+    public static FeedSigningKey Open(string path, bool create) =>
+        new(Audit.Ed25519KeyFile.Open(path, create, $"feed signing key at {path} (the server creates it on first start; or pass --feed-key)"), path);
 
     /// <summary>The signature (base64) of a page body, over <see cref="FeedProtocol.PageSignedBytes"/>.</summary>
     public string SignPage(ReadOnlySpan<byte> body) => Convert.ToBase64String(SignatureAlgorithm.Ed25519.Sign(_key, FeedProtocol.PageSignedBytes(body)));
