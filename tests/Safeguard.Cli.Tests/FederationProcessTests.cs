@@ -46,8 +46,10 @@ public sealed class FederationProcessTests : IDisposable
         psi.Environment.Remove("SAFEGUARD_DB");
         psi.Environment["XDG_DATA_HOME"] = Path.Combine(_dir, "data"); // the audit key goes here, not into the user's folder
         var p = Process.Start(psi)!;
+        // The last lines of stderr name why a serve that exits early failed (a port taken meanwhile, a lock).
+        var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
         p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { stderr.Enqueue(line); while (stderr.Count > 20) stderr.TryDequeue(out string? _); } };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         _processes.Add(p);
@@ -55,7 +57,11 @@ public sealed class FederationProcessTests : IDisposable
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < TimeSpan.FromSeconds(60))
         {
-            if (p.HasExited) throw new InvalidOperationException($"serve on {db} exited with {p.ExitCode}");
+            if (p.HasExited)
+            {
+                p.WaitForExit(); // lets the stderr reader finish
+                throw new InvalidOperationException($"serve on {db} at {url} exited with {p.ExitCode}: {string.Join(" | ", stderr)}");
+            }
             try { if ((await probe.GetAsync($"{url}/v1/health/live")).StatusCode == HttpStatusCode.OK) return p; }
             catch (HttpRequestException) { }
             await Task.Delay(100);
