@@ -32,6 +32,11 @@ failed=$({ grep -E '^\s+Failed: [0-9]+' "$log" || true; } | awk '{s+=$2} END {pr
 # Tests reported skipped (the PostgreSQL tests when no server is configured outside CI).
 skipped=$({ grep -E '^\s+Skipped: [0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
 aborted=$({ grep -c 'Test Run Aborted' "$log" || true; })
+if [ "$failed" -gt 0 ]; then
+  # The failures again at the end, where a truncated CI log still shows them.
+  echo "--- failed tests ---"
+  awk '/^[ \t]+Failed [A-Za-z_]/ {n=12} n>0 {print; n--}' "$log"
+fi
 rm -f "$log"
 if [ "$aborted" -gt 0 ]; then
   echo "$passed passed, $failed failed, $aborted test run(s) aborted (see 'The test running when the crash occurred' above)"

@@ -35,6 +35,12 @@ public sealed record ServerOptions
     /// <summary>Requests processed at once, and waiting beyond that (queued per key, served in turn); past both the answer is 503.</summary>
     public int MaxConcurrentRequests { get; init; } = 128;
     public int MaxQueuedRequests { get; init; } = 256;
+    /// <summary>
+    /// Work items waiting in the process's thread pool past which new requests get 503 at once;
+    /// 0 means max(64, <see cref="MaxQueuedRequests"/>). The pool is shared by everything in the process,
+    /// so a host running several servers (tests) sets it higher.
+    /// </summary>
+    public int ThreadPoolBacklogLimit { get; init; }
     /// <summary>Longest wait for a worker or URL-fetch slot (503 past it).</summary>
     public TimeSpan RequestQueueWait { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Requests one key may have in progress (running or waiting) when the key sets none; 429 past it.</summary>

@@ -71,6 +71,8 @@ public sealed class ServerHarness : IAsyncDisposable
             Db = db, Urls = $"http://127.0.0.1:{port}", DemoImages = TestImages.Demo, AuditKey = Path.Combine(audit, "audit-signing.key"),
             FeedKey = Path.Combine(audit, "feed-signing.key"),
             AuditCheckpoints = Safeguard.Storage.ConnectionStrings.IsPostgres(db) ? Path.Combine(audit, "audit-checkpoints.log") : null,
+            // Every test's server shares this process's thread pool: another test's load must not shed this one's requests.
+            ThreadPoolBacklogLimit = int.MaxValue,
         };
         if (configure is not null) options = configure(options);
         var app = await SafeguardServer.BuildAsync(options, logging ?? (l => l.SetMinimumLevel(LogLevel.Warning)));

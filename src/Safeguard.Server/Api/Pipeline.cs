@@ -23,7 +23,7 @@ public static class Pipeline
         var admission = app.Services.GetRequiredService<Admission>();
         var buckets = new ConcurrentDictionary<long, TokenBucketRateLimiter>();
 
-        int maxBacklog = Math.Max(64, options.MaxQueuedRequests);
+        int maxBacklog = options.ThreadPoolBacklogLimit > 0 ? options.ThreadPoolBacklogLimit : Math.Max(64, options.MaxQueuedRequests);
         app.Use(async (ctx, next) =>
         {
             // Past capacity, work waits in the thread pool before any middleware sees it; shed load
