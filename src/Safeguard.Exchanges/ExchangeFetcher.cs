@@ -25,6 +25,14 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
     /// <summary>Setting every exchange takes: the least time between two page requests, in milliseconds.</summary>
     public const string MinPageIntervalSetting = "min_page_interval_ms";
 
+    /// <summary>
+    /// Setting every exchange takes: in an initial load (the first fetch into an empty bank), how many
+    /// entries are applied page by page (matchable at once) before the rest is gathered and added
+    /// in one pass when upstream has no more (<see cref="IExchangeStore.FinishInitialLoadAsync"/>).
+    /// </summary>
+    public const string BulkAfterSetting = "bulk_after";
+    public const int DefaultBulkAfter = 100_000;
+
     public IExchangeStore Store { get; } = store;
     public ExchangeContext Context { get; } = context;
 
@@ -45,6 +53,12 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
         try
         {
             more = await FetchPagesAsync(exchange, status?.Checkpoint, run, progress, watch, ct);
+            // Caught up: an initial load's gathered entries go into the bank now.
+            if (!more && await Store.FinishInitialLoadAsync(name, ct) is { } merged)
+            {
+                run.Add(merged, 0, countsPage: false);
+                progress?.Report(run.Result(watch.Elapsed));
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -74,26 +88,49 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
         var minInterval = TimeSpan.FromMilliseconds(Math.Max(0, exchange.Settings.GetInt(MinPageIntervalSetting, 0)));
         await using var client = type.Create(exchange.Settings, Context);
         await using var pages = client.FetchAsync(checkpoint, ct).GetAsyncEnumerator(ct);
-        long lastRequest = 0;
-        while (true)
+        // The next page's request, when it was started while the one before was being stored.
+        Task<bool>? ahead = null;
+        try
         {
-            if (run.Pages >= Context.Limits.MaxPagesPerFetch) return true;
-            if (minInterval > TimeSpan.Zero && run.Pages > 0)
+            long lastRequest = 0;
+            while (true)
             {
-                var wait = minInterval - Context.Clock.GetElapsedTime(lastRequest);
-                if (wait > TimeSpan.Zero) await Task.Delay(wait, Context.Clock, ct);
+                if (run.Pages >= Context.Limits.MaxPagesPerFetch) return true;
+                Task<bool> next;
+                if (ahead is { } started) { next = started; ahead = null; }
+                else
+                {
+                    if (minInterval > TimeSpan.Zero && run.Pages > 0)
+                    {
+                        var wait = minInterval - Context.Clock.GetElapsedTime(lastRequest);
+                        if (wait > TimeSpan.Zero) await Task.Delay(wait, Context.Clock, ct);
+                    }
+                    lastRequest = Context.Clock.GetTimestamp();
+                    next = pages.MoveNextAsync().AsTask();
+                }
+                if (!await next) return false;
+                var page = pages.Current ?? throw new ExchangeException($"exchange '{exchange.Name}': the client gave an empty page");
+                if (string.IsNullOrEmpty(page.Checkpoint))
+                    throw new ExchangeException($"exchange '{exchange.Name}': a page came without a checkpoint");
+                if (!page.Unchanged && page.Checkpoint == checkpoint)
+                    throw new ExchangeException($"exchange '{exchange.Name}': upstream sent a page that does not move the checkpoint; stopped so it is not read forever");
+                // Without a rate limit, a page held in memory lets the next request run while it is stored.
+                if (page.Buffered && !page.Unchanged && minInterval == TimeSpan.Zero && run.Pages + 1 < Context.Limits.MaxPagesPerFetch)
+                    ahead = pages.MoveNextAsync().AsTask();
+                var applied = await Store.ApplyPageAsync(exchange.Name, page, checkpoint, ct);
+                checkpoint = page.Checkpoint;
+                run.Add(applied, page.Rejected);
+                progress?.Report(run.Result(watch.Elapsed));
             }
-            lastRequest = Context.Clock.GetTimestamp();
-            if (!await pages.MoveNextAsync()) return false;
-            var page = pages.Current ?? throw new ExchangeException($"exchange '{exchange.Name}': the client gave an empty page");
-            if (string.IsNullOrEmpty(page.Checkpoint))
-                throw new ExchangeException($"exchange '{exchange.Name}': a page came without a checkpoint");
-            if (!page.Unchanged && page.Checkpoint == checkpoint)
-                throw new ExchangeException($"exchange '{exchange.Name}': upstream sent a page that does not move the checkpoint; stopped so it is not read forever");
-            var applied = await Store.ApplyPageAsync(exchange.Name, page, checkpoint, ct);
-            checkpoint = page.Checkpoint;
-            run.Add(applied, page.Rejected);
-            progress?.Report(run.Result(watch.Elapsed));
+        }
+        finally
+        {
+            // An enumerator is not disposed while a request of its own is in flight; that page is dropped.
+            if (ahead is { } pending)
+            {
+                try { await pending; }
+                catch (Exception) { } // its error belongs to a page never applied
+            }
         }
     }
 
@@ -114,9 +151,9 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
         public TimeSpan? RetryAfter;
 
         /// <param name="clientRejected">Items the client itself refused (a page's <see cref="ExchangePage.Rejected"/>), beside those the store refused.</param>
-        public void Add(PageResult r, long clientRejected)
+        public void Add(PageResult r, long clientRejected, bool countsPage = true)
         {
-            Pages++;
+            if (countsPage) Pages++;
             Added += r.Added; Updated += r.Updated; Withdrawn += r.Withdrawn; Rejected += r.Rejected + clientRejected;
         }
 

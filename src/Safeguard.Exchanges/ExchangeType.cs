@@ -33,6 +33,7 @@ public abstract class ExchangeType
     public static IReadOnlyList<ExchangeSetting> CommonSettings { get; } =
     [
         new(ExchangeFetcher.MinPageIntervalSetting, "least time between two page requests, in milliseconds (rate limiting); default 0"),
+        new(ExchangeFetcher.BulkAfterSetting, $"in the first fetch into an empty bank, entries applied page by page before the rest is gathered and added in one pass at the end; default {ExchangeFetcher.DefaultBulkAfter:D}"),
     ];
 
     /// <summary>A client for one exchange. Called for each fetch; clients hold no state between fetches beyond the checkpoint.</summary>

@@ -48,6 +48,12 @@ public sealed record ExchangePage
 
     /// <summary>Upstream items the client refused (hostile or unusable values) and left out of <see cref="Items"/>, for the counts.</summary>
     public long Rejected { get; init; }
+
+    /// <summary>
+    /// The items are already in memory and the client's next page does not depend on this one being
+    /// applied: the fetcher may ask for the next page while it stores this one (hiding upstream's latency).
+    /// </summary>
+    public bool Buffered { get; init; }
 }
 
 /// <summary>One upstream item: an entry to add or update, or one withdrawn upstream (disabled here, never deleted).</summary>

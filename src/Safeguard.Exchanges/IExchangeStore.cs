@@ -39,6 +39,8 @@ public sealed record ExchangeStatus
     public long Added { get; init; }
     public long Updated { get; init; }
     public long Withdrawn { get; init; }
+    /// <summary>Entries of an initial load fetched and waiting to go into the bank when upstream has no more.</summary>
+    public long Pending { get; init; }
 
     /// <summary>How far behind upstream the bank is: now minus the upstream time (or the last success when upstream gives none).</summary>
     public TimeSpan? Lag(DateTimeOffset now) => (UpstreamTime ?? LastSuccess) is { } t ? now - t : null;
@@ -77,6 +79,13 @@ public interface IExchangeStore
     /// comes back is enabled again.
     /// </summary>
     Task<PageResult> ApplyPageAsync(string name, ExchangePage page, string? expectedCheckpoint, CancellationToken ct = default);
+
+    /// <summary>
+    /// Ends an initial load once upstream has no more pages: the entries gathered since the first
+    /// <see cref="ExchangeFetcher.BulkAfterSetting"/> go into the bank in one transaction. Null when
+    /// nothing was gathered. Until then those entries are counted as pending on the status and do not match.
+    /// </summary>
+    Task<PageResult?> FinishInitialLoadAsync(string name, CancellationToken ct = default);
 
     /// <summary>Records a fetch's start, or its end (error null on success) and when to fetch next.</summary>
     Task RecordFetchStartAsync(string name, DateTimeOffset at, CancellationToken ct = default);

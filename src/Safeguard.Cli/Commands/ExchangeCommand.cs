@@ -133,6 +133,7 @@ public static class ExchangeCommand
             Console.WriteLine($"next fetch:    {(view.Enabled ? When(s.NextFetch) : "- (disabled: fetched only by hand)")}");
             Console.WriteLine($"checkpoint:    {(status?.Checkpoint is { } c ? BankCommand.Abbreviate(c) : "-")}");
             Console.WriteLine($"totals:        {s.Pages} pages, added {s.Added}, updated {s.Updated}, withdrawn {s.Withdrawn}");
+            if (s.Pending > 0) Console.WriteLine($"pending:       {s.Pending} entries of the initial load, added when upstream has no more");
             return ExitCodes.Ok;
         }));
         return cmd;

@@ -105,7 +105,7 @@ public sealed class SafeguardFeedClient(SafeguardFeedClient.Options options, Exc
                 if (ToItem(e) is { } item) items.Add(item);
                 else rejected++;
             }
-            var page = new ExchangePage { Items = items, Checkpoint = next, UpstreamTime = issued, Unchanged = count == 0, Rejected = rejected };
+            var page = new ExchangePage { Items = items, Checkpoint = next, UpstreamTime = issued, Unchanged = count == 0, Rejected = rejected, Buffered = true };
             return new ReadPage(page, more);
         }
     }

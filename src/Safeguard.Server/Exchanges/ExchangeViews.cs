@@ -23,7 +23,7 @@ public sealed record ExchangeView(
 
 public sealed record ExchangeProgressView(
     DateTimeOffset? LastFetch, DateTimeOffset? LastSuccess, DateTimeOffset? UpstreamTime, double? LagSeconds, string? Error,
-    int ConsecutiveFailures, DateTimeOffset? NextFetch, long Pages, long Added, long Updated, long Withdrawn);
+    int ConsecutiveFailures, DateTimeOffset? NextFetch, long Pages, long Added, long Updated, long Withdrawn, long Pending);
 
 /// <summary>A type as <c>GET /v1/exchanges/types</c> and <c>exchange types</c> list it.</summary>
 public sealed record ExchangeTypeView(string Name, string Description, bool SupportsFeedback, IReadOnlyList<ExchangeSettingView> Settings);
@@ -41,7 +41,7 @@ public static class ExchangeViews
         return new ExchangeView(x.Name, x.Type, x.Bank, x.Enabled, x.FeedbackEnabled, x.Interval.TotalSeconds,
             ExchangeRequests.Shown(type, x.Settings), x.CreatedAt,
             new ExchangeProgressView(s?.LastFetch, s?.LastSuccess, s?.UpstreamTime, Lag(s, now), Error(x, s), s?.ConsecutiveFailures ?? 0,
-                s?.NextFetch, s?.Pages ?? 0, s?.Added ?? 0, s?.Updated ?? 0, s?.Withdrawn ?? 0));
+                s?.NextFetch, s?.Pages ?? 0, s?.Added ?? 0, s?.Updated ?? 0, s?.Withdrawn ?? 0, s?.Pending ?? 0));
     }
 
     public static ExchangeStatusView StatusOf(ExchangeInfo x, ExchangeStatus? s, DateTimeOffset now) =>

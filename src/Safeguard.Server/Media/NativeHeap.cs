@@ -6,7 +6,7 @@ namespace Safeguard.Server.Media;
 /// Asks glibc to hand freed heap memory back to the OS. Large pixel buffers are mapped and unmapped
 /// on their own, but medium ones come from malloc's arenas, which otherwise keep the pages.
 /// </summary>
-internal static class NativeHeap
+public static class NativeHeap
 {
     private static bool _unavailable = !OperatingSystem.IsLinux();
 

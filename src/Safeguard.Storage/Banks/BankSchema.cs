@@ -135,6 +135,31 @@ internal static class BankSchema
             "CREATE INDEX entries_bank_change ON entries (bank_id, change_seq, id)",
             "CREATE INDEX entry_removals_bank_change ON entry_removals (bank_name, change_seq, entry_id)",
         ]),
+        // An exchange's initial load past its first entries lands here, in arrival order, and goes
+        // into the bank in key order at the end: random-keyed index inserts page after page would
+        // rewrite most of the bank's index pages with every page.
+        new(7,
+        [
+            "ALTER TABLE exchange_status ADD COLUMN initial_load INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE exchange_status ADD COLUMN pending {int} NOT NULL DEFAULT 0",
+            """
+            CREATE TABLE exchange_pending (
+                ord {pk},
+                exchange_id {int} NOT NULL REFERENCES exchanges(id) ON DELETE CASCADE,
+                withdrawn INTEGER NOT NULL,
+                signal_type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                value_key {key_text} NOT NULL,
+                content_id TEXT,
+                category {int},
+                grade TEXT,
+                tags TEXT,
+                note TEXT,
+                metadata TEXT,
+                original_media_uri TEXT,
+                disable_until {int})
+            """,
+        ]),
     ];
 
     public static readonly SchemaDefinition Definition = new("bank", "schema_version", RecordsAppliedAt: true, LockKey: 7460211, Migrations,

@@ -216,13 +216,21 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
     /// <summary>The import inside a write transaction the caller commits (an exchange stores its checkpoint in the same one).</summary>
     internal async Task<ImportResult> ImportInTransactionAsync(DbConnection conn, DbTransaction tx, string bank, IEnumerable<EntryRecord> entries, ImportOptions? options, CancellationToken ct)
     {
-        options ??= new ImportOptions();
         var bankId = await RequireBankIdAsync(conn, tx, bank, ct);
+        long read = await StageCheckedAsync(conn, tx, entries, ct);
+        return await ApplyStagedAsync(conn, tx, bankId, read, options ?? new ImportOptions(), ct);
+    }
+
+    /// <summary>Stages records (their free fields checked) into the empty temporary table "staging"; returns how many were read.</summary>
+    private Task<long> StageCheckedAsync(DbConnection conn, DbTransaction tx, IEnumerable<EntryRecord> entries, CancellationToken ct) =>
+        StageAsync(conn, tx, Checked(entries, DateTimeOffset.UtcNow), ct);
+
+    /// <summary>Applies what "staging" holds to the bank (added, updated, re-enabled; with Replace, the rest disabled) and empties it.</summary>
+    private async Task<ImportResult> ApplyStagedAsync(DbConnection conn, DbTransaction tx, long bankId, long read, ImportOptions options, CancellationToken ct)
+    {
         var seq = await NextSeqAsync(conn, tx, ct);
         long now = Db.NowMillis();
         long waitHours = await Db.ScalarLongAsync(conn, tx, "SELECT new_entry_wait_hours FROM banks WHERE id = @b", ct, ("@b", bankId));
-
-        long read = await StageAsync(conn, tx, Checked(entries, DateTimeOffset.FromUnixTimeMilliseconds(now)), ct);
         long staged = await Db.ScalarLongAsync(conn, tx, "SELECT COUNT(*) FROM staging", ct);
         (string, object?) b = ("@b", bankId), s = ("@s", seq);
 

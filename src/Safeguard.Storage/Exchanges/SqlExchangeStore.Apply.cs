@@ -2,6 +2,7 @@ using System.Globalization;
 using Safeguard.Banks;
 using Safeguard.Exchanges;
 using Safeguard.Signals;
+using BankSql = Safeguard.Storage.Banks.SqlBankStore;
 
 namespace Safeguard.Storage.Exchanges;
 
@@ -14,43 +15,116 @@ public sealed partial class SqlExchangeStore
         await using var conn = await Database.OpenConnectionAsync(ct);
         await using var tx = await Database.BeginWriteAsync(conn, ct);
         // In PostgreSQL the row lock makes a second fetcher wait here and then see the moved checkpoint.
-        (long ExchangeId, long BankId, string Bank, string? Checkpoint) current;
-        await using (var cmd = Db.Command(conn, tx,
-            "SELECT x.id, x.bank_id, b.name, s.checkpoint FROM exchanges x JOIN banks b ON b.id = x.bank_id JOIN exchange_status s ON s.exchange_id = x.id WHERE x.name = @n" +
-            (Database.IsPostgres ? " FOR UPDATE OF s" : ""), ("@n", name)))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-        {
-            if (!await r.ReadAsync(ct)) throw new ExchangeException($"no exchange named '{name}'");
-            current = (r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetStringOrNull(3));
-        }
-        var (exchangeId, bankId, bank, stored) = current;
+        var current = await ReadForWriteAsync(conn, tx, name, ct);
+        var (exchangeId, bankId, bank, stored) = (current.ExchangeId, current.BankId, current.Bank, current.Checkpoint);
         if (!string.Equals(stored, expectedCheckpoint, StringComparison.Ordinal))
             throw new ExchangeException($"exchange '{name}': its checkpoint moved while this page was fetched (another fetch got there first); nothing stored");
 
         var result = new PageResult(0, 0, 0, 0, 0, 0);
+        long pending = current.Pending;
+        bool initialLoad = current.InitialLoad;
         if (!page.Unchanged)
         {
+            // The first page into an empty bank starts an initial load; past its first entries, pages are gathered.
+            if (stored is null && current.Pending == 0 && !await BankSql.BankHasEntriesInTransactionAsync(conn, tx, bankId, ct)) initialLoad = true;
             var split = new ItemSplitter(page.Items ?? [], name, MaxFieldChars, MaxWithdrawalsPerPage, ct);
-            var import = await Banks.ImportInTransactionAsync(conn, tx, bank, split.Additions(),
-                new ImportOptions { Replace = page.ReplacesAll, Source = new ImportSource(SourceName(name), null) }, ct);
-            var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-            var reason = $"withdrawn by exchange {name} at {now}Z";
-            long withdrawn = split.Withdrawals.Count == 0 ? 0
-                : await Banks.WithdrawInTransactionAsync(conn, tx, bankId, split.Withdrawals, reason, ct);
-            long withdrawnById = split.UpstreamIdWithdrawals.Count == 0 ? 0
-                : await Banks.WithdrawByUpstreamIdInTransactionAsync(conn, tx, bankId, split.UpstreamIdWithdrawals, reason, ct);
-            result = new PageResult(split.Read, import.Added, import.Updated + import.Reenabled, withdrawn + withdrawnById + import.Disabled,
-                import.Unchanged + import.KeptDisabled + (split.Withdrawals.Count - withdrawn), split.Rejected);
+            var options = new ImportOptions { Replace = page.ReplacesAll, Source = new ImportSource(SourceName(name), null) };
+            var reason = WithdrawReason(name);
+            if (initialLoad && !page.ReplacesAll && (pending > 0 || current.Added >= current.BulkAfter))
+            {
+                var (read, appended) = await Banks.AppendPendingInTransactionAsync(conn, tx, exchangeId, split.Additions(), ct);
+                pending += appended + await BankSql.AppendPendingWithdrawalsInTransactionAsync(conn, tx, exchangeId, split.Withdrawals, ct);
+                result = new PageResult(split.Read, 0, 0, 0, read - appended, split.Rejected);
+                if (split.UpstreamIdWithdrawals.Count > 0)
+                {
+                    // Withdrawals by upstream id need the entries in the bank: gathered ones go in first.
+                    var merged = await Banks.MergePendingInTransactionAsync(conn, tx, exchangeId, bankId, options, reason, ct);
+                    long byId = await Banks.WithdrawByUpstreamIdInTransactionAsync(conn, tx, bankId, split.UpstreamIdWithdrawals, reason, ct);
+                    result = result with { Added = merged.Added, Updated = merged.Updated, Withdrawn = merged.Withdrawn + byId, Unchanged = result.Unchanged + merged.Unchanged };
+                    pending = 0;
+                }
+            }
+            else
+            {
+                if (pending > 0)
+                {
+                    var merged = await Banks.MergePendingInTransactionAsync(conn, tx, exchangeId, bankId, options with { Replace = false }, reason, ct);
+                    result = new PageResult(0, merged.Added, merged.Updated, merged.Withdrawn, merged.Unchanged, 0);
+                    pending = 0;
+                }
+                var import = await Banks.ImportInTransactionAsync(conn, tx, bank, split.Additions(), options, ct);
+                long withdrawn = split.Withdrawals.Count == 0 ? 0
+                    : await Banks.WithdrawInTransactionAsync(conn, tx, bankId, split.Withdrawals, reason, ct);
+                long withdrawnById = split.UpstreamIdWithdrawals.Count == 0 ? 0
+                    : await Banks.WithdrawByUpstreamIdInTransactionAsync(conn, tx, bankId, split.UpstreamIdWithdrawals, reason, ct);
+                result = new PageResult(split.Read, result.Added + import.Added, result.Updated + import.Updated + import.Reenabled,
+                    result.Withdrawn + withdrawn + withdrawnById + import.Disabled,
+                    result.Unchanged + import.Unchanged + import.KeptDisabled + (split.Withdrawals.Count - withdrawn), split.Rejected);
+            }
         }
         await Db.ExecAsync(conn, tx,
             "UPDATE exchange_status SET checkpoint = @c, upstream_time = COALESCE(@u, upstream_time), pages = pages + @p, " +
-            "added = added + @a, updated = updated + @up, withdrawn = withdrawn + @w WHERE exchange_id = @x", ct,
+            "added = added + @a, updated = updated + @up, withdrawn = withdrawn + @w, pending = @pe, initial_load = @il WHERE exchange_id = @x", ct,
             ("@c", page.Checkpoint), ("@u", page.UpstreamTime?.ToUnixTimeMilliseconds()), ("@p", page.Unchanged ? 0L : 1L),
-            ("@a", result.Added), ("@up", result.Updated), ("@w", result.Withdrawn), ("@x", exchangeId));
+            ("@a", result.Added), ("@up", result.Updated), ("@w", result.Withdrawn), ("@pe", pending), ("@il", initialLoad ? 1L : 0L), ("@x", exchangeId));
         ct.ThrowIfCancellationRequested();
         await tx.CommitAsync(CancellationToken.None);
         return result;
     }
+
+    public async Task<PageResult?> FinishInitialLoadAsync(string name, CancellationToken ct = default)
+    {
+        await using var conn = await Database.OpenConnectionAsync(ct);
+        // The merge sorts every gathered row once: in SQLite that sort spills to temporary files, not
+        // to memory (this connection keeps temporary tables in memory otherwise), and may use a second thread.
+        if (!Database.IsPostgres) await Db.ExecAsync(conn, null, "PRAGMA temp_store = FILE; PRAGMA threads = 2", ct);
+        try
+        {
+            return await FinishInitialLoadAsync(conn, name, ct);
+        }
+        finally
+        {
+            if (!Database.IsPostgres) await Db.ExecAsync(conn, null, "PRAGMA temp_store = MEMORY; PRAGMA threads = 0", CancellationToken.None);
+        }
+    }
+
+    private async Task<PageResult?> FinishInitialLoadAsync(System.Data.Common.DbConnection conn, string name, CancellationToken ct)
+    {
+        await using var tx = await Database.BeginWriteAsync(conn, ct);
+        var current = await ReadForWriteAsync(conn, tx, name, ct);
+        if (!current.InitialLoad && current.Pending == 0) return null;
+        PageResult? result = null;
+        if (current.Pending > 0)
+        {
+            var merged = await Banks.MergePendingInTransactionAsync(conn, tx, current.ExchangeId, current.BankId,
+                new ImportOptions { Source = new ImportSource(SourceName(name), null) }, WithdrawReason(name), ct);
+            result = new PageResult(0, merged.Added, merged.Updated, merged.Withdrawn, merged.Unchanged, 0);
+        }
+        await Db.ExecAsync(conn, tx,
+            "UPDATE exchange_status SET pending = 0, initial_load = 0, added = added + @a, updated = updated + @up, withdrawn = withdrawn + @w WHERE exchange_id = @x", ct,
+            ("@a", result?.Added ?? 0), ("@up", result?.Updated ?? 0), ("@w", result?.Withdrawn ?? 0), ("@x", current.ExchangeId));
+        ct.ThrowIfCancellationRequested();
+        await tx.CommitAsync(CancellationToken.None);
+        return result;
+    }
+
+    private sealed record WriteView(long ExchangeId, long BankId, string Bank, string? Checkpoint, bool InitialLoad, long Pending, long Added, long BulkAfter);
+
+    /// <summary>The exchange's row for a write (locked in PostgreSQL, so a second fetcher waits and then sees what the first did).</summary>
+    private async Task<WriteView> ReadForWriteAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, string name, CancellationToken ct)
+    {
+        await using var cmd = Db.Command(conn, tx,
+            "SELECT x.id, x.bank_id, b.name, s.checkpoint, s.initial_load, s.pending, s.added, x.settings FROM exchanges x JOIN banks b ON b.id = x.bank_id " +
+            "JOIN exchange_status s ON s.exchange_id = x.id WHERE x.name = @n" + (Database.IsPostgres ? " FOR UPDATE OF s" : ""), ("@n", name));
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) throw new ExchangeException($"no exchange named '{name}'");
+        var settings = ParseSettings(r.GetString(7));
+        return new WriteView(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetStringOrNull(3), r.GetInt64(4) != 0, r.GetInt64(5), r.GetInt64(6),
+            Math.Max(0, settings.GetInt(ExchangeFetcher.BulkAfterSetting, ExchangeFetcher.DefaultBulkAfter)));
+    }
+
+    private static string WithdrawReason(string name) =>
+        $"withdrawn by exchange {name} at {DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z";
 
     /// <summary>The source recorded on the entries an exchange adds.</summary>
     public static string SourceName(string exchange) => "exchange:" + exchange;

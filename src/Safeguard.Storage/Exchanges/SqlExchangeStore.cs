@@ -132,7 +132,7 @@ public sealed partial class SqlExchangeStore(SqlBankStore banks) : IExchangeStor
     // ---- status ----
 
     private const string StatusColumns =
-        "x.name, s.checkpoint, s.last_fetch, s.last_success, s.upstream_time, s.error, s.consecutive_failures, s.next_fetch, s.pages, s.added, s.updated, s.withdrawn";
+        "x.name, s.checkpoint, s.last_fetch, s.last_success, s.upstream_time, s.error, s.consecutive_failures, s.next_fetch, s.pages, s.added, s.updated, s.withdrawn, s.pending";
 
     public async Task<ExchangeStatus?> GetStatusAsync(string name, CancellationToken ct = default) =>
         (await QueryStatusAsync(" WHERE x.name = @n", ct, ("@n", name))).FirstOrDefault();
@@ -152,6 +152,7 @@ public sealed partial class SqlExchangeStore(SqlBankStore banks) : IExchangeStor
                 Name = r.GetString(0), Checkpoint = r.GetStringOrNull(1), LastFetch = Time(r, 2), LastSuccess = Time(r, 3),
                 UpstreamTime = Time(r, 4), Error = r.GetStringOrNull(5), ConsecutiveFailures = (int)r.GetInt64(6), NextFetch = Time(r, 7),
                 Pages = r.GetInt64(8), Added = r.GetInt64(9), Updated = r.GetInt64(10), Withdrawn = r.GetInt64(11),
+                Pending = r.GetInt64(12),
             });
         return list;
     }

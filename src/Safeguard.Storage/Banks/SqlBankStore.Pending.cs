@@ -1,0 +1,128 @@
+using System.Data.Common;
+using Safeguard.Banks;
+using Safeguard.Signals;
+
+namespace Safeguard.Storage.Banks;
+
+/// <summary>What merging an exchange's pending rows into its bank changed.</summary>
+internal sealed record PendingMerge(long Added, long Updated, long Withdrawn, long Unchanged);
+
+/// <summary>
+/// An exchange's initial load: pages are appended to exchange_pending in arrival order (cheap:
+/// no random-keyed index to maintain), and merged into the bank once, walking the rows in key order,
+/// so every index of the bank grows by appending within the bank's range instead of rewriting
+/// random pages of it page after page.
+/// </summary>
+public abstract partial class SqlBankStore
+{
+    private const string PendingColumns = "signal_type, value, value_key, content_id, category, grade, tags, note, metadata, original_media_uri, disable_until";
+
+    private const string SameKeyLater =
+        "SELECT 1 FROM exchange_pending q WHERE q.exchange_id = p.exchange_id AND q.signal_type = p.signal_type AND q.value_key = p.value_key AND q.ord > p.ord";
+
+    // Upstream order decides: the newest row for a key, whether it adds or withdraws ...
+    private const string PendingIsLatest = $"NOT EXISTS ({SameKeyLater})";
+
+    // ... and the newest addition carries the entry's fields; a withdrawal after it leaves the entry disabled, kept.
+    private const string PendingIsLatestAddition = $"p.withdrawn = 0 AND NOT EXISTS ({SameKeyLater} AND q.withdrawn = 0)";
+    private const string PendingWithdrawnLater = $"EXISTS ({SameKeyLater} AND q.withdrawn = 1)";
+    private const string Later = $"CASE WHEN {PendingWithdrawnLater} THEN 1 ELSE 0 END";
+
+    private const string PendingInBank =
+        "EXISTS (SELECT 1 FROM entries e WHERE e.bank_id = @b AND e.signal_type = p.signal_type AND COALESCE(e.value_key, e.value) = p.value_key)";
+
+    /// <summary>Appends a page's additions, checked and keyed as an import stages them; returns (read, appended).</summary>
+    internal async Task<(long Read, long Appended)> AppendPendingInTransactionAsync(DbConnection conn, DbTransaction tx, long exchangeId,
+        IEnumerable<EntryRecord> additions, CancellationToken ct)
+    {
+        long read = await StageCheckedAsync(conn, tx, additions, ct);
+        long appended = await Db.ExecAsync(conn, tx,
+            $"INSERT INTO exchange_pending (exchange_id, withdrawn, {PendingColumns}) SELECT @x, 0, {PendingColumns} FROM staging ORDER BY ord", ct,
+            ("@x", exchangeId));
+        await DropStagingAsync(conn, tx, ct);
+        return (read, appended);
+    }
+
+    /// <summary>Appends withdrawals (after the page's additions, so they are newer); returns how many.</summary>
+    internal static async Task<long> AppendPendingWithdrawalsInTransactionAsync(DbConnection conn, DbTransaction tx, long exchangeId,
+        IEnumerable<(SignalType Type, string Value)> keys, CancellationToken ct)
+    {
+        await using var cmd = Db.Command(conn, tx,
+            "INSERT INTO exchange_pending (exchange_id, withdrawn, signal_type, value, value_key) VALUES (@x, 1, @ty, @v, @k)");
+        cmd.Param("@x", exchangeId);
+        var ty = cmd.Param("@ty", ""); var v = cmd.Param("@v", ""); var k = cmd.Param("@k", "");
+        long n = 0;
+        foreach (var (type, value) in keys)
+        {
+            ty.Value = type.Name; v.Value = value; k.Value = ValueKey.Of(value);
+            n += await cmd.ExecuteNonQueryAsync(ct);
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// Moves the exchange's pending rows into its bank and empties them, inside the caller's
+    /// transaction: keys the bank already holds follow the import's rules (re-enabled when withdrawn
+    /// automatically, metadata merged, a person's disable kept); the rest are inserted in key order,
+    /// disabled when withdrawn after their last addition (kept, as page by page they would be);
+    /// keys whose newest row is a withdrawal are disabled if the bank holds them.
+    /// </summary>
+    internal async Task<PendingMerge> MergePendingInTransactionAsync(DbConnection conn, DbTransaction tx, long exchangeId, long bankId,
+        ImportOptions options, string withdrawReason, CancellationToken ct)
+    {
+        (string, object?) x = ("@x", exchangeId), b = ("@b", bankId);
+        // Sorted once, here: the merge below is then a walk in key order, and the bank's own index
+        // ranges are probed and extended in the same order.
+        await Db.ExecAsync(conn, tx,
+            "CREATE INDEX IF NOT EXISTS exchange_pending_key ON exchange_pending (exchange_id, signal_type, value_key, ord, withdrawn)", ct);
+
+        // 1. Keys already in the bank: through staging and the import's own statements.
+        await StageAsync(conn, tx, [], ct);
+        long inBank = await Db.ExecAsync(conn, tx,
+            $"INSERT INTO staging (ord, {PendingColumns}) SELECT p.ord, {Prefixed("p.")} FROM exchange_pending p " +
+            $"WHERE p.exchange_id = @x AND {PendingIsLatestAddition} AND {PendingInBank}", ct, x, b);
+        var existing = inBank == 0 ? null : await ApplyStagedAsync(conn, tx, bankId, inBank, options with { Replace = false }, ct);
+        if (inBank == 0) await DropStagingAsync(conn, tx, ct);
+
+        // 2. New keys, in key order.
+        var seq = await NextSeqAsync(conn, tx, ct);
+        long now = Db.NowMillis();
+        long waitHours = await Db.ScalarLongAsync(conn, tx, "SELECT new_entry_wait_hours FROM banks WHERE id = @b", ct, b);
+        long added = await Db.ExecAsync(conn, tx,
+            "INSERT INTO entries (bank_id, signal_type, value, value_key, content_id, category, grade, tags, source_name, source_file, added_at, disabled, disabled_auto, disabled_reason, change_seq, " +
+            "note, metadata, original_media_uri, disable_until) " +
+            "SELECT @b, p.signal_type, p.value, CASE WHEN p.value_key = p.value THEN NULL ELSE p.value_key END, p.content_id, p.category, p.grade, p.tags, @sn, @sf, @t, " +
+            $"{Later}, {Later}, CASE WHEN {PendingWithdrawnLater} THEN @r END, @s, p.note, p.metadata, p.original_media_uri, COALESCE(p.disable_until, @wait) " +
+            "FROM exchange_pending p " +
+            $"WHERE p.exchange_id = @x AND {PendingIsLatestAddition} AND NOT {PendingInBank} " +
+            "ORDER BY p.exchange_id, p.signal_type, p.value_key, p.ord",
+            ct, x, b, ("@s", seq), ("@r", withdrawReason), ("@sn", options.Source.Name), ("@sf", options.Source.File), ("@t", now),
+            ("@wait", waitHours > 0 ? now + waitHours * 3_600_000 : (object?)null));
+
+        // 3. Withdrawn last: the bank's enabled entries for those keys are disabled, as a page's withdrawals are.
+        long withdrawn = await Db.ExecAsync(conn, tx,
+            "UPDATE entries SET disabled = 1, disabled_auto = 1, disabled_reason = @r, change_seq = @s FROM exchange_pending p " +
+            $"WHERE p.exchange_id = @x AND p.withdrawn = 1 AND {PendingIsLatest} AND entries.bank_id = @b AND entries.signal_type = p.signal_type " +
+            "AND COALESCE(entries.value_key, entries.value) = p.value_key AND entries.value = p.value AND entries.disabled = 0",
+            ct, x, b, ("@s", seq), ("@r", withdrawReason));
+        if (added + withdrawn > 0) await SetSeqAsync(conn, tx, seq, ct);
+
+        // 4. Emptied. Alone in the table (SQLite has one writer), all of it goes at once and the sort index with it.
+        bool others = await Db.ScalarLongAsync(conn, tx,
+            "SELECT COUNT(*) FROM (SELECT 1 FROM exchange_pending WHERE exchange_id <> @x LIMIT 1) o", ct, x) > 0;
+        if (others || Kind == "postgresql")
+            await Db.ExecAsync(conn, tx, "DELETE FROM exchange_pending WHERE exchange_id = @x", ct, x);
+        else
+            await Db.ExecAsync(conn, tx, "DELETE FROM exchange_pending", ct);
+        if (!others) await Db.ExecAsync(conn, tx, "DROP INDEX IF EXISTS exchange_pending_key", ct);
+
+        return new PendingMerge(added + (existing?.Added ?? 0), (existing?.Updated ?? 0) + (existing?.Reenabled ?? 0), withdrawn,
+            (existing?.Unchanged ?? 0) + (existing?.KeptDisabled ?? 0));
+    }
+
+    /// <summary>Whether the bank holds any entry at all.</summary>
+    internal static async Task<bool> BankHasEntriesInTransactionAsync(DbConnection conn, DbTransaction tx, long bankId, CancellationToken ct) =>
+        await Db.ScalarLongAsync(conn, tx, "SELECT COUNT(*) FROM (SELECT 1 FROM entries WHERE bank_id = @b LIMIT 1) e", ct, ("@b", bankId)) > 0;
+
+    private static string Prefixed(string prefix) => string.Join(", ", PendingColumns.Split(", ").Select(c => prefix + c));
+}
