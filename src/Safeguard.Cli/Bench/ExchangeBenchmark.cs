@@ -18,9 +18,9 @@ using Safeguard.Storage.Sqlite;
 namespace Safeguard.Cli.Bench;
 
 /// <summary>
-/// `bench exchange`: a publisher database of N random PDQ entries (bulk import), its feed served on
-/// loopback in this process, and a subscriber's initial fetch of it into its own SQLite database,
-/// timed page by page as the scheduler would run it.
+/// `bench exchange`: a publisher database of N random PDQ entries, its feed served on loopback by a
+/// `safeguard serve` process of its own, and a subscriber's initial fetch of it (in this process)
+/// into its own SQLite database, as the scheduler would run it: time, and each side's peak memory.
 /// </summary>
 public static class ExchangeBenchmark
 {
@@ -43,21 +43,20 @@ public static class ExchangeBenchmark
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         GC.Collect();
         NativeHeap.Trim();
-        long before = Process.GetCurrentProcess().WorkingSet64;
 
-        int port = FreeLoopbackPort();
-        var options = new ServerOptions
-        {
-            Db = pubDb, Urls = $"http://127.0.0.1:{port}", Demo = false, AuditKey = Path.Combine(folder, "audit-signing.key"),
-            DefaultKeyRatePerSecond = 100_000,
-        };
-        var app = await SafeguardServer.BuildAsync(options, l => l.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync();
+        // The publisher is a `safeguard serve` of its own, as it would be: this process is the subscriber alone.
+        string dataHome = Path.Combine(folder, "data");
+        string secret = (await RunSelfAsync(dataHome, "--db", pubDb, "keys", "create", "bench-sub", "--roles", Roles.Subscriber)).Trim();
+        await RunSelfAsync(dataHome, "--db", pubDb, "feeds", "grant", "bench-sub", "--bank", "bench");
+        string publicKey = (await RunSelfAsync(dataHome, "--db", pubDb, "feeds", "key")).Split('\n')
+            .Single(l => l.StartsWith("public_key: ", StringComparison.Ordinal))["public_key: ".Length..].Trim();
+        string url = $"http://127.0.0.1:{FreeLoopbackPort()}";
+        using var publisher = StartSelf(dataHome, "--db", pubDb, "serve", "--urls", url, "--no-demo", "--no-exchange-fetch");
         try
         {
-            var (_, secret) = await app.Services.GetRequiredService<ApiKeyStore>().CreateAsync("bench-sub", [Roles.Subscriber], null, "bench");
-            await app.Services.GetRequiredService<FeedGrants>().GrantAsync("bench-sub", "bench", FeedFields.None, null, "bench");
-            var feedKey = app.Services.GetRequiredService<FeedSigningKey>();
+            sw.Restart();
+            await WaitUntilLiveAsync(publisher, url);
+            output.WriteLine($"publisher: serving after {sw.Elapsed.TotalSeconds:F1} s (its index of {count:N0} entries loaded)");
 
             await using var subBanks = await BankStores.OpenAsync(subDb);
             var store = ExchangeBackend.OpenStore(subBanks);
@@ -66,12 +65,13 @@ public static class ExchangeBenchmark
                 Name = "bench", Type = "safeguard", Bank = "bench", Enabled = false,
                 Settings = new ExchangeSettings(new Dictionary<string, string>
                 {
-                    ["url"] = options.Urls, ["bank"] = "bench", ["api_key"] = secret, ["public_key"] = feedKey.PublicBase64,
+                    ["url"] = url, ["bank"] = "bench", ["api_key"] = secret, ["public_key"] = publicKey,
                     ["page_size"] = pageSize.ToString(CultureInfo.InvariantCulture),
                 }),
             });
             var context = ExchangeBackend.Context(["127.0.0.1/32"], []);
             var fetcher = new ExchangeFetcher(store, context);
+            long before = Process.GetCurrentProcess().WorkingSet64;
             using var sampler = new PeakSampler();
             sw.Restart();
             // The time the last page landed, apart from the one pass that adds the gathered entries to the bank.
@@ -82,15 +82,72 @@ public static class ExchangeBenchmark
             var stats = await subBanks.GetStatsAsync("bench");
             output.WriteLine($"subscriber: initial fetch of {stats.Enabled:N0} entries in {result.Pages:N0} pages of {pageSize:N0}: {elapsed.TotalSeconds:F1} s, " +
                              $"{stats.Enabled / elapsed.TotalSeconds:N0} entries/s (pages fetched and gathered in {pagesDone.TotalSeconds:F1} s, added to the bank in {(elapsed - pagesDone).TotalSeconds:F1} s)");
-            output.WriteLine($"peak working set during the fetch (publisher and subscriber, one process): {sampler.PeakBytes / (1 << 20):N0} MiB " +
-                             $"(before it: {before / (1 << 20):N0} MiB); process peak since start {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20):N0} MiB");
+            output.WriteLine($"subscriber: peak working set during the fetch {sampler.PeakBytes / (1 << 20):N0} MiB (before it: {before / (1 << 20):N0} MiB)");
+            output.WriteLine($"publisher: peak resident set {PeakResidentMiB(publisher.Id)} MiB (its matching index included)");
             return stats.Enabled == count ? 0 : 1;
         }
         finally
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
+            if (!publisher.HasExited) { publisher.Kill(entireProcessTree: true); await publisher.WaitForExitAsync(); }
         }
+    }
+
+    /// <summary>This program again (through dotnet when it runs as a .dll), with its data folder set.</summary>
+    private static ProcessStartInfo Self(string dataHome, string[] args)
+    {
+        var host = Environment.ProcessPath ?? "dotnet";
+        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "safeguard.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("SAFEGUARD_DB");
+        psi.Environment["XDG_DATA_HOME"] = dataHome; // the publisher's audit and feed keys live in the bench folder
+        return psi;
+    }
+
+    private static async Task<string> RunSelfAsync(string dataHome, params string[] args)
+    {
+        using var p = Process.Start(Self(dataHome, args)) ?? throw new InvalidOperationException("cannot start safeguard");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"safeguard {args[2]} {args[3]} failed: {await stderr}");
+        return await stdout;
+    }
+
+    private static Process StartSelf(string dataHome, params string[] args)
+    {
+        var p = Process.Start(Self(dataHome, args)) ?? throw new InvalidOperationException("cannot start safeguard serve");
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private static async Task WaitUntilLiveAsync(Process publisher, string url)
+    {
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            if (publisher.HasExited) throw new InvalidOperationException($"the publisher's serve exited with {publisher.ExitCode}");
+            try { if ((await probe.GetAsync($"{url}/v1/health/ready")).IsSuccessStatusCode) return; }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the publisher's serve did not become ready within 10 minutes");
+    }
+
+    /// <summary>A process's peak resident set (VmHWM), from /proc; "?" elsewhere.</summary>
+    private static string PeakResidentMiB(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? "?" : (long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024).ToString("N0", CultureInfo.InvariantCulture);
+        }
+        catch (IOException) { return "?"; }
     }
 
     private static IEnumerable<EntryRecord> Generate(int count, int seed)
