@@ -28,7 +28,7 @@ public class JpegKindTests : IDisposable
         { "420", 1201, 803 }, { "422", 1199, 641 }, { "444", 999, 777 }, { "440", 1025, 601 }, { "411", 1203, 700 },
         { "grey", 1001, 667 }, { "progressive", 1201, 803 }, { "progressive444", 999, 777 },
         { "arithmetic", 1201, 803 }, { "arithmetic-progressive", 1103, 709 }, { "restart", 1201, 803 },
-        { "cmyk", 1201, 803 }, { "cmyk-small", 301, 203 }, { "large", 5477, 3701 },
+        { "cmyk", 1201, 803 }, { "cmyk-small", 301, 203 }, { "cmyk-grey", 1001, 667 }, { "large", 5477, 3701 },
     };
 
     private static string[] CjpegArgs(string kind) => kind switch
@@ -55,20 +55,29 @@ public class JpegKindTests : IDisposable
         using (var bridge = TestImages.LoadBridge())
         using (var photo = TestImages.Resized(bridge, width, height))
         {
-            if (kind.StartsWith("cmyk", StringComparison.Ordinal)) File.WriteAllBytes(jpegPath, Cmyk(photo));
+            if (kind.StartsWith("cmyk", StringComparison.Ordinal)) File.WriteAllBytes(jpegPath, Cmyk(photo, grey: kind == "cmyk-grey"));
             else Cjpeg(photo, CjpegArgs(kind), jpegPath);
         }
         var reference = Djpeg(jpegPath);
         Assert.Equal((width, height), (reference.Width, reference.Height));
         byte[] jpeg = File.ReadAllBytes(jpegPath);
 
-        // The pixels of the decode the hash path takes: planes from the system library when it
-        // applies (YCbCr and greyscale in the usual layouts), the full decoder otherwise (CMYK, 4:1:1).
+        // The pixels of the decode the hash path takes: planes from the system library for
+        // YCbCr and greyscale in the usual layouts, CMYK pixels for CMYK, the full decoder
+        // otherwise (4:1:1). The full decoder, the fallback for all, must agree as well.
+        bool cmyk = kind.StartsWith("cmyk", StringComparison.Ordinal);
         using var decoder = new ImageDecoder();
         bool planar = decoder.TryDecodeJpegPlanes(jpeg, out var planes);
-        Assert.Equal(!kind.StartsWith("cmyk", StringComparison.Ordinal) && kind != "411", planar);
-        var ours = planar ? decoder.ToPixels(planes, greyIfNeutral: false) : decoder.Decode(jpeg);
-        AssertSamePixels(reference, ours, kind);
+        Assert.Equal(!cmyk && kind != "411", planar);
+        if (planar) AssertSamePixels(reference, decoder.ToPixels(planes, greyIfNeutral: false), kind);
+        using (var full = new ImageDecoder(new DecodeOptions { UseSystemJpeg = false }))
+            AssertSamePixels(reference, full.Decode(jpeg), kind);
+        Assert.Equal(cmyk, decoder.TryDecodeJpegCmyk(jpeg, out var inks));
+        if (cmyk)
+        {
+            Assert.Equal(kind == "cmyk-grey" ? PixelLayout.Gray8 : PixelLayout.InvertedCmyk8888, inks.Layout);
+            AssertSamePixels(reference, inks, kind);
+        }
 
         using var hasher = new FileHasher(new FileHashOptions { Signals = HashSignals.Pdq });
         var result = hasher.HashFile(jpegPath);
@@ -180,7 +189,9 @@ public class JpegKindTests : IDisposable
                 for (int c = 0; c < reference.Channels; c++)
                 {
                     byte expected = reference.Data[((long)y * reference.Width + x) * reference.Channels + c];
-                    byte actual = row[x * bpp + (bpp == 1 ? 0 : c)];
+                    byte actual = ours.Layout == PixelLayout.InvertedCmyk8888
+                        ? (byte)(int)(row[x * bpp + c] * row[x * bpp + 3] / 255.0 + 0.5) // djpeg's CMYK to RGB
+                        : row[x * bpp + (bpp == 1 ? 0 : c)];
                     if (expected != actual) Assert.Fail($"{kind}: pixel ({x},{y}) channel {c}: djpeg {expected}, ours {actual}");
                 }
         }
@@ -194,7 +205,7 @@ public class JpegKindTests : IDisposable
     }
 
     /// <summary>Inverted CMYK (Adobe's convention) from RGB, written as YCCK by libjpeg-turbo.</summary>
-    private static byte[] Cmyk(SKBitmap photo)
+    private static byte[] Cmyk(SKBitmap photo, bool grey)
     {
         int w = photo.Width, h = photo.Height;
         var cmyk = new byte[4 * w * h];
@@ -204,7 +215,13 @@ public class JpegKindTests : IDisposable
                 var c = photo.GetPixel(x, y);
                 int k = Math.Min(255 - c.Red, Math.Min(255 - c.Green, 255 - c.Blue));
                 int i = 4 * (y * w + x);
-                // Inverted: 255 means no ink. Varying black keeps the K channel busy.
+                // Inverted: 255 means no ink. Varying black keeps the K channel busy; a grey
+                // picture is black ink only, and stays grey through any lossy coding.
+                if (grey)
+                {
+                    cmyk[i] = cmyk[i + 1] = cmyk[i + 2] = 255; cmyk[i + 3] = c.Green;
+                    continue;
+                }
                 cmyk[i] = (byte)(c.Red + k); cmyk[i + 1] = (byte)(c.Green + k); cmyk[i + 2] = (byte)(c.Blue + k); cmyk[i + 3] = (byte)(255 - k);
             }
         return CmykJpegEncoder.Encode(cmyk, w, h, 90);

@@ -122,6 +122,14 @@ public sealed class FileHasher : IDisposable
                     HashPdq(_decoder.ToPixels(planes), result);
                 return;
             }
+            if (SparseJpegPathApplies && _decoder.TryDecodeJpegCmyk(bytes, out var cmyk))
+            {
+                if (CollectStageTimes) Times.Decode += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
+                result.Width = cmyk.Width;
+                result.Height = cmyk.Height;
+                HashPdq(cmyk, result);
+                return;
+            }
             var pixels = _decoder.Decode(bytes);
             if (CollectStageTimes) Times.Decode += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
             result.Width = pixels.Width;

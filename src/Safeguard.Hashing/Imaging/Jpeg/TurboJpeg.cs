@@ -13,7 +13,7 @@ internal static unsafe partial class TurboJpeg
 
     public const int SampGray = 3;
     public const int Samp444 = 0, Samp422 = 1, Samp420 = 2, Samp440 = 4;
-    public const int ColorspaceYCbCr = 1, ColorspaceGray = 2;
+    public const int ColorspaceYCbCr = 1, ColorspaceGray = 2, ColorspaceCmyk = 3, ColorspaceYcck = 4;
 
     private static readonly Lazy<bool> Loaded = new(() =>
     {
