@@ -50,7 +50,7 @@ public sealed unsafe partial class ImageDecoder
             if (_planeCapacity < total)
             {
                 if (_planeBuffer != null) NativeMemory.AlignedFree(_planeBuffer);
-                _planeBuffer = (byte*)NativeMemory.AlignedAlloc((nuint)total, 64);
+                _planeBuffer = HugePageBuffer.Alloc(total);
                 _planeCapacity = total;
             }
             byte** dst = stackalloc byte*[3];

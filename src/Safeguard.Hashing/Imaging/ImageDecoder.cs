@@ -149,7 +149,7 @@ public sealed unsafe partial class ImageDecoder : IDisposable
     {
         if (size <= capacity) return;
         if (buffer != null) NativeMemory.AlignedFree(buffer);
-        buffer = (byte*)NativeMemory.AlignedAlloc((nuint)size, 64);
+        buffer = HugePageBuffer.Alloc(size);
         capacity = size;
     }
 
