@@ -48,9 +48,10 @@ public static class JpegKindCorpus
         {
             foreach (var kind in Kinds)
             {
+                int n = kind.Large ? largeCount : perKind;
+                if (n == 0) continue;
                 string dir = Path.Combine(outDir, kind.Name);
                 Directory.CreateDirectory(dir);
-                int n = kind.Large ? largeCount : perKind;
                 for (int i = 0; i < n; i++)
                 {
                     var (name, src) = bitmaps[i % bitmaps.Count];

@@ -159,7 +159,7 @@ public static class BenchCommand
             Description = "Write one folder per kind of JPEG (420, 422, 444, grey, progressive, arithmetic, cmyk, large) "
                 + "and a mixed folder with the large ones last, encoded by cjpeg; --count photos per kind.",
         };
-        var large = new Option<int>("--large") { Description = "With --kinds: how many 24 MP photos.", DefaultValueFactory = _ => 4 };
+        var large = new Option<int>("--large") { Description = "With --kinds: how many 24 MP photos (0: none).", DefaultValueFactory = _ => 4 };
         var cjpeg = new Option<string>("--cjpeg") { Description = "With --kinds: libjpeg-turbo's cjpeg.", DefaultValueFactory = _ => "/usr/bin/cjpeg" };
         var command = new Command("make-photos", $"Write full-size JPEG photos ({PhotoSetMaker.TargetWidth}x{PhotoSetMaker.TargetHeight}, about 2.6 MP) for 'bench hash'.")
         {
@@ -170,7 +170,7 @@ public static class BenchCommand
             var sources = parse.GetValue(from) is { Length: > 0 } given ? given : DefaultSources();
             if (parse.GetValue(kinds))
             {
-                var made = JpegKindCorpus.Make(sources, parse.GetValue(outDir)!, Math.Max(1, parse.GetValue(count)), Math.Max(1, parse.GetValue(large)),
+                var made = JpegKindCorpus.Make(sources, parse.GetValue(outDir)!, Math.Max(1, parse.GetValue(count)), Math.Max(0, parse.GetValue(large)),
                     parse.GetValue(quality), parse.GetValue(cjpeg)!);
                 foreach (var (kind, n) in made) Console.WriteLine($"{kind}: {n} photos");
                 Console.WriteLine($"wrote {parse.GetValue(outDir)}");
