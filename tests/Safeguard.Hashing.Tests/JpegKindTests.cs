@@ -116,6 +116,25 @@ public class JpegKindTests : IDisposable
         Assert.NotNull(result.Sha256); // the exact hashes are still given
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.02)]
+    public void ATruncatedCmykJpegGivesWhatTheFullDecoderGives(double keep)
+    {
+        using var bridge = TestImages.LoadBridge();
+        using var photo = TestImages.Resized(bridge, 701, 503);
+        byte[] whole = Cmyk(photo, grey: false);
+        string path = Path.Combine(_dir, $"cut-{keep}.jpg");
+        File.WriteAllBytes(path, whole[..(int)(whole.Length * keep)]);
+        using var fast = new FileHasher(new FileHashOptions { Signals = HashSignals.Pdq });
+        using var full = new FileHasher(new FileHashOptions { Signals = HashSignals.Pdq, Decode = new DecodeOptions { UseSystemJpeg = false } });
+        var a = fast.HashFile(path);
+        var b = full.HashFile(path);
+        Assert.NotNull(b.Error);
+        Assert.Equal(b.Error, a.Error);
+        Assert.Equal(b.Pdq, a.Pdq);
+    }
+
     [Fact]
     public void ABaselineFrameIsNotCalledUnsupported()
     {
