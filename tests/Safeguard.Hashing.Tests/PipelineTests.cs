@@ -66,6 +66,44 @@ public class PipelineTests
     }
 
     [Fact]
+    public void WithACostTheCostliestWaitingItemsStartFirstAndResultsStayInOrder()
+    {
+        // Items 0 and 1 hold both workers until every item is queued; then the two big items
+        // at the end of the input must be the next to start, ahead of the small ones before them.
+        const int Count = 20;
+        using var allQueued = new ManualResetEventSlim();
+        using var firstTwoStarted = new CountdownEvent(2);
+        var started = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        var emitted = new List<int>();
+        IEnumerable<int> Items()
+        {
+            yield return 0;
+            yield return 1;
+            Assert.True(firstTwoStarted.Wait(TimeSpan.FromSeconds(10)), "the workers never started");
+            for (int i = 2; i < Count; i++) yield return i;
+            allQueued.Set();
+        }
+        OrderedParallel.Run(
+            Items(),
+            () => new NoState(),
+            (_, i) =>
+            {
+                started.Enqueue(i);
+                if (i < 2) firstTwoStarted.Signal();
+                if (i < 2) Assert.True(allQueued.Wait(TimeSpan.FromSeconds(10)), "the producer never finished");
+                return i;
+            },
+            emitted.Add,
+            threads: 2,
+            cost: i => i >= Count - 2 ? 1000 : 1);
+        Assert.Equal(Enumerable.Range(0, Count), emitted);
+        var order = started.ToArray();
+        Assert.Equal([0, 1], order[..2].Order());
+        Assert.Equal([Count - 2, Count - 1], order[2..4].Order());
+        Assert.Equal(Enumerable.Range(2, Count - 4), order[4..]); // equal costs keep input order
+    }
+
+    [Fact]
     public void AWorkerFailureSurfacesInsteadOfHanging()
     {
         var ex = Assert.Throws<AggregateException>(() => OrderedParallel.Run(

@@ -26,26 +26,7 @@ public static class PhotoSetMaker
         {
             var (name, src) = bitmaps[i % bitmaps.Count];
             int variant = i / bitmaps.Count;
-            using var photo = new SKBitmap(TargetWidth, TargetHeight, SKColorType.Rgba8888, SKAlphaType.Opaque);
-            using (var canvas = new SKCanvas(photo))
-            {
-                SKRect from;
-                if (variant == 0)
-                {
-                    from = new SKRect(0, 0, src.Width, src.Height);
-                }
-                else
-                {
-                    // Crops of growing size at offsets that walk across the frame.
-                    float scale = 1f + (variant % 4) * 0.25f;
-                    float w = Math.Min(src.Width, TargetWidth * scale), h = Math.Min(src.Height, TargetHeight * scale);
-                    float x = (src.Width - w) * ((variant * 37) % 100) / 100f;
-                    float y = (src.Height - h) * ((variant * 61) % 100) / 100f;
-                    from = new SKRect(x, y, x + w, y + h);
-                }
-                using var image = SKImage.FromBitmap(src);
-                canvas.DrawImage(image, from, new SKRect(0, 0, TargetWidth, TargetHeight), new SKSamplingOptions(SKCubicResampler.Mitchell));
-            }
+            using var photo = Render(src, variant, TargetWidth, TargetHeight);
             string path = Path.Combine(outDir, $"photo-{i:D3}-{name}.jpg");
             using var data = photo.Encode(SKEncodedImageFormat.Jpeg, quality);
             using var fs = File.Create(path);
@@ -54,5 +35,31 @@ public static class PhotoSetMaker
         }
         foreach (var (_, bmp) in bitmaps) bmp.Dispose();
         return written;
+    }
+
+    /// <summary>
+    /// One photo of width x height from a source: variant 0 is the whole frame, others crops of
+    /// growing size at offsets that walk across the frame.
+    /// </summary>
+    public static SKBitmap Render(SKBitmap src, int variant, int width, int height)
+    {
+        var photo = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        using var canvas = new SKCanvas(photo);
+        SKRect from;
+        if (variant == 0)
+        {
+            from = new SKRect(0, 0, src.Width, src.Height);
+        }
+        else
+        {
+            float scale = 1f + (variant % 4) * 0.25f;
+            float w = Math.Min(src.Width, width * scale), h = Math.Min(src.Height, height * scale);
+            float x = (src.Width - w) * ((variant * 37) % 100) / 100f;
+            float y = (src.Height - h) * ((variant * 61) % 100) / 100f;
+            from = new SKRect(x, y, x + w, y + h);
+        }
+        using var image = SKImage.FromBitmap(src);
+        canvas.DrawImage(image, from, new SKRect(0, 0, width, height), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        return photo;
     }
 }

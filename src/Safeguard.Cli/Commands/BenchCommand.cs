@@ -31,11 +31,19 @@ public static class BenchCommand
         var dir = new Argument<string>("DIR") { Description = "A folder of images (e.g. from 'safeguard bench make-photos')." };
         var rounds = new Option<int>("--rounds") { Description = "Timed rounds; the best is reported.", DefaultValueFactory = _ => 3 };
         var djpeg = new Option<string>("--djpeg") { Description = "libjpeg-turbo's djpeg, the decode baseline.", DefaultValueFactory = _ => "/usr/bin/djpeg" };
-        var command = new Command("hash", "Images/second of 'safeguard hash' and time per stage, against djpeg decoding the same files.")
+        var command = new Command("hash", "Images/second of 'safeguard hash' and time per stage, against djpeg decoding the same files. "
+            + "On a folder from 'bench make-photos --kinds': one row per kind of JPEG and the mixed folder.")
         {
             dir, rounds, djpeg,
         };
-        command.SetAction(parse => RunHash(parse.GetValue(dir)!, Math.Max(1, parse.GetValue(rounds)), parse.GetValue(djpeg)!));
+        command.SetAction(parse =>
+        {
+            string folder = parse.GetValue(dir)!;
+            int r = Math.Max(1, parse.GetValue(rounds));
+            return KindsBenchmark.IsKindsCorpus(folder)
+                ? KindsBenchmark.Run(folder, r, parse.GetValue(djpeg)!, Console.Out)
+                : RunHash(folder, r, parse.GetValue(djpeg)!);
+        });
         return command;
     }
 
@@ -128,7 +136,7 @@ public static class BenchCommand
         return ExitCodes.Ok;
     }
 
-    private static void WriteTinyJpeg(string path)
+    internal static void WriteTinyJpeg(string path)
     {
         using var bmp = new SKBitmap(8, 8);
         using var data = bmp.Encode(SKEncodedImageFormat.Jpeg, 90);
@@ -146,13 +154,28 @@ public static class BenchCommand
         };
         var count = new Option<int>("--count") { Description = "How many photos to write.", DefaultValueFactory = _ => 40 };
         var quality = new Option<int>("--quality") { Description = "JPEG quality.", DefaultValueFactory = _ => 90 };
+        var kinds = new Option<bool>("--kinds")
+        {
+            Description = "Write one folder per kind of JPEG (420, 422, 444, grey, progressive, arithmetic, cmyk, large) "
+                + "and a mixed folder with the large ones last, encoded by cjpeg; --count photos per kind.",
+        };
+        var large = new Option<int>("--large") { Description = "With --kinds: how many 24 MP photos (0: none).", DefaultValueFactory = _ => 4 };
+        var cjpeg = new Option<string>("--cjpeg") { Description = "With --kinds: libjpeg-turbo's cjpeg.", DefaultValueFactory = _ => "/usr/bin/cjpeg" };
         var command = new Command("make-photos", $"Write full-size JPEG photos ({PhotoSetMaker.TargetWidth}x{PhotoSetMaker.TargetHeight}, about 2.6 MP) for 'bench hash'.")
         {
-            outDir, from, count, quality,
+            outDir, from, count, quality, kinds, large, cjpeg,
         };
         command.SetAction(parse =>
         {
             var sources = parse.GetValue(from) is { Length: > 0 } given ? given : DefaultSources();
+            if (parse.GetValue(kinds))
+            {
+                var made = JpegKindCorpus.Make(sources, parse.GetValue(outDir)!, Math.Max(1, parse.GetValue(count)), Math.Max(0, parse.GetValue(large)),
+                    parse.GetValue(quality), parse.GetValue(cjpeg)!);
+                foreach (var (kind, n) in made) Console.WriteLine($"{kind}: {n} photos");
+                Console.WriteLine($"wrote {parse.GetValue(outDir)}");
+                return ExitCodes.Ok;
+            }
             var written = PhotoSetMaker.Make(sources, parse.GetValue(outDir)!, Math.Max(1, parse.GetValue(count)), parse.GetValue(quality));
             Console.WriteLine($"wrote {written.Count} photos to {parse.GetValue(outDir)}");
             return ExitCodes.Ok;
@@ -179,7 +202,7 @@ public static class BenchCommand
         throw new UsageException("the reference test photos were not found; give source photos with --from");
     }
 
-    private static string CpuModel()
+    internal static string CpuModel()
     {
         try
         {

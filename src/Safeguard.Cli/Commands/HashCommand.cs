@@ -94,7 +94,8 @@ public static class HashCommand
                     writer.Write(result);
                 }
             },
-            threads);
+            threads,
+            cost: item => item.IsFile ? FileHasher.EstimatedCost(item.Path) : 0);
         stdout.Flush();
         return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
     }

@@ -35,6 +35,22 @@ public sealed class FileHasher : IDisposable
 
     public FileHashOptions Options => _options;
 
+    /// <summary>
+    /// The work a file is expected to take, for scheduling the biggest first: its size in bytes
+    /// (decode time grows with it), 0 when it cannot be read (the hash reports why).
+    /// </summary>
+    public static long EstimatedCost(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return 0;
+        }
+    }
+
     public FileHashResult HashFile(string path, string? displayPath = null)
     {
         var result = new FileHashResult { Path = displayPath ?? path };
@@ -104,6 +120,14 @@ public sealed class FileHasher : IDisposable
                     HashPdq(planes, result);
                 else
                     HashPdq(_decoder.ToPixels(planes), result);
+                return;
+            }
+            if (SparseJpegPathApplies && _decoder.TryDecodeJpegCmyk(bytes, out var cmyk))
+            {
+                if (CollectStageTimes) Times.Decode += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
+                result.Width = cmyk.Width;
+                result.Height = cmyk.Height;
+                HashPdq(cmyk, result);
                 return;
             }
             var pixels = _decoder.Decode(bytes);

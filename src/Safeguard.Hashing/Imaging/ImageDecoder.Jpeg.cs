@@ -50,7 +50,7 @@ public sealed unsafe partial class ImageDecoder
             if (_planeCapacity < total)
             {
                 if (_planeBuffer != null) NativeMemory.AlignedFree(_planeBuffer);
-                _planeBuffer = (byte*)NativeMemory.AlignedAlloc((nuint)total, 64);
+                _planeBuffer = HugePageBuffer.Alloc(total);
                 _planeCapacity = total;
             }
             byte** dst = stackalloc byte*[3];
@@ -84,6 +84,36 @@ public sealed unsafe partial class ImageDecoder
             if (TurboJpeg.Decompress(_tj, jpeg, (nuint)encoded.Length, _pixels, sw, 4 * sw, sh, TurboJpeg.PixelFormatRgba, 0) != 0)
                 return false;
             pixels = new PixelView(new ReadOnlySpan<byte>(_pixels, checked(4 * sw * sh)), sw, sh, 4 * sw, PixelLayout.Rgba8888);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Decodes a CMYK or YCCK JPEG to its inverted CMYK pixels with the system's libjpeg-turbo,
+    /// leaving the conversion to RGB to the pixels the hash reads. A picture whose pixels all
+    /// convert to grey comes back as grey, as <see cref="Decode"/> gives it. False when that
+    /// path does not apply; <see cref="Decode"/> then decodes or explains.
+    /// </summary>
+    public bool TryDecodeJpegCmyk(ReadOnlySpan<byte> encoded, out PixelView pixels)
+    {
+        pixels = default;
+        fixed (byte* jpeg = encoded)
+        {
+            if (!TryReadJpegHeader(jpeg, encoded, out int w, out int h, out _, out int cs)) return false;
+            if (cs != TurboJpeg.ColorspaceCmyk && cs != TurboJpeg.ColorspaceYcck) return false;
+            long count = (long)w * h;
+            Ensure(ref _pixels, ref _pixelCapacity, 4 * count);
+            if (TurboJpeg.Decompress(_tj, jpeg, (nuint)encoded.Length, _pixels, w, 4 * w, h, TurboJpeg.PixelFormatCmyk, 0) != 0)
+                return false;
+            if (Cmyk.AllGrey(_pixels, count))
+            {
+                Cmyk.CompactToGrey(_pixels, count);
+                pixels = new PixelView(new ReadOnlySpan<byte>(_pixels, checked((int)count)), w, h, w, PixelLayout.Gray8);
+            }
+            else
+            {
+                pixels = new PixelView(new ReadOnlySpan<byte>(_pixels, checked((int)(4 * count))), w, h, 4 * w, PixelLayout.InvertedCmyk8888);
+            }
             return true;
         }
     }

@@ -37,6 +37,10 @@ public sealed unsafe partial class ImageDecoder : IDisposable
     public PixelView Decode(ReadOnlySpan<byte> encoded)
     {
         if (encoded.IsEmpty) throw new ImageDecodeException("empty file");
+        // Lossless, hierarchical and 12-bit JPEGs get past the header but fail mid-decode with
+        // a vague error: name them first.
+        if (ImageFormatSniffer.Sniff(encoded) == ImageFormat.Jpeg && Jpeg.JpegFrameHeader.Unsupported(encoded) is { } unsupported)
+            throw new ImageDecodeException(unsupported);
         fixed (byte* p = encoded)
         {
             using var data = SKData.Create((IntPtr)p, encoded.Length, NoRelease, null);
@@ -89,6 +93,7 @@ public sealed unsafe partial class ImageDecoder : IDisposable
         if (format == ImageFormat.Unknown)
             throw new ImageDecodeException(ImageFormatSniffer.LooksLikeVideo(encoded)
                 ? "unsupported format (video)" : "unsupported format (not a recognised image)");
+        if (format == ImageFormat.Jpeg && Jpeg.JpegFrameHeader.Unsupported(encoded) is { } why) throw new ImageDecodeException(why);
         throw new ImageDecodeException($"corrupt or truncated {format.ToString().ToUpperInvariant()} header");
     }
 
@@ -144,7 +149,7 @@ public sealed unsafe partial class ImageDecoder : IDisposable
     {
         if (size <= capacity) return;
         if (buffer != null) NativeMemory.AlignedFree(buffer);
-        buffer = (byte*)NativeMemory.AlignedAlloc((nuint)size, 64);
+        buffer = HugePageBuffer.Alloc(size);
         capacity = size;
     }
 

@@ -8,6 +8,12 @@ public enum PixelLayout
     Rgba8888,
     /// <summary>Four bytes per pixel: B, G, R, A.</summary>
     Bgra8888,
+    /// <summary>
+    /// Four bytes per pixel: C, M, Y, K as a CMYK JPEG decodes, Adobe's inverted convention
+    /// (255 = no ink); read as R = C x K / 255 rounded, and so on, as libjpeg-turbo's djpeg and
+    /// SkiaSharp convert it.
+    /// </summary>
+    InvertedCmyk8888,
 }
 
 /// <summary>A rectangle of decoded pixels: no copy, no ownership.</summary>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Safeguard.Hashing.Imaging;
+using Safeguard.Hashing.Imaging.Jpeg;
 
 namespace Safeguard.Hashing.Pdq;
 
@@ -32,6 +33,7 @@ internal static unsafe class LumaSampler
                 {
                     case PixelLayout.Gray8: GreyRow(row, offsets, outRow, cols); break;
                     case PixelLayout.Rgba8888: ColourRow(row, offsets, outRow, cols, 0, 16); break;
+                    case PixelLayout.InvertedCmyk8888: CmykRow(row, offsets, outRow, cols); break;
                     default: ColourRow(row, offsets, outRow, cols, 16, 0); break;
                 }
             }
@@ -41,6 +43,17 @@ internal static unsafe class LumaSampler
     private static void GreyRow(byte* row, int* offsets, float* outRow, int cols)
     {
         for (int x = 0; x < cols; x++) outRow[x] = row[offsets[x]];
+    }
+
+    /// <summary>RGB from inverted CMYK at the sampled pixels only, then the same float luminance.</summary>
+    private static void CmykRow(byte* row, int* offsets, float* outRow, int cols)
+    {
+        for (int x = 0; x < cols; x++)
+        {
+            byte* p = row + 4 * offsets[x];
+            int k = p[3];
+            outRow[x] = Rk * Cmyk.Channel(p[0], k) + Gk * Cmyk.Channel(p[1], k) + Bk * Cmyk.Channel(p[2], k);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -4,25 +4,29 @@ namespace Safeguard.Hashing.Pipeline;
 
 /// <summary>
 /// Runs work items on all cores and hands results back in input order, holding at most a
-/// bounded window of finished-but-unwritten results in memory.
+/// bounded window of finished-but-unwritten results in memory. Given a cost, workers take the
+/// costliest item waiting in the window first, so that a large item near the end of the input
+/// does not run alone while the other cores idle.
 /// </summary>
 public static class OrderedParallel
 {
     /// <param name="createWorker">Called once per thread: per-thread state such as scratch buffers.</param>
     /// <param name="work">Turns one item into its result on a worker thread.</param>
     /// <param name="emit">Receives results in input order, on the calling thread.</param>
+    /// <param name="cost">Optional estimate of an item's work (e.g. file size), taken on the calling thread.</param>
     public static void Run<TIn, TWorker, TOut>(
         IEnumerable<TIn> items,
         Func<TWorker> createWorker,
         Func<TWorker, TIn, TOut> work,
         Action<TOut> emit,
         int threads = 0,
+        Func<TIn, long>? cost = null,
         CancellationToken cancel = default)
         where TWorker : IDisposable
     {
         threads = threads > 0 ? threads : Environment.ProcessorCount;
         int window = Math.Max(64, threads * 16);
-        using var queue = new BlockingCollection<(long Index, TIn Item)>(window);
+        using var queue = new BlockingCollection<(long Index, TIn Item)>(new CostliestFirst<TIn>(cost), window);
         var done = new ConcurrentDictionary<long, TOut>();
         using var ready = new SemaphoreSlim(0);
         using var slots = new SemaphoreSlim(window);
@@ -110,4 +114,44 @@ public static class OrderedParallel
         }
         ThrowIfFailed();
     }
+}
+
+/// <summary>
+/// The work queue: the costliest item first, ties (and no cost at all) in input order. The
+/// window already bounds how many items it holds.
+/// </summary>
+internal sealed class CostliestFirst<TIn>(Func<TIn, long>? cost) : IProducerConsumerCollection<(long Index, TIn Item)>
+{
+    private readonly PriorityQueue<(long Index, TIn Item), (long NegCost, long Index)> _queue = new();
+    private readonly object _lock = new();
+
+    public bool TryAdd((long Index, TIn Item) item)
+    {
+        long c = cost is null ? 0 : cost(item.Item);
+        lock (_lock) _queue.Enqueue(item, (-c, item.Index));
+        return true;
+    }
+
+    public bool TryTake(out (long Index, TIn Item) item)
+    {
+        lock (_lock) return _queue.TryDequeue(out item, out _);
+    }
+
+    public int Count
+    {
+        get { lock (_lock) return _queue.Count; }
+    }
+
+    public bool IsSynchronized => true;
+    public object SyncRoot => _lock;
+
+    public (long Index, TIn Item)[] ToArray()
+    {
+        lock (_lock) return _queue.UnorderedItems.OrderBy(e => e.Priority).Select(e => e.Element).ToArray();
+    }
+
+    public void CopyTo((long Index, TIn Item)[] array, int index) => ToArray().CopyTo(array, index);
+    void System.Collections.ICollection.CopyTo(Array array, int index) => ToArray().CopyTo(array, index);
+    public IEnumerator<(long Index, TIn Item)> GetEnumerator() => ((IEnumerable<(long Index, TIn Item)>)ToArray()).GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

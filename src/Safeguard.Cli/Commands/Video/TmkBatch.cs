@@ -69,7 +69,7 @@ public static class TmkBatch
         if (jobs.Count == 0) return;
         options = options with { DecoderThreads = 1 };
         OrderedParallel.Run(jobs, () => new NoWorkerState(), (_, job) => HashAndWrite(job, options, cancel), done,
-            Math.Min(parallelism, jobs.Count), cancel);
+            Math.Min(parallelism, jobs.Count), cancel: cancel);
     }
 
     /// <summary>Hashes one video and writes its file; every failure becomes the result's error, naming the cause.</summary>

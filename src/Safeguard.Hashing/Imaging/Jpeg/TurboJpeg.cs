@@ -13,7 +13,7 @@ internal static unsafe partial class TurboJpeg
 
     public const int SampGray = 3;
     public const int Samp444 = 0, Samp422 = 1, Samp420 = 2, Samp440 = 4;
-    public const int ColorspaceYCbCr = 1, ColorspaceGray = 2;
+    public const int ColorspaceYCbCr = 1, ColorspaceGray = 2, ColorspaceCmyk = 3, ColorspaceYcck = 4;
 
     private static readonly Lazy<bool> Loaded = new(() =>
     {
@@ -57,4 +57,15 @@ internal static unsafe partial class TurboJpeg
     public static partial nint GetErrorString(nint handle);
 
     public static string ErrorOf(nint handle) => Marshal.PtrToStringUTF8(GetErrorString(handle)) ?? "unknown error";
+
+    [LibraryImport(Library, EntryPoint = "tjInitCompress")]
+    public static partial nint InitCompress();
+
+    [LibraryImport(Library, EntryPoint = "tjCompress2")]
+    public static partial int Compress(nint handle, byte* src, int width, int pitch, int height, int pixelFormat, byte** jpeg, nuint* size, int subsamp, int quality, int flags);
+
+    [LibraryImport(Library, EntryPoint = "tjFree")]
+    public static partial void Free(byte* buffer);
+
+    public const int PixelFormatCmyk = 11;
 }
