@@ -56,7 +56,7 @@ public static class ExchangeBenchmark
         {
             sw.Restart();
             await WaitUntilLiveAsync(publisher, url);
-            output.WriteLine($"publisher: serving after {sw.Elapsed.TotalSeconds:F1} s (its index of {count:N0} entries loaded)");
+            output.WriteLine($"publisher: serving after {sw.Elapsed.TotalSeconds:F1} s");
 
             await using var subBanks = await BankStores.OpenAsync(subDb);
             var store = ExchangeBackend.OpenStore(subBanks);
@@ -131,12 +131,12 @@ public static class ExchangeBenchmark
         while (deadline.Elapsed < TimeSpan.FromMinutes(10))
         {
             if (publisher.HasExited) throw new InvalidOperationException($"the publisher's serve exited with {publisher.ExitCode}");
-            try { if ((await probe.GetAsync($"{url}/v1/health/ready")).IsSuccessStatusCode) return; }
+            try { if ((await probe.GetAsync($"{url}/v1/health/live")).IsSuccessStatusCode) return; }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
             await Task.Delay(200);
         }
-        throw new TimeoutException("the publisher's serve did not become ready within 10 minutes");
+        throw new TimeoutException("the publisher's serve did not answer within 10 minutes");
     }
 
     /// <summary>A process's peak resident set (VmHWM), from /proc; "?" elsewhere.</summary>
