@@ -71,7 +71,7 @@ public sealed class CrawlFetcher : IDisposable
     {
         var stream = await _options.Addresses.ConnectAsync(context, ct);
         if (stream is NetworkStream { Socket.RemoteEndPoint: IPEndPoint ep })
-            _lastAddress[$"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}"] = ep.Address;
+            _lastAddress[$"{context.DnsEndPoint.Host}:{context.DnsEndPoint.Port}"] = ep.Address.IsIPv4MappedToIPv6 ? ep.Address.MapToIPv4() : ep.Address;
         return stream;
     }
 

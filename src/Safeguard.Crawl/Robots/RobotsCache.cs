@@ -30,6 +30,8 @@ public sealed class RobotsCache(CrawlFetcher fetcher)
             return (RobotsTxt.Parse(Encoding.UTF8.GetString(body)), null);
         }
         if (result.Status is >= 400 and < 500) return (RobotsTxt.AllowAll, null);
+        // A refused address refuses the page too, and that is the problem worth recording.
+        if (result.Problem?.Kind is "refused_address" or "refused_url") return (RobotsTxt.AllowAll, null);
         return (RobotsTxt.Parse("User-agent: *\nDisallow: /"), $"robots.txt unreadable ({result.Problem?.Message ?? $"HTTP {result.Status}"}); host treated as disallowed");
     }
 }
