@@ -14,7 +14,7 @@ public sealed class ProbeTests : IAsyncLifetime
     private readonly TestSite _site = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-crawl-probe-").FullName;
 
-    public Task InitializeAsync() => _site.StartAsync();
+    public Task InitializeAsync() => Task.Run(_site.StartAsync); // off the test framework's synchronisation context
 
     public async Task DisposeAsync()
     {

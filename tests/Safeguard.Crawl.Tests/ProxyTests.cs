@@ -15,7 +15,7 @@ public sealed class ProxyTests : IAsyncLifetime
     private readonly TestSite _site = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-crawl-proxy-").FullName;
 
-    public Task InitializeAsync() => _site.StartAsync();
+    public Task InitializeAsync() => Task.Run(_site.StartAsync); // off the test framework's synchronisation context
 
     public async Task DisposeAsync()
     {

@@ -10,7 +10,7 @@ public sealed class SharedFrontierTests : IAsyncLifetime
     private readonly TestSite _site = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("safeguard-crawl-pg-").FullName;
 
-    public Task InitializeAsync() => _site.StartAsync();
+    public Task InitializeAsync() => Task.Run(_site.StartAsync); // off the test framework's synchronisation context
 
     public async Task DisposeAsync()
     {

@@ -24,6 +24,9 @@ public sealed class TestSite : IAsyncDisposable
     /// <summary>Every request path (with query) in arrival order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>When each request arrived (UTC), in arrival order.</summary>
+    public ConcurrentQueue<DateTime> RequestTimes { get; } = new();
+
     /// <summary>The address every request came from (a proxy's outgoing address shows here).</summary>
     public ConcurrentBag<string> RemoteAddresses { get; } = [];
 
@@ -84,6 +87,7 @@ public sealed class TestSite : IAsyncDisposable
         app.Use(async (ctx, next) =>
         {
             Requests.Enqueue(ctx.Request.Path + ctx.Request.QueryString);
+            RequestTimes.Enqueue(DateTime.UtcNow);
             RemoteAddresses.Add(ctx.Connection.RemoteIpAddress?.ToString() ?? "");
             if (PageDelayMs > 0) await Task.Delay(PageDelayMs);
             await next(ctx);
