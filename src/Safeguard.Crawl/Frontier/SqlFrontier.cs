@@ -16,7 +16,22 @@ public sealed class SqlFrontier : IFrontier
 {
     private readonly Database _db;
 
+    // SQLite takes one writer at a time; queueing writers here is far cheaper than SQLite's busy-wait sleeps.
+    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+
     private SqlFrontier(Database db) => _db = db;
+
+    private async Task<IDisposable?> WriterAsync(CancellationToken ct)
+    {
+        if (_db.IsPostgres) return null;
+        await _sqliteWriter.WaitAsync(ct);
+        return new Release(_sqliteWriter);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
+    }
 
     /// <summary>A name for this crawler in claimed_by (host, process, a random part).</summary>
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -54,6 +69,7 @@ public sealed class SqlFrontier : IFrontier
     public async Task<int> AddAsync(IReadOnlyList<FrontierEntry> entries, CancellationToken ct)
     {
         if (entries.Count == 0) return 0;
+        using var writer = await WriterAsync(ct);
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var tx = await _db.BeginWriteAsync(conn, ct);
         await using var cmd = Db.Command(conn, tx,
@@ -80,6 +96,7 @@ public sealed class SqlFrontier : IFrontier
 
     public async Task<IReadOnlyList<ClaimedUrl>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
     {
+        using var writer = await WriterAsync(ct);
         long now = Db.NowMillis();
         string lockClause = _db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "";
         // Due rows: queued and past their retry time, or claimed by a crawler whose lease ran out.
@@ -167,6 +184,7 @@ public sealed class SqlFrontier : IFrontier
 
     public async Task FinishContentAsync(ContentRecord content, IReadOnlyList<Sighting> sightings, CancellationToken ct)
     {
+        using var writer = await WriterAsync(ct);
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var tx = await _db.BeginWriteAsync(conn, ct);
         await Db.ExecAsync(conn, tx, "UPDATE crawl_contents SET kind = @k, md5 = @m, pdq = @p, pdq_quality = @q, error = @e, done = 1, hashed_at = @t WHERE sha256 = @s", ct,
@@ -194,6 +212,7 @@ public sealed class SqlFrontier : IFrontier
     public async Task AddSightingsAsync(IReadOnlyList<Sighting> sightings, CancellationToken ct)
     {
         if (sightings.Count == 0) return;
+        using var writer = await WriterAsync(ct);
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var tx = await _db.BeginWriteAsync(conn, ct);
         await InsertSightingsAsync(conn, tx, sightings, ct);
@@ -276,6 +295,7 @@ public sealed class SqlFrontier : IFrontier
 
     private async Task<int> ExecAsync(string sql, CancellationToken ct, params (string, object?)[] args)
     {
+        using var writer = await WriterAsync(ct);
         await using var conn = await _db.OpenConnectionAsync(ct);
         if (_db.IsPostgres) return await Db.ExecAsync(conn, null, sql, ct, args);
         // SQLite: BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout instead of failing to upgrade a read lock.
@@ -285,5 +305,9 @@ public sealed class SqlFrontier : IFrontier
         return n;
     }
 
-    public ValueTask DisposeAsync() => _db.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _sqliteWriter.Dispose();
+        return _db.DisposeAsync();
+    }
 }
