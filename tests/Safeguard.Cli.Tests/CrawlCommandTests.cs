@@ -23,7 +23,7 @@ public sealed class CrawlCommandTests : IAsyncLifetime
     private string[] Args(string outDir) =>
     [
         "crawl", _site.Root.AbsoluteUri, "--out", outDir, "--db", Path.Combine(_dir, "banks.db"), "--no-progress",
-        "--fetch-allow", "127.0.0.1/32", "--concurrency", "2", "--no-politeness", "--timeout", "3", "--max-bytes", "16777216",
+        "--fetch-allow", "127.0.0.1/32", "--concurrency", "2", "--no-politeness", "--timeout", "5", "--max-bytes", "4194304",
         "--max-pages-per-host", "30", "--no-tmk",
     ];
 

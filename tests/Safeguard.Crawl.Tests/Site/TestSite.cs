@@ -64,7 +64,7 @@ public sealed class TestSite : IAsyncDisposable
 
     private static readonly Lazy<byte[]> Bomb = new(() =>
     {
-        // 64 MB of zeros gzip to about 64 KB: four times the tests' body cap.
+        // 64 MB of zeros gzip to about 64 KB: far over the tests' body caps.
         var ms = new MemoryStream();
         using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
         {
