@@ -17,21 +17,21 @@ using Safeguard.Storage.Sqlite;
 namespace Safeguard.Cli.Bench;
 
 /// <summary>
-/// <c>safeguard bench crawl</c>: a generated site on loopback (pages in a binary tree, one distinct
-/// small JPEG per page), crawled with politeness off, every image hashed and matched against a
+/// <c>safeguard bench crawl</c>: a generated site on loopback (pages in a binary tree, distinct
+/// small JPEGs on each page), crawled with politeness off, every image hashed and matched against a
 /// bank; then the naive baseline in the same run: one sequential HttpClient loop over the same
 /// URLs, no parsing, no hashing, no frontier.
 /// </summary>
 public static class CrawlBenchmark
 {
-    public static async Task<int> RunAsync(int pages, string dir, int bankSize, int concurrency, TextWriter output)
+    public static async Task<int> RunAsync(int pages, int imagesPerPage, string dir, int bankSize, int concurrency, TextWriter output)
     {
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.CreateDirectory(dir);
         output.WriteLine($"machine: {BenchMachine.CpuModel()}, {Environment.ProcessorCount} cores, load {BenchMachine.LoadAverage():F2}");
         var sw = Stopwatch.StartNew();
-        var images = MakeImages(pages);
-        output.WriteLine($"site: {pages:N0} pages, {images.Length:N0} distinct JPEGs ({images.Sum(i => (long)i.Length) / pages:N0} bytes each on average), made in {sw.Elapsed.TotalSeconds:F1} s");
+        var images = MakeImages(pages * imagesPerPage);
+        output.WriteLine($"site: {pages:N0} pages, {images.Length:N0} distinct JPEGs ({images.Sum(i => (long)i.Length) / images.Length:N0} bytes each on average), made in {sw.Elapsed.TotalSeconds:F1} s");
 
         await using var store = await SqliteBankStore.OpenAsync(Path.Combine(dir, "banks.db"));
         await store.CreateBankAsync("bench");
@@ -45,7 +45,7 @@ public static class CrawlBenchmark
         var matcher = new Matcher(await BankIndex.LoadAsync(store), new MatchPolicy());
 
         int port = FreeLoopbackPort();
-        await using var site = await StartSiteAsync(port, pages, images);
+        await using var site = await StartSiteAsync(port, pages, imagesPerPage, images);
         var root = $"http://127.0.0.1:{port}/";
 
         var settings = new CrawlRunSettings
@@ -68,16 +68,13 @@ public static class CrawlBenchmark
         using var http = new HttpClient();
         sw.Restart();
         long bytes = 0;
-        for (int i = 0; i < pages; i++)
-        {
-            bytes += (await http.GetByteArrayAsync($"{root}p/{i}")).Length;
-            bytes += (await http.GetByteArrayAsync($"{root}i/{i}.jpg")).Length;
-        }
+        for (int i = 0; i < pages; i++) bytes += (await http.GetByteArrayAsync($"{root}p/{i}")).Length;
+        for (int i = 0; i < images.Length; i++) bytes += (await http.GetByteArrayAsync($"{root}i/{i}.jpg")).Length;
         double naiveSeconds = sw.Elapsed.TotalSeconds;
-        output.WriteLine($"naive: sequential HttpClient GET of the same {2 * pages:N0} URLs (no parsing, hashing or frontier): {naiveSeconds:F1} s, " +
-            $"{pages / naiveSeconds:F0} pages/s with {pages / naiveSeconds:F0} images/s fetched only ({bytes / 1e6:F0} MB)");
+        output.WriteLine($"naive: sequential HttpClient GET of the same {pages + images.Length:N0} URLs (no parsing, hashing or frontier): {naiveSeconds:F1} s, " +
+            $"{(pages + images.Length) / naiveSeconds:F0} URLs/s fetched only ({bytes / 1e6:F0} MB)");
         output.WriteLine($"load after: {BenchMachine.LoadAverage():F2}");
-        return summary.PagesFetched == pages && summary.MediaHashed == pages ? ExitCodes.Ok : ExitCodes.SomeFailed;
+        return summary.PagesFetched == pages && summary.MediaHashed == images.Length ? ExitCodes.Ok : ExitCodes.SomeFailed;
     }
 
     /// <summary>Distinct small JPEGs: a gradient and a few rectangles drawn from each index's own random numbers.</summary>
@@ -107,7 +104,7 @@ public static class CrawlBenchmark
         return images;
     }
 
-    private static async Task<WebApplication> StartSiteAsync(int port, int pages, byte[][] images)
+    private static async Task<WebApplication> StartSiteAsync(int port, int pages, int imagesPerPage, byte[][] images)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -118,9 +115,10 @@ public static class CrawlBenchmark
         {
             if (n < 0 || n >= pages) return Results.NotFound();
             var links = string.Concat(new[] { 2 * n + 1, 2 * n + 2 }.Where(c => c < pages).Select(c => $"<a href=\"/p/{c}\">page {c}</a> "));
-            return Results.Content($"<!DOCTYPE html><html><head><title>page {n}</title></head><body><h1>page {n}</h1>{links}<img src=\"/i/{n}.jpg\" alt=\"\"></body></html>", "text/html");
+            var imgs = string.Concat(Enumerable.Range(n * imagesPerPage, imagesPerPage).Select(i => $"<img src=\"/i/{i}.jpg\" alt=\"\">"));
+            return Results.Content($"<!DOCTYPE html><html><head><title>page {n}</title></head><body><h1>page {n}</h1>{links}{imgs}</body></html>", "text/html");
         });
-        app.MapGet("/i/{n:int}.jpg", (int n) => n >= 0 && n < pages ? Results.Bytes(images[n], "image/jpeg") : Results.NotFound());
+        app.MapGet("/i/{n:int}.jpg", (int n) => n >= 0 && n < images.Length ? Results.Bytes(images[n], "image/jpeg") : Results.NotFound());
         await app.StartAsync();
         return app;
     }
