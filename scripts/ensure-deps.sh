@@ -10,6 +10,7 @@ packages=(
   ffmpeg                # video decoding: vPDQ, 'safeguard watch', the video tests; the GIF test writes its animation with it
   chromium              # headless browser for the review UI tests (tests/Safeguard.Server.Tests/BrowserTests.cs)
   chromium-driver       # chromedriver, driven by Selenium from the browser tests
+  microsocks            # SOCKS5 proxy process the crawl tests start (tests/Safeguard.Crawl.Tests)
 )
 # With --runtime, only what the safeguard program itself uses.
 if [ "${1:-}" = "--runtime" ]; then

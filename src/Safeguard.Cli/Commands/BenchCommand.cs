@@ -19,6 +19,7 @@ public static class BenchCommand
         bench.Add(BenchMatchCommand.Create());
         bench.Add(BenchMakeBankCommand.Create());
         bench.Add(BenchExchangeCommand.Create());
+        bench.Add(BenchCrawlCommand.Create());
         bench.Add(BenchScanCommand.Create());
         bench.Add(BenchTmkIndexCommand.Create());
         bench.Add(Video.BenchVideoCommand.Create());

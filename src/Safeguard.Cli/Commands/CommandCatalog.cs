@@ -12,6 +12,7 @@ public static class CommandCatalog
         yield return ExchangeCommand.Create();
         yield return MatchCommand.Create();
         yield return ScanCommand.Create();
+        yield return CrawlCommand.Create();
         yield return BenchCommand.Create();
         yield return Chat.ChatCommand.Create();
         yield return Video.VideoCommand.Create();
