@@ -12,6 +12,8 @@ public static class CommandCatalog
         yield return ExchangeCommand.Create();
         yield return MatchCommand.Create();
         yield return ScanCommand.Create();
+        // Until the crawler lands: a `crawl` command holding the notice subcommands only.
+        yield return CrawlNoticesCommands.CreateStandalone();
         yield return BenchCommand.Create();
         yield return Chat.ChatCommand.Create();
         yield return Video.VideoCommand.Create();
