@@ -12,7 +12,7 @@ using Safeguard.Storage.Sqlite;
 namespace Safeguard.Cli.Commands;
 
 /// <summary>The options the notice commands share (crawl database, SMTP, templates, re-check timing), and turning them into objects.</summary>
-internal static class CrawlNoticesOptions
+public static class CrawlNoticesOptions
 {
     /// <summary>The crawl database inside a crawl's output folder.</summary>
     public const string DatabaseFileName = "crawl.db";
@@ -128,3 +128,4 @@ internal static class CrawlNoticesOptions
         };
     }
 }
+
