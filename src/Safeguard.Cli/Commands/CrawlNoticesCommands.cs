@@ -101,12 +101,11 @@ public static class CrawlNoticesCommands
         }, ct));
 
         var show = new Command("show", "Show a notice: its email as it would be sent, or (--format json) everything about it.") { Id, format };
-        CrawlNoticesOptions.AddSending(show);
+        CrawlNoticesOptions.AddTemplates(show);
         show.SetAction((parse, ct) => Run(parse, async (store, _) =>
         {
             var notice = await Require(store, parse.GetValue(Id), ct);
-            var dispatcher = CrawlNoticesOptions.Dispatcher(parse, store);
-            var email = await dispatcher.RenderAsync(notice, ct);
+            var email = await CrawlNoticesOptions.Dispatcher(parse, store, sending: false).RenderAsync(notice, ct);
             if (parse.GetValue(format) == "json") { Console.WriteLine(NoticeJson.Render(notice, await store.ItemsAsync(notice, ct), email)); return ExitCodes.Ok; }
             Console.WriteLine($"Notice {notice.Id} ({notice.Kind}, {notice.State}) to {notice.Provider.Name}: {Recipient(notice)}");
             if (notice.Provider.WebForm is { } form) Console.WriteLine($"Web form: {form}");

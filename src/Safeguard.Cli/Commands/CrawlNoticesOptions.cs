@@ -24,7 +24,7 @@ public static class CrawlNoticesOptions
 
     public static readonly Option<string?> SmtpHost = new("--smtp-host") { Description = "SMTP server to mail notices through (without it, notices are queued for a person to send)" };
     public static readonly Option<int> SmtpPort = new("--smtp-port") { Description = "SMTP port (default 587; 465 for --smtp-security tls; 25 for none)" };
-    public static readonly Option<SmtpSecurity> SmtpSecurityOption = new("--smtp-security") { Description = "starttls (required upgrade, the default), tls (TLS from the start) or none (plain text: a relay on this machine only)", DefaultValueFactory = _ => SmtpSecurity.StartTls };
+    public static readonly Option<SmtpSecurity> SmtpSecurityOption = new("--smtp-security") { Description = "starttls (required upgrade, the default), tls (TLS from the start) or none (plain text: a relay on this machine only)", DefaultValueFactory = _ => SmtpSecurity.Starttls };
     public static readonly Option<string?> SmtpUser = new("--smtp-user") { Description = "SMTP user name (the password comes from --smtp-password-env or --smtp-password-file)" };
     public static readonly Option<string?> SmtpPasswordEnv = new("--smtp-password-env") { Description = "Name of the environment variable holding the SMTP password" };
     public static readonly Option<string?> SmtpPasswordFile = new("--smtp-password-file") { Description = "File holding the SMTP password (one line)" };
@@ -37,10 +37,18 @@ public static class CrawlNoticesOptions
     public static readonly Option<string> MaxBackoff = new("--max-backoff") { Description = "Longest wait between checks after repeated failures (the wait doubles per failure)", DefaultValueFactory = _ => "2d" };
     public static readonly Option<string> EscalateAfter = new("--escalate-after") { Description = "Escalate a notice whose media is still online this long after it was sent", DefaultValueFactory = _ => "3d" };
 
+    /// <summary>What rendering a notice needs.</summary>
+    public static void AddTemplates(Command command)
+    {
+        foreach (var o in new Option[] { Sender, Template, EscalationTemplate }) command.Options.Add(o);
+    }
+
+    /// <summary>What sending a notice needs: SMTP, templates, and when its first re-check is due.</summary>
     public static void AddSending(Command command)
     {
-        foreach (var o in new Option[] { SmtpHost, SmtpPort, SmtpSecurityOption, SmtpUser, SmtpPasswordEnv, SmtpPasswordFile, From, ReplyTo, Sender, Template, EscalationTemplate, Interval })
+        foreach (var o in new Option[] { SmtpHost, SmtpPort, SmtpSecurityOption, SmtpUser, SmtpPasswordEnv, SmtpPasswordFile, From, ReplyTo, Interval })
             command.Options.Add(o);
+        AddTemplates(command);
     }
 
     public static async Task<Database> OpenAsync(ParseResult parse, string dir, CancellationToken ct)
@@ -70,11 +78,14 @@ public static class CrawlNoticesOptions
         }
     }
 
-    public static NoticeDispatcher Dispatcher(ParseResult parse, NoticeStore store)
+    /// <param name="sending">False for a command that only renders (registered <see cref="AddTemplates"/>, not <see cref="AddSending"/>).</param>
+    public static NoticeDispatcher Dispatcher(ParseResult parse, NoticeStore store, bool sending = true)
     {
         var notice = parse.GetValue(Template) is { } t ? NoticeTemplate.Load(t) : NoticeTemplate.DefaultNotice;
         var escalation = parse.GetValue(EscalationTemplate) is { } e ? NoticeTemplate.Load(e) : NoticeTemplate.DefaultEscalation;
-        return new NoticeDispatcher(store, Mailer(parse), notice, escalation, parse.GetValue(Sender)!, Duration(parse, Interval));
+        return sending
+            ? new NoticeDispatcher(store, Mailer(parse), notice, escalation, parse.GetValue(Sender)!, Duration(parse, Interval))
+            : new NoticeDispatcher(store, null, notice, escalation, parse.GetValue(Sender)!, TimeSpan.FromHours(6));
     }
 
     private static SmtpMailer? Mailer(ParseResult parse)

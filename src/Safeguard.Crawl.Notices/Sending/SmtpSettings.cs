@@ -3,7 +3,7 @@ namespace Safeguard.Crawl.Notices.Sending;
 public enum SmtpSecurity
 {
     /// <summary>STARTTLS required: the connection is upgraded before anything is sent (port 587).</summary>
-    StartTls,
+    Starttls,
     /// <summary>TLS from the first byte (port 465).</summary>
     Tls,
     /// <summary>Plain text: only for a relay on this machine or a test server.</summary>
@@ -18,7 +18,7 @@ public sealed class SmtpSettings
 {
     public required string Host { get; init; }
     public int Port { get; init; } = 587;
-    public SmtpSecurity Security { get; init; } = SmtpSecurity.StartTls;
+    public SmtpSecurity Security { get; init; } = SmtpSecurity.Starttls;
     public string? User { get; init; }
     public required string From { get; init; }
     public string? ReplyTo { get; init; }

@@ -82,11 +82,11 @@ public sealed class NoticeStore(Database db, TimeProvider time)
 
     private async Task<long> OpenNoticeAsync(DbConnection conn, DbTransaction tx, long providerId, CancellationToken ct)
     {
-        var open = await Db.ScalarAsync(conn, tx, "SELECT id FROM notices WHERE provider_id = @p AND state = 'open' AND kind = 'notice'", ct, ("@p", providerId));
-        if (open is { } id) return id;
-        return await Db.ScalarLongAsync(conn, tx,
-            "INSERT INTO notices (provider_id, kind, state, created_at) VALUES (@p, 'notice', 'open', @now) RETURNING id", ct,
-            ("@p", providerId), ("@now", Now));
+        // Two collectors sharing a PostgreSQL database may both open one: the partial unique index keeps the first.
+        await Db.ExecAsync(conn, tx,
+            "INSERT INTO notices (provider_id, kind, state, created_at) VALUES (@p, 'notice', 'open', @now) " +
+            "ON CONFLICT (provider_id) WHERE state = 'open' AND kind = 'notice' DO NOTHING", ct, ("@p", providerId), ("@now", Now));
+        return await Db.ScalarLongAsync(conn, tx, "SELECT id FROM notices WHERE provider_id = @p AND state = 'open' AND kind = 'notice'", ct, ("@p", providerId));
     }
 
     /// <summary>Every notice (or those in one state), newest first.</summary>
