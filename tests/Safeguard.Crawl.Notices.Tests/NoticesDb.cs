@@ -66,9 +66,17 @@ public sealed class NoticesDb : IAsyncDisposable
     public async Task<long> AddSightingAsync(string url, DateTimeOffset seenAt, string? serverIp, string sha256,
         string reviewState = "confirmed", string matchKind = "bank", string? pdq = null)
     {
-        var host = new Uri(url).Host;
         await using var conn = await Db.OpenConnectionAsync();
+        return await AddSightingAsync(conn, null, url, seenAt, serverIp, sha256, reviewState, matchKind, pdq);
+    }
+
+    /// <summary>The same on an open connection and transaction, for seeding many rows quickly.</summary>
+    public async Task<long> AddSightingAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, string url, DateTimeOffset seenAt,
+        string? serverIp, string sha256, string reviewState = "confirmed", string matchKind = "bank", string? pdq = null)
+    {
+        var host = new Uri(url).Host;
         await using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = "INSERT INTO sightings (url, page_url, seen_at, http_status, server_ip, host, headers, content_type, sha256, md5, pdq, pdq_quality, " +
             "match_kind, bank, entry_id, content_id, signal_type, distance, review_state) VALUES (@url, @page, @seen, 200, @ip, @host, '{\"server\":\"test\"}', " +
             "'image/jpeg', @sha, @md5, @pdq, @quality, @kind, 'known', @entry, NULL, @signal, @distance, @review) RETURNING id";
