@@ -53,14 +53,6 @@ public sealed class CliTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_dir, "contacts.csv"),
             "match,provider,abuse_email,web_form,escalation_email,escalation_contact,language,notes\n" +
             "127.0.0.0/8,Loopback Hosting,abuse@loopback.example,,,,en,test provider\n");
-        var bad = Path.Combine(_dir, "bad.csv");
-        await File.WriteAllTextAsync(bad, "match,provider,abuse_email\n10.0.0.0/8,Good,abuse@good.example\n10.0.0.1/8,Bad,abuse@bad.example\n");
-
-        Assert.Contains("Loopback Hosting\tabuse@loopback.example", Ok(null, "crawl", "contacts", "check", Path.Combine(_dir, "contacts.csv")).Out, StringComparison.Ordinal);
-        var badCheck = Safeguard(null, "crawl", "contacts", "check", bad);
-        Assert.Equal(1, badCheck.Exit);
-        Assert.Contains($"{bad}:3: '10.0.0.1/8' has bits set", badCheck.Err, StringComparison.Ordinal);
-
         Assert.StartsWith("2 sightings added to 1 open notices", Ok(null, "crawl", "notices", _dir, "collect").Out, StringComparison.Ordinal);
         var list = Ok(null, "crawl", "notices", _dir, "list").Out.Split('\n');
         Assert.StartsWith("1\tnotice\topen\tLoopback Hosting\t2\t0\t", list[1], StringComparison.Ordinal);
@@ -94,6 +86,22 @@ public sealed class CliTests : IDisposable
         Assert.Equal("sent", json.GetProperty("state").GetString());
         Assert.Equal(2, json.GetProperty("items").GetArrayLength());
         Assert.Contains(json.GetProperty("items").EnumerateArray(), i => i.GetProperty("gone_reason").GetString() == "HTTP 404");
+
+    }
+
+    [Fact]
+    public async Task Contacts_check_and_missing_things_give_clear_errors()
+    {
+        await using (var db = await NoticesDb.CreateAsync(false, Path.Combine(_dir, "crawl.db"))) { }
+        var good = Path.Combine(_dir, "contacts.csv");
+        await File.WriteAllTextAsync(good, "match,provider,abuse_email\n127.0.0.0/8,Loopback Hosting,abuse@loopback.example\n");
+        var bad = Path.Combine(_dir, "bad.csv");
+        await File.WriteAllTextAsync(bad, "match,provider,abuse_email\n10.0.0.0/8,Good,abuse@good.example\n10.0.0.1/8,Bad,abuse@bad.example\n");
+
+        Assert.Contains("Loopback Hosting\tabuse@loopback.example", Ok(null, "crawl", "contacts", "check", good).Out, StringComparison.Ordinal);
+        var badCheck = Safeguard(null, "crawl", "contacts", "check", bad);
+        Assert.Equal(1, badCheck.Exit);
+        Assert.Contains($"{bad}:3: '10.0.0.1/8' has bits set", badCheck.Err, StringComparison.Ordinal);
 
         var missing = Safeguard(null, "crawl", "notices", _dir, "show", "99");
         Assert.Equal(1, missing.Exit);
