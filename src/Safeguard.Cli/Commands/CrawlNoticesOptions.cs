@@ -24,7 +24,7 @@ public static class CrawlNoticesOptions
 
     public static readonly Option<string?> SmtpHost = new("--smtp-host") { Description = "SMTP server to mail notices through (without it, notices are queued for a person to send)" };
     public static readonly Option<int> SmtpPort = new("--smtp-port") { Description = "SMTP port (default 587; 465 for --smtp-security tls; 25 for none)" };
-    public static readonly Option<SmtpSecurity> SmtpSecurityOption = new("--smtp-security") { Description = "starttls (required upgrade, the default), tls (TLS from the start) or none (plain text: a relay on this machine only)", DefaultValueFactory = _ => SmtpSecurity.Starttls };
+    public static readonly Option<SmtpSecurity?> SmtpSecurityOption = new("--smtp-security") { Description = "starttls (required upgrade, the default), tls (TLS from the start) or none (plain text: a relay on this machine only)" };
     public static readonly Option<string?> SmtpUser = new("--smtp-user") { Description = "SMTP user name (the password comes from --smtp-password-env or --smtp-password-file)" };
     public static readonly Option<string?> SmtpPasswordEnv = new("--smtp-password-env") { Description = "Name of the environment variable holding the SMTP password" };
     public static readonly Option<string?> SmtpPasswordFile = new("--smtp-password-file") { Description = "File holding the SMTP password (one line)" };
@@ -97,7 +97,7 @@ public static class CrawlNoticesOptions
             return null;
         }
         var from = parse.GetValue(From) ?? throw new UsageException("--smtp-host needs --from (the sender address)");
-        var security = parse.GetValue(SmtpSecurityOption);
+        var security = parse.GetValue(SmtpSecurityOption) ?? SmtpSecurity.Starttls;
         int port = parse.GetValue(SmtpPort);
         if (port == 0) port = security switch { SmtpSecurity.Tls => 465, SmtpSecurity.None => 25, _ => 587 };
         if (port is < 1 or > 65535) throw new UsageException("--smtp-port must be 1..65535");
