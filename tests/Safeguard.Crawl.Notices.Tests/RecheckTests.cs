@@ -148,4 +148,32 @@ public sealed class RecheckTests : IDisposable
         Assert.Equal(1, (await rechecker.RunOnceAsync()).Present);
         Assert.Equal(0, (await store.ItemsAsync(notice)).Single(i => i.Sighting.Id == flakyId).Failures);
     }
+
+    [Fact]
+    public async Task Without_smtp_the_escalation_is_queued_and_resolved_with_its_notice()
+    {
+        await using var db = await NoticesDb.CreateAsync(false);
+        var clock = new FakeTimeProvider(Start);
+        var store = new NoticeStore(db.Db, clock);
+        var image = Image("online");
+        _site.Files["/online.jpg"] = (200, image);
+        await db.AddSightingAsync(_site.Url("/online.jpg"), Start, "203.0.113.10", Sha(image));
+        await store.CollectAsync(NoticeFlowTests.Contacts());
+        var notice = Assert.Single(await store.ListAsync());
+        var dispatcher = new NoticeDispatcher(store, null, NoticeTemplate.DefaultNotice, NoticeTemplate.DefaultEscalation, "Hotline", Options.Interval);
+        await dispatcher.MarkSentManuallyAsync(notice.Id, null);
+        var rechecker = new Rechecker(store, new HttpMediaProbe(_http), dispatcher, Options);
+
+        clock.Advance(TimeSpan.FromHours(24));
+        var escalation = Assert.Single((await rechecker.RunOnceAsync()).Escalations);
+        Assert.False(escalation.Mailed);
+        Assert.Equal(NoticeStates.Queued, escalation.Notice.State);
+        Assert.Contains(_site.Url("/online.jpg"), escalation.Email.Body, StringComparison.Ordinal);
+        Assert.Contains("Alpha duty desk", escalation.Email.Body, StringComparison.Ordinal);
+
+        _site.Files.TryRemove("/online.jpg", out _);
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal([notice.Id], (await rechecker.RunOnceAsync()).Resolved);
+        Assert.Equal(NoticeStates.Resolved, (await store.GetAsync(escalation.Notice.Id))!.State);
+    }
 }

@@ -245,7 +245,12 @@ public sealed class NoticeStore(Database db, TimeProvider time)
             await using (var r = await cmd.ExecuteReaderAsync(ct))
                 while (await r.ReadAsync(ct)) ids.Add(r.GetInt64(0));
             foreach (var id in ids)
+            {
                 await Db.ExecAsync(conn, tx, "UPDATE notices SET state = 'resolved', resolved_at = @now WHERE id = @id", ct, ("@now", Now), ("@id", id));
+                // An escalation nobody sent yet has nothing left to ask for.
+                await Db.ExecAsync(conn, tx, "UPDATE notices SET state = 'resolved', resolved_at = @now WHERE parent_id = @id AND state IN ('open', 'queued')", ct,
+                    ("@now", Now), ("@id", id));
+            }
         }, ct);
         return ids;
     }
