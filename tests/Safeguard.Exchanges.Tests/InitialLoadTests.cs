@@ -40,13 +40,22 @@ public sealed class InitialLoadTests
     }
 
     private static async Task<Dictionary<string, (bool Disabled, bool ByPerson, int? Category)>> RunAsync(string kind, List<ExchangePage> pages, int bulkAfter,
-        int personAt, Action<long>? pendingBeforeFinish = null)
+        int personAt, Action<long>? pendingBeforeFinish = null, int interruptAt = -1)
     {
         await using var s = await Stores.OpenAsync(kind);
+        s.Exchanges.MergeRangeKeys = 97; // many ranges, each its own transaction
         await s.Exchanges.AddAsync(Exchange(bulkAfter));
         string? checkpoint = null;
         for (int i = 0; i < pages.Count; i++)
         {
+            if (i == interruptAt)
+            {
+                // The load looks finished, its merge stops after two ranges (as a kill would leave it), and upstream goes on.
+                s.Exchanges.MaxMergeRangesPerCall = 2;
+                await s.Exchanges.FinishInitialLoadAsync("big");
+                Assert.True((await s.Exchanges.GetStatusAsync("big"))!.Pending > 0);
+                s.Exchanges.MaxMergeRangesPerCall = int.MaxValue;
+            }
             if (i == personAt)
             {
                 // A person acts during the load: one entry added and one added and disabled by hand.
@@ -82,6 +91,19 @@ public sealed class InitialLoadTests
             Assert.True(gathered.TryGetValue(value, out var got) && got == expected, $"{value}: page by page {expected}, gathered {got}");
         Assert.Equal((false, false, 3), gathered[Md5(100_001)]);
         Assert.Equal((true, true, 2), gathered[Md5(100_002)]); // still disabled by the person, metadata merged
+    }
+
+    [SkippableTheory]
+    [InlineData("sqlite", 4)]
+    [InlineData("postgres", 5)]
+    public async Task A_merge_left_half_done_is_finished_before_the_next_page_and_the_bank_is_the_same(string kind, int seed)
+    {
+        var pages = RandomPages(seed, pages: 30, perPage: 60);
+        var interrupted = await RunAsync(kind, pages, bulkAfter: 100, personAt: 5, interruptAt: 20);
+        var oneByOne = await RunAsync(kind, pages, bulkAfter: int.MaxValue, personAt: 5);
+        Assert.Equal(oneByOne.Count, interrupted.Count);
+        foreach (var (value, expected) in oneByOne)
+            Assert.True(interrupted.TryGetValue(value, out var got) && got == expected, $"{value}: page by page {expected}, after an interrupted merge {got}");
     }
 
     [SkippableTheory]

@@ -99,6 +99,8 @@ public static class CrawlCommand
                 return ExitCodes.Ok;
             });
         });
+        // What follows a crawl: contacts, notices, re-checks and the removal report (crawl-notices.md).
+        CrawlNoticesCommands.AddTo(command);
         return command;
     }
 

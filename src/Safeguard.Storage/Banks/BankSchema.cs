@@ -137,15 +137,19 @@ internal static class BankSchema
         ]),
         // An exchange's initial load past its first entries lands here, in arrival order, and goes
         // into the bank in key order at the end: random-keyed index inserts page after page would
-        // rewrite most of the bank's index pages with every page.
+        // rewrite most of the bank's index pages with every page. No foreign key: with one, SQLite
+        // empties the table row by row instead of dropping its pages (the exchange's removal clears it).
         new(7,
         [
             "ALTER TABLE exchange_status ADD COLUMN initial_load INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE exchange_status ADD COLUMN pending {int} NOT NULL DEFAULT 0",
+            // The last key a merge in ranges committed (null when none is under way).
+            "ALTER TABLE exchange_status ADD COLUMN merge_after_type TEXT",
+            "ALTER TABLE exchange_status ADD COLUMN merge_after_key TEXT",
             """
             CREATE TABLE exchange_pending (
                 ord {pk},
-                exchange_id {int} NOT NULL REFERENCES exchanges(id) ON DELETE CASCADE,
+                exchange_id {int} NOT NULL,
                 withdrawn INTEGER NOT NULL,
                 signal_type TEXT NOT NULL,
                 value TEXT NOT NULL,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Safeguard.Banks;
 using Safeguard.Exchanges;
 using Safeguard.Signals;
+using Safeguard.Storage.Banks;
 using BankSql = Safeguard.Storage.Banks.SqlBankStore;
 
 namespace Safeguard.Storage.Exchanges;
@@ -30,7 +31,8 @@ public sealed partial class SqlExchangeStore
             var split = new ItemSplitter(page.Items ?? [], name, MaxFieldChars, MaxWithdrawalsPerPage, ct);
             var options = new ImportOptions { Replace = page.ReplacesAll, Source = new ImportSource(SourceName(name), null) };
             var reason = WithdrawReason(name);
-            if (initialLoad && !page.ReplacesAll && (pending > 0 || current.Added >= current.BulkAfter))
+            // A merge left half done (its cursor set) is finished before anything else is stored.
+            if (initialLoad && !page.ReplacesAll && current.MergedUpTo is null && (pending > 0 || current.Added >= current.BulkAfter))
             {
                 var (read, appended) = await Banks.AppendPendingInTransactionAsync(conn, tx, exchangeId, split.Additions(), ct);
                 pending += appended + await BankSql.AppendPendingWithdrawalsInTransactionAsync(conn, tx, exchangeId, split.Withdrawals, ct);
@@ -38,7 +40,7 @@ public sealed partial class SqlExchangeStore
                 if (split.UpstreamIdWithdrawals.Count > 0)
                 {
                     // Withdrawals by upstream id need the entries in the bank: gathered ones go in first.
-                    var merged = await Banks.MergePendingInTransactionAsync(conn, tx, exchangeId, bankId, options, reason, ct);
+                    var merged = await FlushPendingAsync(conn, tx, current, options, reason, ct);
                     long byId = await Banks.WithdrawByUpstreamIdInTransactionAsync(conn, tx, bankId, split.UpstreamIdWithdrawals, reason, ct);
                     result = result with { Added = merged.Added, Updated = merged.Updated, Withdrawn = merged.Withdrawn + byId, Unchanged = result.Unchanged + merged.Unchanged };
                     pending = 0;
@@ -48,7 +50,7 @@ public sealed partial class SqlExchangeStore
             {
                 if (pending > 0)
                 {
-                    var merged = await Banks.MergePendingInTransactionAsync(conn, tx, exchangeId, bankId, options with { Replace = false }, reason, ct);
+                    var merged = await FlushPendingAsync(conn, tx, current, options with { Replace = false }, reason, ct);
                     result = new PageResult(0, merged.Added, merged.Updated, merged.Withdrawn, merged.Unchanged, 0);
                     pending = 0;
                 }
@@ -64,7 +66,8 @@ public sealed partial class SqlExchangeStore
         }
         await Db.ExecAsync(conn, tx,
             "UPDATE exchange_status SET checkpoint = @c, upstream_time = COALESCE(@u, upstream_time), pages = pages + @p, " +
-            "added = added + @a, updated = updated + @up, withdrawn = withdrawn + @w, pending = @pe, initial_load = @il WHERE exchange_id = @x", ct,
+            "added = added + @a, updated = updated + @up, withdrawn = withdrawn + @w, pending = @pe, initial_load = @il" +
+            (pending == 0 ? ", merge_after_type = NULL, merge_after_key = NULL" : "") + " WHERE exchange_id = @x", ct,
             ("@c", page.Checkpoint), ("@u", page.UpstreamTime?.ToUnixTimeMilliseconds()), ("@p", page.Unchanged ? 0L : 1L),
             ("@a", result.Added), ("@up", result.Updated), ("@w", result.Withdrawn), ("@pe", pending), ("@il", initialLoad ? 1L : 0L), ("@x", exchangeId));
         ct.ThrowIfCancellationRequested();
@@ -90,37 +93,62 @@ public sealed partial class SqlExchangeStore
 
     private async Task<PageResult?> FinishInitialLoadAsync(System.Data.Common.DbConnection conn, string name, CancellationToken ct)
     {
-        await using var tx = await Database.BeginWriteAsync(conn, ct);
-        var current = await ReadForWriteAsync(conn, tx, name, ct);
-        if (!current.InitialLoad && current.Pending == 0) return null;
-        PageResult? result = null;
-        if (current.Pending > 0)
+        // In ranges of keys, each committed with its cursor: the transaction (and SQLite's write-ahead
+        // log) stays small, and a crash resumes after the last range committed.
+        PendingMerge? total = null;
+        for (int chunk = 0; ; chunk++)
         {
+            await using var tx = await Database.BeginWriteAsync(conn, ct);
+            var current = await ReadForWriteAsync(conn, tx, name, ct);
+            if (!current.InitialLoad && current.Pending == 0) return Result(total);
+            if (current.Pending == 0 || chunk >= MaxMergeRangesPerCall)
+            {
+                if (current.Pending == 0) await Db.ExecAsync(conn, tx, "UPDATE exchange_status SET initial_load = 0 WHERE exchange_id = @x", ct, ("@x", current.ExchangeId));
+                await tx.CommitAsync(CancellationToken.None);
+                return Result(total);
+            }
+            await BankSql.EnsurePendingIndexAsync(conn, tx, ct);
+            var upTo = await BankSql.NextPendingBoundaryAsync(conn, tx, current.ExchangeId, current.MergedUpTo, MergeRangeKeys, ct);
             var merged = await Banks.MergePendingInTransactionAsync(conn, tx, current.ExchangeId, current.BankId,
-                new ImportOptions { Source = new ImportSource(SourceName(name), null) }, WithdrawReason(name), ct);
-            result = new PageResult(0, merged.Added, merged.Updated, merged.Withdrawn, merged.Unchanged, 0);
+                new ImportOptions { Source = new ImportSource(SourceName(name), null) }, WithdrawReason(name), current.MergedUpTo, upTo, ct);
+            total = total is null ? merged : total.Plus(merged);
+            if (upTo is null) await Banks.ClearPendingInTransactionAsync(conn, tx, current.ExchangeId, ct);
+            await Db.ExecAsync(conn, tx,
+                "UPDATE exchange_status SET added = added + @a, updated = updated + @up, withdrawn = withdrawn + @w, merge_after_type = @mt, merge_after_key = @mk" +
+                (upTo is null ? ", pending = 0, initial_load = 0" : "") + " WHERE exchange_id = @x", ct,
+                ("@a", merged.Added), ("@up", merged.Updated), ("@w", merged.Withdrawn), ("@mt", upTo?.SignalType), ("@mk", upTo?.ValueKey), ("@x", current.ExchangeId));
+            ct.ThrowIfCancellationRequested();
+            await tx.CommitAsync(CancellationToken.None);
+            if (upTo is null) return Result(total);
         }
-        await Db.ExecAsync(conn, tx,
-            "UPDATE exchange_status SET pending = 0, initial_load = 0, added = added + @a, updated = updated + @up, withdrawn = withdrawn + @w WHERE exchange_id = @x", ct,
-            ("@a", result?.Added ?? 0), ("@up", result?.Updated ?? 0), ("@w", result?.Withdrawn ?? 0), ("@x", current.ExchangeId));
-        ct.ThrowIfCancellationRequested();
-        await tx.CommitAsync(CancellationToken.None);
-        return result;
+
+        static PageResult? Result(PendingMerge? m) => m is null ? null : new PageResult(0, m.Added, m.Updated, m.Withdrawn, m.Unchanged, 0);
     }
 
-    private sealed record WriteView(long ExchangeId, long BankId, string Bank, string? Checkpoint, bool InitialLoad, long Pending, long Added, long BulkAfter);
+    /// <summary>Merges what is left of the gathered rows (after a half-done merge's cursor) and empties them, in the caller's transaction.</summary>
+    private async Task<PendingMerge> FlushPendingAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, WriteView current,
+        ImportOptions options, string reason, CancellationToken ct)
+    {
+        var merged = await Banks.MergePendingInTransactionAsync(conn, tx, current.ExchangeId, current.BankId, options, reason, current.MergedUpTo, null, ct);
+        await Banks.ClearPendingInTransactionAsync(conn, tx, current.ExchangeId, ct);
+        return merged;
+    }
+
+    private sealed record WriteView(long ExchangeId, long BankId, string Bank, string? Checkpoint, bool InitialLoad, long Pending, long Added, long BulkAfter,
+        PendingKey? MergedUpTo);
 
     /// <summary>The exchange's row for a write (locked in PostgreSQL, so a second fetcher waits and then sees what the first did).</summary>
     private async Task<WriteView> ReadForWriteAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, string name, CancellationToken ct)
     {
         await using var cmd = Db.Command(conn, tx,
-            "SELECT x.id, x.bank_id, b.name, s.checkpoint, s.initial_load, s.pending, s.added, x.settings FROM exchanges x JOIN banks b ON b.id = x.bank_id " +
+            "SELECT x.id, x.bank_id, b.name, s.checkpoint, s.initial_load, s.pending, s.added, x.settings, s.merge_after_type, s.merge_after_key FROM exchanges x JOIN banks b ON b.id = x.bank_id " +
             "JOIN exchange_status s ON s.exchange_id = x.id WHERE x.name = @n" + (Database.IsPostgres ? " FOR UPDATE OF s" : ""), ("@n", name));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) throw new ExchangeException($"no exchange named '{name}'");
         var settings = ParseSettings(r.GetString(7));
         return new WriteView(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetStringOrNull(3), r.GetInt64(4) != 0, r.GetInt64(5), r.GetInt64(6),
-            Math.Max(0, settings.GetInt(ExchangeFetcher.BulkAfterSetting, ExchangeFetcher.DefaultBulkAfter)));
+            Math.Max(0, settings.GetInt(ExchangeFetcher.BulkAfterSetting, ExchangeFetcher.DefaultBulkAfter)),
+            r.GetStringOrNull(8) is { } mt && r.GetStringOrNull(9) is { } mk ? new PendingKey(mt, mk) : null);
     }
 
     private static string WithdrawReason(string name) =>

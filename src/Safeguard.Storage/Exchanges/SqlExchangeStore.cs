@@ -20,6 +20,12 @@ public sealed partial class SqlExchangeStore(SqlBankStore banks) : IExchangeStor
     /// <summary>The longest note, metadata value, content id or tag an item may carry; longer items are rejected.</summary>
     public int MaxFieldChars { get; init; } = new ExchangeLimits().MaxFieldChars;
 
+    /// <summary>Keys merged per transaction when an initial load's gathered entries go into the bank.</summary>
+    public int MergeRangeKeys { get; set; } = 100_000;
+
+    /// <summary>Ranges merged per <see cref="FinishInitialLoadAsync"/> call (the rest at the next); unlimited unless set.</summary>
+    public int MaxMergeRangesPerCall { get; set; } = int.MaxValue;
+
     /// <summary>The most withdrawals one page may carry (they are held in memory while the page's additions stream in).</summary>
     public int MaxWithdrawalsPerPage { get; init; } = 1_000_000;
 
@@ -117,6 +123,7 @@ public sealed partial class SqlExchangeStore(SqlBankStore banks) : IExchangeStor
         var id = await Db.ScalarAsync(conn, tx, "SELECT id FROM exchanges WHERE name = @n", ct, ("@n", name));
         if (id is null) return false;
         await Db.ExecAsync(conn, tx, "DELETE FROM exchange_feedback WHERE exchange_id = @i", ct, ("@i", id));
+        await Db.ExecAsync(conn, tx, "DELETE FROM exchange_pending WHERE exchange_id = @i", ct, ("@i", id)); // an initial load's gathered rows
         await Db.ExecAsync(conn, tx, "DELETE FROM exchange_status WHERE exchange_id = @i", ct, ("@i", id));
         await Db.ExecAsync(conn, tx, "DELETE FROM exchanges WHERE id = @i", ct, ("@i", id));
         await tx.CommitAsync(ct);
