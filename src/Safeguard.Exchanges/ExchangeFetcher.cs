@@ -15,7 +15,7 @@ public sealed record FetchResult(string Exchange, int Pages, long Added, long Up
 /// </summary>
 public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext context)
 {
-    /// <summary>The wait after the first failure; it doubles with each failure in a row up to <see cref="MaxBackoff"/>.</summary>
+    /// <summary>The longest wait after the first failure (an exchange followed more often waits its own interval); it doubles with each failure in a row up to <see cref="MaxBackoff"/>.</summary>
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(6);
 
@@ -73,7 +73,7 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
         var end = clock.GetUtcNow();
         var next = run.Error is null
             ? end + (more ? TimeSpan.Zero : exchange.Interval)
-            : end + Backoff((status?.ConsecutiveFailures ?? 0) + 1, run.RetryAfter);
+            : end + Backoff((status?.ConsecutiveFailures ?? 0) + 1, run.RetryAfter, exchange.Interval);
         await Store.RecordFetchEndAsync(name, end, run.Error, next, CancellationToken.None);
         var result = run.Result(watch.Elapsed);
         progress?.Report(result);
@@ -134,10 +134,15 @@ public sealed class ExchangeFetcher(IExchangeStore store, ExchangeContext contex
         }
     }
 
-    /// <summary>The wait before the next try after <paramref name="failures"/> failures in a row (1 min, 2, 4, ... up to 6 h), or what upstream asked for.</summary>
-    public static TimeSpan Backoff(int failures, TimeSpan? retryAfter = null)
+    /// <summary>
+    /// The wait before the next try after <paramref name="failures"/> failures in a row (1 min, 2, 4, ... up to 6 h;
+    /// an exchange followed every few seconds starts from its own interval, so a publisher's restart costs seconds,
+    /// not a minute), or what upstream asked for.
+    /// </summary>
+    public static TimeSpan Backoff(int failures, TimeSpan? retryAfter = null, TimeSpan? interval = null)
     {
-        var wait = FirstBackoff * Math.Pow(2, Math.Clamp(failures - 1, 0, 20));
+        var first = interval is { } every && every < FirstBackoff ? (every < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : every) : FirstBackoff;
+        var wait = first * Math.Pow(2, Math.Clamp(failures - 1, 0, 20));
         if (wait > MaxBackoff) wait = MaxBackoff;
         if (retryAfter is { } asked && asked > wait) wait = asked < MaxRetryAfter ? asked : MaxRetryAfter;
         return wait;

@@ -152,7 +152,7 @@ public sealed class FederationProcessTests : IDisposable
         // Subscriber: the exchange (followed every second), loopback allowed for its fetches.
         Cli("--db", subDb, "exchange", "add", "fed", "--type", "safeguard", "--bank", "fedbank", "--interval", "1s",
             "--set", $"url={pubUrl}", "--set", "bank=shared", "--set", $"api_key={subKey}", "--set", $"public_key={publicKey}", "--set", "page_size=500",
-            "--set", "min_page_interval_ms=40", "--set", "bulk_after=3000");
+            "--set", "min_page_interval_ms=100", "--set", "bulk_after=3000");
         string matcherKey = NewKey(subDb, "matcher", "matcher,curator");
         string[] subArgs = ["--fetch-allow", "127.0.0.1/32", "--exchange-poll", "1"];
         var subscriber = await ServeAsync(subDb, subUrl, subArgs);

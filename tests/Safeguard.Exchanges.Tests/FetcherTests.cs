@@ -117,6 +117,13 @@ public sealed class FetcherTests
         Assert.Equal(TimeSpan.FromHours(6), ExchangeFetcher.Backoff(1000));
         Assert.Equal(TimeSpan.FromHours(3), ExchangeFetcher.Backoff(1, TimeSpan.FromHours(3)));
         Assert.Equal(TimeSpan.FromMinutes(4), ExchangeFetcher.Backoff(3, TimeSpan.FromSeconds(10)));
+        // An exchange followed every few seconds retries on its own scale, still doubling up to the cap.
+        Assert.Equal(TimeSpan.FromSeconds(2), ExchangeFetcher.Backoff(1, interval: TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromSeconds(8), ExchangeFetcher.Backoff(3, interval: TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromSeconds(1), ExchangeFetcher.Backoff(1, interval: TimeSpan.FromMilliseconds(10)));
+        Assert.Equal(TimeSpan.FromMinutes(1), ExchangeFetcher.Backoff(1, interval: TimeSpan.FromHours(1)));
+        Assert.Equal(TimeSpan.FromHours(6), ExchangeFetcher.Backoff(100, interval: TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromSeconds(30), ExchangeFetcher.Backoff(1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2)));
 
         var clock = new ManualClock(T0);
         var script = ScriptedType.Standard();

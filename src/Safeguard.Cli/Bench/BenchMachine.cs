@@ -21,4 +21,14 @@ public static class BenchMachine
         try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture); }
         catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException) { return double.NaN; }
     }
+
+    /// <summary>A loopback port the system just gave out, for a server the bench starts.</summary>
+    public static int FreeLoopbackPort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
 }

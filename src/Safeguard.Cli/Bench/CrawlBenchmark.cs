@@ -44,7 +44,7 @@ public static class CrawlBenchmark
         }));
         var matcher = new Matcher(await BankIndex.LoadAsync(store), new MatchPolicy());
 
-        int port = FreeLoopbackPort();
+        int port = BenchMachine.FreeLoopbackPort();
         await using var site = await StartSiteAsync(port, pages, imagesPerPage, images);
         var root = $"http://127.0.0.1:{port}/";
 
@@ -121,14 +121,5 @@ public static class CrawlBenchmark
         app.MapGet("/i/{n:int}.jpg", (int n) => n >= 0 && n < images.Length ? Results.Bytes(images[n], "image/jpeg") : Results.NotFound());
         await app.StartAsync();
         return app;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 }

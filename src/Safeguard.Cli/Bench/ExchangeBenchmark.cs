@@ -60,7 +60,7 @@ public static class ExchangeBenchmark
         await RunSelfAsync(dataHome, "--db", pubDb, "feeds", "grant", keyName, "--bank", "bench");
         string publicKey = (await RunSelfAsync(dataHome, "--db", pubDb, "feeds", "key")).Split('\n')
             .Single(l => l.StartsWith("public_key: ", StringComparison.Ordinal))["public_key: ".Length..].Trim();
-        string url = $"http://127.0.0.1:{FreeLoopbackPort()}";
+        string url = $"http://127.0.0.1:{BenchMachine.FreeLoopbackPort()}";
         using var publisher = StartSelf(dataHome, "--db", pubDb, "serve", "--urls", url, "--no-demo", "--no-exchange-fetch");
         try
         {
@@ -169,15 +169,6 @@ public static class ExchangeBenchmark
             rng.NextBytes(bytes);
             yield return new EntryRecord(SignalTypes.Pdq, Convert.ToHexStringLower(bytes));
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 
     /// <summary>Reports on the fetching thread (Progress&lt;T&gt; would post to the thread pool, late).</summary>

@@ -287,36 +287,21 @@ public sealed class CrawlFetcher : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>The bytes as sent (before decompression): capped, counted and paced by the bandwidth limit.</summary>
-    private sealed class RawLimitStream(Stream inner, long max, BandwidthLimiter bandwidth) : Stream
+    private sealed class RawLimitStream(Stream inner, long max, BandwidthLimiter bandwidth) : ForwardReadStream(inner)
     {
         public sealed class TooLargeException : IOException;
 
         public long Count { get; private set; }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        protected override long BytesRead => Count;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            int n = await inner.ReadAsync(buffer, ct);
+            int n = await Inner.ReadAsync(buffer, cancellationToken);
             Count += n;
             if (Count > max) throw new TooLargeException();
-            await bandwidth.TakeAsync(n, ct);
+            await bandwidth.TakeAsync(n, cancellationToken);
             return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => Count; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }

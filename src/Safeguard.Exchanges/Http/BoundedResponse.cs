@@ -70,41 +70,21 @@ public sealed class BoundedResponse : IDisposable
     }
 
     /// <summary>Counts bytes and ties every read to the deadline.</summary>
-    private sealed class LimitedStream(Stream inner, long max, BoundedResponse owner) : Stream
+    private sealed class LimitedStream(Stream inner, long max, BoundedResponse owner) : ForwardReadStream(inner)
     {
         private long _read;
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        protected override long BytesRead => _read;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, owner.Deadline);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, owner.Deadline);
             int n;
-            try { n = await inner.ReadAsync(buffer, linked.Token); }
+            try { n = await Inner.ReadAsync(buffer, linked.Token); }
             catch (Exception ex) when (ex is not ExchangeException) { throw owner.Failed(ex); }
             _read += n;
             if (_read > max) throw owner.TooLarge(max);
             return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-        // Synchronous readers (the list parsers) block on the same bounded read.
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
         }
     }
 }
