@@ -32,7 +32,7 @@ public abstract partial class BankStoreContract
         }
         else
         {
-            Assert.Contains("Index", text);
+            Assert.True(text.Contains("Index", StringComparison.Ordinal), text);
             Assert.DoesNotContain("Seq Scan on entries", text);
         }
     }
@@ -75,6 +75,11 @@ public abstract partial class BankStoreContract
             "entries_bank_order (bank_id=? AND id>?)");
         AssertIndexRange(await sql.ExplainAsync(SqlBankStore.ChangesSql, ("@s", seq), ("@a", deep), ("@l", 100L)),
             "entries_change (change_seq=? AND id>?)", sortsPage: true);
+        // A value across every bank: one seek per bank in the unique value index (no second index of every value).
+        var probe = all[^6].Value;
+        AssertIndexRange(await sql.ExplainAsync(SqlBankStore.FindInBankSql, ("@b", bankId), ("@ty", all[^6].SignalType), ("@k", probe), ("@v", probe)),
+            "entries_value_key (bank_id=? AND signal_type=? AND <expr>=?)", sortsPage: true);
+        Assert.Equal([all[^6].Id], (await Store.FindAsync(SignalTypes.Get(all[^6].SignalType), probe)).Select(e => e.Id));
 
         Assert.Equal(all.Skip(LargeBank - 5).Select(e => e.Id), (await Store.ListEntriesAsync("big", deep, 100)).Select(e => e.Id));
         var deepChanges = await Store.GetChangesAsync(seq, deep, 100);

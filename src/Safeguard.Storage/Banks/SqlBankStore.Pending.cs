@@ -21,7 +21,7 @@ internal readonly record struct PendingKey(string SignalType, string ValueKey);
 /// </summary>
 public abstract partial class SqlBankStore
 {
-    private const string PendingColumns = "signal_type, value, value_key, content_id, category, grade, tags, note, metadata, original_media_uri, disable_until";
+    private protected const string PendingColumns = "signal_type, value, value_key, content_id, category, grade, tags, note, metadata, original_media_uri, disable_until";
 
     private const string SameKeyLater =
         "SELECT 1 FROM exchange_pending q WHERE q.exchange_id = p.exchange_id AND q.signal_type = p.signal_type AND q.value_key = p.value_key AND q.ord > p.ord";
@@ -38,10 +38,15 @@ public abstract partial class SqlBankStore
         "EXISTS (SELECT 1 FROM entries e WHERE e.bank_id = @b AND e.signal_type = p.signal_type AND COALESCE(e.value_key, e.value) = p.value_key)";
 
     /// <summary>Appends a page's additions, checked and keyed as an import stages them; returns (read, appended).</summary>
-    internal async Task<(long Read, long Appended)> AppendPendingInTransactionAsync(DbConnection conn, DbTransaction tx, long exchangeId,
-        IEnumerable<EntryRecord> additions, CancellationToken ct)
+    internal Task<(long Read, long Appended)> AppendPendingInTransactionAsync(DbConnection conn, DbTransaction tx, long exchangeId,
+        IEnumerable<EntryRecord> additions, CancellationToken ct) =>
+        AppendPendingRowsAsync(conn, tx, exchangeId, Checked(additions, DateTimeOffset.UtcNow), ct);
+
+    /// <summary>Appends checked records through staging (one row per key, the first standing); a backend may append more directly.</summary>
+    internal virtual async Task<(long Read, long Appended)> AppendPendingRowsAsync(DbConnection conn, DbTransaction tx, long exchangeId,
+        IEnumerable<EntryRecord> checkedRecords, CancellationToken ct)
     {
-        long read = await StageCheckedAsync(conn, tx, additions, ct);
+        long read = await StageAsync(conn, tx, checkedRecords, ct);
         long appended = await Db.ExecAsync(conn, tx,
             $"INSERT INTO exchange_pending (exchange_id, withdrawn, {PendingColumns}) SELECT @x, 0, {PendingColumns} FROM staging ORDER BY ord", ct,
             ("@x", exchangeId));
@@ -103,15 +108,27 @@ public abstract partial class SqlBankStore
         if (upTo is { } u) { inRange += $" AND {UpTo}"; range.Add(("@bt", u.SignalType)); range.Add(("@bk", u.ValueKey)); }
         (string, object?)[] With(params (string, object?)[] more) => [.. range, .. more];
 
-        // 1. Keys already in the bank: through staging and the import's own statements.
+        // Withdrawals are rare in an initial load: without any in the range, no row needs the
+        // per-row "withdrawn later" probes and step 3 has nothing to do.
+        bool anyWithdrawn = await Db.ScalarLongAsync(conn, tx,
+            $"SELECT COUNT(*) FROM (SELECT 1 FROM exchange_pending p WHERE p.exchange_id = @x{inRange} AND p.withdrawn = 1 LIMIT 1) w", ct, With()) > 0;
+        string later = anyWithdrawn ? Later : "0";
+
+        // 1. Keys already in the bank: through staging and the import's own statements. Within one signal
+        // type the bank's own range of keys is walked (it holds far fewer keys than the load brings);
+        // otherwise each gathered row probes the bank.
         await StageAsync(conn, tx, [], ct);
-        long inBank = await Db.ExecAsync(conn, tx,
-            $"INSERT INTO staging (ord, {PendingColumns}) SELECT p.ord, {Prefixed("p.")} FROM exchange_pending p " +
-            $"WHERE p.exchange_id = @x{inRange} AND {PendingIsLatestAddition} AND {PendingInBank}", ct, With());
+        string keysInBank = after is { } from && upTo is { } to && from.SignalType == to.SignalType
+            ? $"INSERT INTO staging (ord, {PendingColumns}) SELECT p.ord, {Prefixed("p.")} FROM entries e CROSS JOIN exchange_pending p " +
+              "WHERE e.bank_id = @b AND e.signal_type = @at AND COALESCE(e.value_key, e.value) > @ak AND COALESCE(e.value_key, e.value) <= @bk " +
+              $"AND p.exchange_id = @x AND p.signal_type = e.signal_type AND p.value_key = COALESCE(e.value_key, e.value) AND {PendingIsLatestAddition}"
+            : $"INSERT INTO staging (ord, {PendingColumns}) SELECT p.ord, {Prefixed("p.")} FROM exchange_pending p " +
+              $"WHERE p.exchange_id = @x{inRange} AND {PendingIsLatestAddition} AND {PendingInBank}";
+        long inBank = await Db.ExecAsync(conn, tx, keysInBank, ct, With());
         var existing = inBank == 0 ? null : await ApplyStagedAsync(conn, tx, bankId, inBank, options with { Replace = false }, ct);
         if (inBank == 0) await DropStagingAsync(conn, tx, ct);
 
-        // 2. New keys, in key order.
+        // 2. New keys, in key order; a key the bank holds (step 1 dealt with it) is left alone by the unique key index.
         var seq = await NextSeqAsync(conn, tx, ct);
         long now = Db.NowMillis();
         long waitHours = await Db.ScalarLongAsync(conn, tx, "SELECT new_entry_wait_hours FROM banks WHERE id = @b", ct, ("@b", bankId));
@@ -119,15 +136,15 @@ public abstract partial class SqlBankStore
             "INSERT INTO entries (bank_id, signal_type, value, value_key, content_id, category, grade, tags, source_name, source_file, added_at, disabled, disabled_auto, disabled_reason, change_seq, " +
             "note, metadata, original_media_uri, disable_until) " +
             "SELECT @b, p.signal_type, p.value, CASE WHEN p.value_key = p.value THEN NULL ELSE p.value_key END, p.content_id, p.category, p.grade, p.tags, @sn, @sf, @t, " +
-            $"{Later}, {Later}, CASE WHEN {PendingWithdrawnLater} THEN @r END, @s, p.note, p.metadata, p.original_media_uri, COALESCE(p.disable_until, @wait) " +
+            $"{later}, {later}, CASE WHEN {later} = 1 THEN @r END, @s, p.note, p.metadata, p.original_media_uri, COALESCE(p.disable_until, @wait) " +
             "FROM exchange_pending p " +
-            $"WHERE p.exchange_id = @x{inRange} AND {PendingIsLatestAddition} AND NOT {PendingInBank} " +
-            "ORDER BY p.exchange_id, p.signal_type, p.value_key, p.ord",
+            $"WHERE p.exchange_id = @x{inRange} AND {PendingIsLatestAddition} " +
+            "ORDER BY p.exchange_id, p.signal_type, p.value_key, p.ord ON CONFLICT DO NOTHING",
             ct, With(("@s", seq), ("@r", withdrawReason), ("@sn", options.Source.Name), ("@sf", options.Source.File), ("@t", now),
             ("@wait", waitHours > 0 ? now + waitHours * 3_600_000 : (object?)null)));
 
         // 3. Withdrawn last: the bank's enabled entries for those keys are disabled, as a page's withdrawals are.
-        long withdrawn = await Db.ExecAsync(conn, tx,
+        long withdrawn = !anyWithdrawn ? 0 : await Db.ExecAsync(conn, tx,
             "UPDATE entries SET disabled = 1, disabled_auto = 1, disabled_reason = @r, change_seq = @s FROM exchange_pending p " +
             $"WHERE p.exchange_id = @x{inRange} AND p.withdrawn = 1 AND {PendingIsLatest} AND entries.bank_id = @b AND entries.signal_type = p.signal_type " +
             "AND COALESCE(entries.value_key, entries.value) = p.value_key AND entries.value = p.value AND entries.disabled = 0",

@@ -359,18 +359,34 @@ public abstract partial class SqlBankStore(Database database) : IBankStore
         $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.bank_id = @b AND e.id > @a" +
         (includeDisabled ? "" : " AND e.disabled = 0") + (bySignalType ? " AND e.signal_type = @t" : "") + " ORDER BY e.id LIMIT @l";
 
+    // One bank's entries with a value: a seek in entries_value_key (bank_id, signal_type, value key).
+    internal static readonly string FindInBankSql =
+        $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id " +
+        "WHERE e.bank_id = @b AND e.signal_type = @ty AND COALESCE(e.value_key, e.value) = @k AND e.value = @v ORDER BY e.id";
+
     public async Task<IReadOnlyList<BankEntry>> FindAsync(SignalType type, string value, string? bank = null, CancellationToken ct = default)
     {
         var v = Normalize(type, value);
         await using var conn = await OpenConnectionAsync(ct);
-        await using var cmd = Db.Command(conn, null,
-            $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.signal_type = @ty AND COALESCE(e.value_key, e.value) = @k AND e.value = @v" +
-            (bank is null ? "" : " AND b.name = @n") + " ORDER BY e.id");
+        // Bank by bank (there are few): no second index of every value across banks to keep up on each insert.
+        var bankIds = new List<long>();
+        await using (var banks = Db.Command(conn, null, "SELECT id FROM banks" + (bank is null ? "" : " WHERE name = @n") + " ORDER BY id"))
+        {
+            if (bank is not null) banks.Param("@n", bank);
+            await using var ids = await banks.ExecuteReaderAsync(ct);
+            while (await ids.ReadAsync(ct)) bankIds.Add(ids.GetInt64(0));
+        }
+        await using var cmd = Db.Command(conn, null, FindInBankSql);
+        var b = cmd.Param("@b", 0L);
         cmd.Param("@ty", type.Name); cmd.Param("@k", ValueKey.Of(v)); cmd.Param("@v", v);
-        if (bank is not null) cmd.Param("@n", bank);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
         var list = new List<BankEntry>();
-        while (await r.ReadAsync(ct)) list.Add(ReadEntry(r, 0));
+        foreach (var id in bankIds)
+        {
+            b.Value = id;
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) list.Add(ReadEntry(r, 0));
+        }
+        list.Sort((x, y) => x.Id.CompareTo(y.Id));
         return list;
     }
 

@@ -57,39 +57,45 @@ public sealed class SqliteBankStore : SqlBankStore
         await Db.ExecAsync(conn, tx, "DELETE FROM staging", ct);
         await using var cmd = Db.Command(conn, tx,
             "INSERT INTO staging (ord, signal_type, value, value_key, content_id, category, grade, tags, note, metadata, original_media_uri, disable_until) " +
-            "VALUES (@o, @ty, @v, @k, @c, @cat, @g, @tg, @no, @md, @uri, @du) ON CONFLICT DO NOTHING");
+            $"VALUES (@o, {EntryRecordParameters.Names}) ON CONFLICT DO NOTHING");
         var o = cmd.Param("@o", 0L);
-        var ty = cmd.Param("@ty", "");
-        var v = cmd.Param("@v", "");
-        var key = cmd.Param("@k", "");
-        var c = cmd.Param("@c", null, DbType.String);
-        var cat = cmd.Param("@cat", null, DbType.Int64);
-        var g = cmd.Param("@g", null, DbType.String);
-        var tg = cmd.Param("@tg", null, DbType.String);
-        var no = cmd.Param("@no", null, DbType.String);
-        var md = cmd.Param("@md", null, DbType.String);
-        var uri = cmd.Param("@uri", null, DbType.String);
-        var du = cmd.Param("@du", null, DbType.Int64);
+        var row = new EntryRecordParameters(cmd);
         cmd.Prepare();
         long n = 0;
         foreach (var rec in records)
         {
             if ((++n & 0xFFF) == 0) ct.ThrowIfCancellationRequested();
             o.Value = n;
-            ty.Value = rec.Type.Name;
-            v.Value = rec.Value;
-            key.Value = ValueKey.Of(rec.Value);
-            c.Value = (object?)rec.ContentId ?? DBNull.Value;
-            cat.Value = rec.Category is int k ? (long)k : DBNull.Value;
-            g.Value = (object?)rec.Grade ?? DBNull.Value;
-            tg.Value = (object?)Tags.Join(rec.Tags) ?? DBNull.Value;
-            no.Value = (object?)rec.Note ?? DBNull.Value;
-            md.Value = (object?)EntryFields.MetadataToJson(rec.Metadata) ?? DBNull.Value;
-            uri.Value = (object?)rec.OriginalMediaUri ?? DBNull.Value;
-            du.Value = rec.DisableUntil is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value;
+            row.Bind(rec, ValueKey.Of(rec.Value));
             cmd.ExecuteNonQuery();
         }
         return n;
+    }
+
+    /// <summary>
+    /// Straight into exchange_pending, without staging: the merge settles keys that repeat across pages by
+    /// arrival order; within the page the first of a repeated key stands, as staging keeps it.
+    /// </summary>
+    internal override async Task<(long Read, long Appended)> AppendPendingRowsAsync(DbConnection conn, DbTransaction tx, long exchangeId,
+        IEnumerable<EntryRecord> checkedRecords, CancellationToken ct)
+    {
+        await using var cmd = Db.Command(conn, tx,
+            $"INSERT INTO exchange_pending (exchange_id, withdrawn, {PendingColumns}) VALUES (@x, 0, {EntryRecordParameters.Names})");
+        cmd.Param("@x", exchangeId);
+        var row = new EntryRecordParameters(cmd);
+        cmd.Prepare();
+        var seen = new HashSet<(string Type, string Key)>();
+        long read = 0, appended = 0;
+        foreach (var rec in checkedRecords)
+        {
+            if ((++read & 0xFFF) == 0) ct.ThrowIfCancellationRequested();
+            var key = ValueKey.Of(rec.Value);
+            if (!seen.Add((rec.Type.Name, key))) continue;
+            row.Bind(rec, key);
+            cmd.ExecuteNonQuery();
+            appended++;
+        }
+        return (read, appended);
     }
 
     protected override Task DropStagingAsync(DbConnection conn, DbTransaction tx, CancellationToken ct) =>

@@ -12,7 +12,7 @@ namespace Safeguard.Storage.Sqlite;
 /// </summary>
 public static class SqliteBenchLoader
 {
-    private static readonly string[] ValueIndexes = ["entries_value_key", "entries_value_lookup"];
+    private static readonly string[] ValueIndexes = ["entries_value_key"];
 
     public static async Task LoadAsync(SqliteBankStore store, string bank, IEnumerable<EntryRecord> records, CancellationToken ct = default)
     {
