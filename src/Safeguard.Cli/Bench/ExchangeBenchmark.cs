@@ -24,7 +24,7 @@ namespace Safeguard.Cli.Bench;
 /// </summary>
 public static class ExchangeBenchmark
 {
-    public static async Task<int> RunAsync(int count, int pageSize, string folder, int seed, TextWriter output)
+    public static async Task<int> RunAsync(int count, int pageSize, string folder, int seed, TextWriter output, int? bulkAfter = null)
     {
         Directory.CreateDirectory(folder);
         string pubDb = Path.Combine(folder, "publisher.db"), subDb = Path.Combine(folder, "subscriber.db");
@@ -77,7 +77,8 @@ public static class ExchangeBenchmark
                 {
                     ["url"] = url, ["bank"] = "bench", ["api_key"] = secret, ["public_key"] = publicKey,
                     ["page_size"] = pageSize.ToString(CultureInfo.InvariantCulture),
-                }),
+                }.Concat(bulkAfter is { } b ? [new(ExchangeFetcher.BulkAfterSetting, b.ToString(CultureInfo.InvariantCulture))] : Array.Empty<KeyValuePair<string, string>>())
+                 .ToDictionary()),
             });
             var context = ExchangeBackend.Context(["127.0.0.1/32"], []);
             var fetcher = new ExchangeFetcher(store, context);
@@ -92,7 +93,8 @@ public static class ExchangeBenchmark
             var stats = await subBanks.GetStatsAsync("bench");
             output.WriteLine($"subscriber: initial fetch of {stats.Enabled:N0} entries in {result.Pages:N0} pages of {pageSize:N0}: {elapsed.TotalSeconds:F1} s, " +
                              $"{stats.Enabled / elapsed.TotalSeconds:N0} entries/s (pages fetched and gathered in {pagesDone.TotalSeconds:F1} s, added to the bank in {(elapsed - pagesDone).TotalSeconds:F1} s)");
-            output.WriteLine($"subscriber: peak working set during the fetch {sampler.PeakBytes / (1 << 20):N0} MiB (before it: {before / (1 << 20):N0} MiB)");
+            output.WriteLine($"subscriber: peak working set during the fetch {sampler.PeakBytes / (1 << 20):N0} MiB, of which anonymous (heap, not database file pages) " +
+                $"{sampler.PeakAnonymousBytes / (1 << 20):N0} MiB (before it: {before / (1 << 20):N0} MiB)");
             output.WriteLine($"publisher: peak resident set {PeakResidentMiB(publisher.Id)} MiB (its matching index included)");
             return stats.Enabled == count ? 0 : 1;
         }
@@ -177,21 +179,42 @@ public static class ExchangeBenchmark
         public void Report(FetchResult value) => report(value);
     }
 
-    /// <summary>The largest working set seen while it runs, sampled every 100 ms (the fetch's own peak, not the import's).</summary>
+    /// <summary>
+    /// The largest working set seen while it runs, sampled every 100 ms (the fetch's own peak, not the
+    /// import's), and the largest anonymous part of it (RssAnon: the heap, not database file pages mapped
+    /// or cached, which the kernel reclaims under pressure).
+    /// </summary>
     private sealed class PeakSampler : IDisposable
     {
         private readonly Timer _timer;
-        private long _peak;
+        private long _peak, _peakAnonymous;
 
         public PeakSampler() => _timer = new Timer(_ => Sample(), null, 0, 100);
 
         public long PeakBytes { get { Sample(); return Interlocked.Read(ref _peak); } }
+        public long PeakAnonymousBytes { get { Sample(); return Interlocked.Read(ref _peakAnonymous); } }
 
         private void Sample()
         {
             using var p = Process.GetCurrentProcess();
-            long ws = p.WorkingSet64, seen;
-            while (ws > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, ws, seen) != seen) { }
+            Raise(ref _peak, p.WorkingSet64);
+            Raise(ref _peakAnonymous, AnonymousResidentBytes());
+        }
+
+        private static void Raise(ref long peak, long value)
+        {
+            long seen;
+            while (value > (seen = Interlocked.Read(ref peak)) && Interlocked.CompareExchange(ref peak, value, seen) != seen) { }
+        }
+
+        private static long AnonymousResidentBytes()
+        {
+            try
+            {
+                var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("RssAnon:", StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (IOException) { return 0; }
         }
 
         public void Dispose() => _timer.Dispose();

@@ -75,19 +75,25 @@ public sealed partial class SqlExchangeStore
         return result;
     }
 
+    /// <summary>How much of a SQLite database file the merge maps into memory (address space, not allocated memory).</summary>
+    private const long MergeMapBytes = 64L << 30;
+
     public async Task<PageResult?> FinishInitialLoadAsync(string name, CancellationToken ct = default)
     {
         await using var conn = await Database.OpenConnectionAsync(ct);
         // The merge sorts every gathered row once: in SQLite that sort spills to temporary files, not
         // to memory (this connection keeps temporary tables in memory otherwise), and may use a second thread.
-        if (!Database.IsPostgres) await Db.ExecAsync(conn, null, "PRAGMA temp_store = FILE; PRAGMA threads = 2", ct);
+        // Walking the rows in key order reads the gathered table's pages in random order: mapped into
+        // memory, each read is a memory access instead of a system call (less than half the CPU time in a
+        // 1M-row check). The mapping is the file's page cache, which the kernel reclaims under pressure.
+        if (!Database.IsPostgres) await Db.ExecAsync(conn, null, $"PRAGMA temp_store = FILE; PRAGMA threads = 2; PRAGMA mmap_size = {MergeMapBytes}", ct);
         try
         {
             return await FinishInitialLoadAsync(conn, name, ct);
         }
         finally
         {
-            if (!Database.IsPostgres) await Db.ExecAsync(conn, null, "PRAGMA temp_store = MEMORY; PRAGMA threads = 0", CancellationToken.None);
+            if (!Database.IsPostgres) await Db.ExecAsync(conn, null, "PRAGMA temp_store = MEMORY; PRAGMA threads = 0; PRAGMA mmap_size = 0", CancellationToken.None);
         }
     }
 
