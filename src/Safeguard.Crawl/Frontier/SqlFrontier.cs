@@ -94,6 +94,20 @@ public sealed class SqlFrontier : IFrontier
         return added;
     }
 
+    /// <summary>
+    /// Puts URLs fetched before (done, failed or skipped) back in the queue as seeds: a URL reported
+    /// again is fetched again. Media those pages name that was fetched before is not fetched again.
+    /// </summary>
+    public async Task<int> RequeueAsync(IReadOnlyList<string> urls, CancellationToken ct)
+    {
+        int n = 0;
+        foreach (var url in urls)
+            n += await ExecAsync(
+                "UPDATE crawl_urls SET state = 'queued', not_before = 0, attempts = 0, depth = 0, claimed_by = NULL, lease_until = 0 " +
+                "WHERE url = @u AND state IN ('done', 'failed', 'skipped')", ct, ("@u", url));
+        return n;
+    }
+
     public async Task<IReadOnlyList<ClaimedUrl>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
     {
         using var writer = await WriterAsync(ct);
@@ -238,16 +252,62 @@ public sealed class SqlFrontier : IFrontier
         }
     }
 
+    private const string SightingColumns = """
+        id, url, page_url, seen_at, http_status, server_ip, host, headers, content_type, sha256, md5, pdq, pdq_quality,
+        match_kind, bank, entry_id, content_id, signal_type, distance, review_state
+        """;
+
     public async Task<IReadOnlyList<Sighting>> SightingsAsync(string? sha256, CancellationToken ct)
     {
-        var list = new List<Sighting>();
+        await using var conn = await _db.OpenConnectionAsync(ct);
+        await using var cmd = Db.Command(conn, null, $"SELECT {SightingColumns} FROM sightings {(sha256 is null ? "" : "WHERE sha256 = @s")} ORDER BY id");
+        if (sha256 is not null) cmd.Param("@s", sha256);
+        return await ReadSightingsAsync(cmd, ct);
+    }
+
+    /// <summary>One page of sightings after <paramref name="afterId"/> in id order, optionally of one match kind and review state.</summary>
+    public async Task<IReadOnlyList<Sighting>> SightingsPageAsync(long afterId, int limit, string? matchKind, string? reviewState, CancellationToken ct)
+    {
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var cmd = Db.Command(conn, null, $"""
-            SELECT id, url, page_url, seen_at, http_status, server_ip, host, headers, content_type, sha256, md5, pdq, pdq_quality,
-                   match_kind, bank, entry_id, content_id, signal_type, distance, review_state
-            FROM sightings {(sha256 is null ? "" : "WHERE sha256 = @s")} ORDER BY id
+            SELECT {SightingColumns} FROM sightings
+            WHERE id > @after {(matchKind is null ? "" : "AND match_kind = @mk")} {(reviewState is null ? "" : "AND review_state = @rs")}
+            ORDER BY id LIMIT @n
+            """, ("@after", afterId), ("@n", (long)limit));
+        if (matchKind is not null) cmd.Param("@mk", matchKind);
+        if (reviewState is not null) cmd.Param("@rs", reviewState);
+        return await ReadSightingsAsync(cmd, ct);
+    }
+
+    /// <summary>
+    /// A reviewer's decision on suspected media: every pending suspected sighting of that content
+    /// (by SHA-256, at whatever URL) becomes <paramref name="state"/>. Returns how many changed.
+    /// </summary>
+    public Task<int> SetReviewStateAsync(string sha256, string state, CancellationToken ct) =>
+        ExecAsync("UPDATE sightings SET review_state = @s WHERE sha256 = @h AND match_kind = 'suspected' AND review_state = 'pending'", ct,
+            ("@s", state), ("@h", sha256));
+
+    public async Task<SightingCounts> SightingCountsAsync(CancellationToken ct)
+    {
+        await using var conn = await _db.OpenConnectionAsync(ct);
+        await using var cmd = Db.Command(conn, null, """
+            SELECT COUNT(*),
+              SUM(CASE WHEN match_kind = 'bank' THEN 1 ELSE 0 END),
+              SUM(CASE WHEN match_kind = 'suspected' THEN 1 ELSE 0 END),
+              SUM(CASE WHEN review_state = 'pending' THEN 1 ELSE 0 END),
+              SUM(CASE WHEN review_state = 'confirmed' THEN 1 ELSE 0 END),
+              SUM(CASE WHEN review_state = 'rejected' THEN 1 ELSE 0 END)
+            FROM sightings
             """);
-        if (sha256 is not null) cmd.Param("@s", sha256);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        long At(int i) => r.IsDBNull(i) ? 0 : Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
+        return new SightingCounts(At(0), At(1), At(2), At(3), At(4), At(5));
+    }
+
+    private static async Task<IReadOnlyList<Sighting>> ReadSightingsAsync(DbCommand cmd, CancellationToken ct)
+    {
+        var list = new List<Sighting>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
