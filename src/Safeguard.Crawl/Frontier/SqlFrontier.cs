@@ -40,6 +40,9 @@ public sealed class SqlFrontier : IFrontier
 
     public bool IsShared => _db.IsPostgres;
 
+    /// <summary>The database underneath (the notice tables and the removal report live beside the frontier).</summary>
+    public Database Database => _db;
+
     /// <summary>Opens (creating and migrating) a SQLite file path or a PostgreSQL connection string / postgres:// URI.</summary>
     public static async Task<SqlFrontier> OpenAsync(string db, CancellationToken ct = default)
     {

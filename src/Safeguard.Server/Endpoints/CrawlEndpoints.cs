@@ -62,6 +62,19 @@ public static class CrawlEndpoints
         }).Roles(Roles.Crawler, Roles.Reviewer).WithName("CrawlSightings")
             .WithSummary("Sightings in id order, keyset-paged with after=next_after; match_kind (bank, suspected) and review_state (pending, confirmed, rejected) filter")
             .Answers<CrawlSightingsPage>();
+
+        app.MapGet("/v1/crawl/removal", async (CrawlFrontier frontier, HttpContext ctx) =>
+        {
+            var db = (await frontier.GetAsync(ctx.RequestAborted)).Database;
+            bool hasNotices;
+            await using (var conn = await db.OpenConnectionAsync(ctx.RequestAborted))
+                hasNotices = await db.HasTablesAsync(conn, null, "notices", "notice_sightings", "providers");
+            // The notice tables appear with the first `crawl notices ... collect` on this database.
+            var figures = hasNotices ? await Safeguard.Crawl.Notices.Reports.RemovalReport.ComputeAsync(db, ctx.RequestAborted) : [];
+            return Results.Json(new CrawlRemoval(figures), ApiJson.Options);
+        }).Roles(Roles.Crawler, Roles.Reviewer).WithName("CrawlRemoval")
+            .WithSummary("Time to removal per hosting provider (the removal report of `safeguard crawl report` over the service's database): sightings, notices, removed, still present, escalated, median and 90th-percentile hours")
+            .Answers<CrawlRemoval>();
     }
 }
 
@@ -73,6 +86,8 @@ public sealed record CrawlRequestStatus(long Queued, long Running, long Done, lo
 public sealed record CrawlUrlStatus(long Queued, long Waiting, long Claimed, long Done, long Failed, long Skipped);
 
 public sealed record CrawlSightingStatus(long Total, long Bank, long Suspected, long PendingReview, long Confirmed, long Rejected);
+
+public sealed record CrawlRemoval(IReadOnlyList<Safeguard.Crawl.Notices.Reports.ProviderFigures> Providers);
 
 public sealed record CrawlSightingsPage(IReadOnlyList<CrawlSightingView> Sightings, long? NextAfter);
 
