@@ -16,22 +16,28 @@ public sealed class SqlFrontier : IFrontier
 {
     private readonly Database _db;
 
-    // SQLite takes one writer at a time; queueing writers here is far cheaper than SQLite's busy-wait sleeps.
-    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    // SQLite: every write goes through one group-commit loop (see GroupCommit); PostgreSQL: each in its own transaction.
+    private readonly GroupCommit? _group;
 
-    private SqlFrontier(Database db) => _db = db;
-
-    private async Task<IDisposable?> WriterAsync(CancellationToken ct)
+    private SqlFrontier(Database db)
     {
-        if (_db.IsPostgres) return null;
-        await _sqliteWriter.WaitAsync(ct);
-        return new Release(_sqliteWriter);
+        _db = db;
+        if (!db.IsPostgres) _group = new GroupCommit(db);
     }
 
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    /// <summary>Runs one write in a transaction: on SQLite together with the writes waiting beside it, committed before this returns.</summary>
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
-        public void Dispose() => gate.Release();
+        if (_group is not null) return await _group.RunAsync(work, ct);
+        await using var conn = await _db.OpenConnectionAsync(ct);
+        await using var tx = await _db.BeginWriteAsync(conn, ct);
+        var result = await work(conn, tx);
+        await tx.CommitAsync(ct);
+        return result;
     }
+
+    /// <summary>SQLite transactions committed and the writes they held (the bench's measure of batching); zero on PostgreSQL.</summary>
+    public (long Commits, long Writes) GroupCommits => _group is null ? (0, 0) : (_group.Commits, _group.Writes);
 
     /// <summary>A name for this crawler in claimed_by (host, process, a random part).</summary>
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -72,9 +78,11 @@ public sealed class SqlFrontier : IFrontier
     public async Task<int> AddAsync(IReadOnlyList<FrontierEntry> entries, CancellationToken ct)
     {
         if (entries.Count == 0) return 0;
-        using var writer = await WriterAsync(ct);
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
+        return await WriteAsync((conn, tx) => AddAsync(conn, tx, entries, ct), ct);
+    }
+
+    private static async Task<int> AddAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<FrontierEntry> entries, CancellationToken ct)
+    {
         await using var cmd = Db.Command(conn, tx,
             "INSERT INTO crawl_urls (url, host, kind, depth, page_url, state, added_at) VALUES (@u, @h, @k, @d, @p, 'queued', @t) ON CONFLICT (url) DO NOTHING");
         var u = cmd.Param("@u", "", DbType.String);
@@ -93,7 +101,6 @@ public sealed class SqlFrontier : IFrontier
             p.Value = (object?)e.PageUrl ?? DBNull.Value;
             added += await cmd.ExecuteNonQueryAsync(ct);
         }
-        await tx.CommitAsync(ct);
         return added;
     }
 
@@ -113,7 +120,6 @@ public sealed class SqlFrontier : IFrontier
 
     public async Task<IReadOnlyList<ClaimedUrl>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
     {
-        using var writer = await WriterAsync(ct);
         long now = Db.NowMillis();
         string lockClause = _db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "";
         // Due rows: queued and past their retry time, or claimed by a crawler whose lease ran out.
@@ -124,15 +130,16 @@ public sealed class SqlFrontier : IFrontier
                          ORDER BY id LIMIT @n{lockClause})
             RETURNING id, url, kind, depth, page_url, attempts
             """;
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
-        var list = new List<ClaimedUrl>();
-        await using (var cmd = Db.Command(conn, tx, sql, ("@w", WorkerId), ("@l", now + (long)lease.TotalMilliseconds), ("@now", now), ("@n", (long)max)))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        var list = await WriteAsync(async (conn, tx) =>
+        {
+            var claimed = new List<ClaimedUrl>();
+            await using var cmd = Db.Command(conn, tx, sql, ("@w", WorkerId), ("@l", now + (long)lease.TotalMilliseconds), ("@now", now), ("@n", (long)max));
+            await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                list.Add(new ClaimedUrl(r.GetInt64(0), r.GetString(1), r.GetString(2) == "page" ? UrlKind.Page : UrlKind.Media,
+                claimed.Add(new ClaimedUrl(r.GetInt64(0), r.GetString(1), r.GetString(2) == "page" ? UrlKind.Page : UrlKind.Media,
                     (int)r.GetInt64(3), r.GetStringOrNull(4), (int)r.GetInt64(5)));
-        await tx.CommitAsync(ct);
+            return claimed;
+        }, ct);
         list.Sort((a, b) => a.Id.CompareTo(b.Id));
         return list;
     }
@@ -199,16 +206,13 @@ public sealed class SqlFrontier : IFrontier
         await ExecAsync("INSERT INTO crawl_contents (sha256, first_url, size, kind, done, hashed_at) VALUES (@s, @u, @z, '', 0, @t) ON CONFLICT (sha256) DO NOTHING", ct,
             ("@s", sha256), ("@u", url), ("@z", size), ("@t", Db.NowMillis())) == 1;
 
-    public async Task FinishContentAsync(ContentRecord content, IReadOnlyList<Sighting> sightings, CancellationToken ct)
+    public Task FinishContentAsync(ContentRecord content, IReadOnlyList<Sighting> sightings, CancellationToken ct) => WriteAsync(async (conn, tx) =>
     {
-        using var writer = await WriterAsync(ct);
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
         await Db.ExecAsync(conn, tx, "UPDATE crawl_contents SET kind = @k, md5 = @m, pdq = @p, pdq_quality = @q, error = @e, done = 1, hashed_at = @t WHERE sha256 = @s", ct,
             ("@k", content.Kind), ("@m", content.Md5), ("@p", content.Pdq), ("@q", (object?)content.PdqQuality), ("@e", content.Error), ("@t", Db.NowMillis()), ("@s", content.Sha256));
         await InsertSightingsAsync(conn, tx, sightings, ct);
-        await tx.CommitAsync(ct);
-    }
+        return true;
+    }, ct);
 
     public async Task<ContentRecord?> FindContentAsync(string sha256, CancellationToken ct)
     {
@@ -229,11 +233,11 @@ public sealed class SqlFrontier : IFrontier
     public async Task AddSightingsAsync(IReadOnlyList<Sighting> sightings, CancellationToken ct)
     {
         if (sightings.Count == 0) return;
-        using var writer = await WriterAsync(ct);
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
-        await InsertSightingsAsync(conn, tx, sightings, ct);
-        await tx.CommitAsync(ct);
+        await WriteAsync(async (conn, tx) =>
+        {
+            await InsertSightingsAsync(conn, tx, sightings, ct);
+            return true;
+        }, ct);
     }
 
     private async Task InsertSightingsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<Sighting> sightings, CancellationToken ct)
@@ -356,21 +360,12 @@ public sealed class SqlFrontier : IFrontier
 
     private static string KindName(UrlKind k) => k == UrlKind.Page ? "page" : "media";
 
-    private async Task<int> ExecAsync(string sql, CancellationToken ct, params (string, object?)[] args)
-    {
-        using var writer = await WriterAsync(ct);
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        if (_db.IsPostgres) return await Db.ExecAsync(conn, null, sql, ct, args);
-        // SQLite: BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout instead of failing to upgrade a read lock.
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
-        int n = await Db.ExecAsync(conn, tx, sql, ct, args);
-        await tx.CommitAsync(ct);
-        return n;
-    }
+    private Task<int> ExecAsync(string sql, CancellationToken ct, params (string, object?)[] args) =>
+        WriteAsync((conn, tx) => Db.ExecAsync(conn, tx, sql, ct, args), ct);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _sqliteWriter.Dispose();
-        return _db.DisposeAsync();
+        if (_group is not null) await _group.DisposeAsync();
+        await _db.DisposeAsync();
     }
 }
