@@ -215,6 +215,23 @@ public sealed class CrawlServiceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, (await crawler.GetAsync("/v1/crawl/sightings?match_kind=other")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await crawler.GetAsync("/v1/crawl/sightings?limit=abc")).StatusCode);
 
+        // A browser session (an admin signed in to the UI) may post only with the UI's anti-forgery header.
+        var (_, adminKey) = await h.KeyAsync("ui-admin", null, "admin");
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = new Uri(h.BaseUrl) };
+        HttpRequestMessage FromUi(string url, object body, bool header)
+        {
+            var m = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+            if (header) m.Headers.Add("X-Safeguard-UI", "1");
+            m.Headers.Add("Sec-Fetch-Site", "same-origin");
+            m.Headers.Add("Origin", h.BaseUrl);
+            return m;
+        }
+        Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(FromUi("/ui/session", new { key = adminKey }, header: true))).StatusCode);
+        var forged = await browser.SendAsync(FromUi("/v1/crawl/urls", new { urls = L("ftp://example.com/") }, header: false));
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        var fromUi = await browser.SendAsync(FromUi("/v1/crawl/urls", new { urls = L("ftp://example.com/") }, header: true));
+        Assert.Equal(HttpStatusCode.BadRequest, fromUi.StatusCode); // past the forgery check, refused for its scheme
+
         var status = await Json(await crawler.GetAsync("/v1/crawl/status"));
         Assert.Equal(0, status.GetProperty("requests").GetProperty("queued").GetInt64() + status.GetProperty("requests").GetProperty("done").GetInt64());
         Assert.Empty(_site.Requests); // nothing was fetched
