@@ -25,10 +25,6 @@ internal sealed class GroupCommit : IAsyncDisposable
         _loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>Transactions committed and writes in them, since the frontier opened (the bench reports them).</summary>
-    public long Commits { get; private set; }
-    public long Writes { get; private set; }
-
     /// <summary>Runs <paramref name="work"/> inside the next group's transaction; completes after the commit.</summary>
     public Task<T> RunAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
@@ -74,8 +70,6 @@ internal sealed class GroupCommit : IAsyncDisposable
         await using var tx = await _db.BeginWriteAsync(conn);
         foreach (var w in writes) await w.RunAsync(conn, tx);
         await tx.CommitAsync();
-        Commits++;
-        Writes += writes.Count;
     }
 
     public async ValueTask DisposeAsync()

@@ -36,9 +36,6 @@ public sealed class SqlFrontier : IFrontier
         return result;
     }
 
-    /// <summary>SQLite transactions committed and the writes they held (the bench's measure of batching); zero on PostgreSQL.</summary>
-    public (long Commits, long Writes) GroupCommits => _group is null ? (0, 0) : (_group.Commits, _group.Writes);
-
     /// <summary>A name for this crawler in claimed_by (host, process, a random part).</summary>
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
