@@ -29,6 +29,12 @@ public sealed record CrawlOptions
     /// <summary>Matched media is written here (named by SHA-256); null: media is never written to disk.</summary>
     public string? PreserveEvidenceDir { get; init; }
 
+    /// <summary>
+    /// Whether the page caps count the pages already in the frontier (one crawl resumed: true), or only
+    /// this run's (the service, whose frontier holds every request it ever crawled: false).
+    /// </summary>
+    public bool CapsCountEarlierPages { get; init; } = true;
+
     /// <summary>Take back every claim on start (a single crawler on its own SQLite frontier, restarted after a crash).</summary>
     public bool ReleaseClaimsOnStart { get; init; }
 }

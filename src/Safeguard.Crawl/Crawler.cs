@@ -45,6 +45,12 @@ public sealed class Crawler
     /// <summary>Called about every second with the frontier's counts while crawling.</summary>
     public Action<CrawlStats, FrontierCounts>? OnProgress { get; init; }
 
+    /// <summary>
+    /// Called once per newly hashed content that has a suspected match, while its bytes are still in
+    /// memory (the service queues it for a reviewer). A failure is recorded as a <c>review_error</c> problem.
+    /// </summary>
+    public Func<SuspectedMedia, CancellationToken, Task>? OnSuspected { get; init; }
+
     /// <summary>Adds the seeds (refused ones are recorded as problems) and crawls until the frontier has nothing due, claimed or waiting.</summary>
     public async Task RunAsync(IReadOnlyList<string> seeds, CancellationToken ct)
     {
@@ -63,11 +69,12 @@ public sealed class Crawler
             _seedHosts.Add(CrawlUrl.HostKey(url));
             entries.Add(new FrontierEntry(url, UrlKind.Page, 0, null));
         }
-        foreach (var (host, n) in await _frontier.PagesPerHostAsync(ct))
-        {
-            _pagesPerHost[host] = n;
-            _pagesQueued += n;
-        }
+        if (_options.CapsCountEarlierPages)
+            foreach (var (host, n) in await _frontier.PagesPerHostAsync(ct))
+            {
+                _pagesPerHost[host] = n;
+                _pagesQueued += n;
+            }
         foreach (var e in entries)
         {
             _pagesPerHost[CrawlUrl.HostKey(e.Url)] = _pagesPerHost.GetValueOrDefault(CrawlUrl.HostKey(e.Url)) + 1;
@@ -269,6 +276,8 @@ public sealed class Crawler
                 await _frontier.FinishContentAsync(content, sightings, ct);
                 Stats.Sighted(sightings.Count);
                 if (sightings.Count > 0) await PreserveAsync(sha, result, ct);
+                if (OnSuspected is { } hook && sightings.Any(s => s.MatchKind == SightingKinds.Suspected))
+                    await SuspectedAsync(hook, new SuspectedMedia(result.FinalUrl.AbsoluteUri, item.PageUrl, result.ContentType, result.Body, outcome, sightings), ct);
                 return sha;
             }
             // Another crawler (or worker) has these bytes: wait for its hashes, then record this URL's sightings from them.
@@ -293,8 +302,8 @@ public sealed class Crawler
         Url = result.FinalUrl.AbsoluteUri, PageUrl = item.PageUrl, SeenAt = DateTimeOffset.UtcNow, HttpStatus = result.Status,
         ServerIp = result.ServerIp?.ToString(), Host = result.FinalUrl.IdnHost, Headers = JsonSerializer.Serialize(result.Headers),
         ContentType = result.ContentType, Sha256 = content.Sha256, Md5 = content.Md5, Pdq = content.Pdq, PdqQuality = content.PdqQuality,
-        MatchKind = suspected ? "suspected" : "bank", Bank = m.Entry.Bank, EntryId = m.Entry.Id, ContentId = m.Entry.ContentId,
-        SignalType = m.Signal.Name, Distance = m.Distance, ReviewState = suspected ? "pending" : "confirmed",
+        MatchKind = suspected ? SightingKinds.Suspected : SightingKinds.Bank, Bank = m.Entry.Bank, EntryId = m.Entry.Id, ContentId = m.Entry.ContentId,
+        SignalType = m.Signal.Name, Distance = m.Distance, ReviewState = suspected ? SightingKinds.Pending : SightingKinds.Confirmed,
     };
 
     private static Sighting SightingOf(ClaimedUrl item, FetchResult result, ContentRecord content, Sighting earlier) => earlier with
@@ -304,6 +313,18 @@ public sealed class Crawler
         ContentType = result.ContentType, Md5 = content.Md5, Pdq = content.Pdq, PdqQuality = content.PdqQuality,
         // A reviewer's decision was about the content, so it carries over; a pending one stays pending.
     };
+
+    private async Task SuspectedAsync(Func<SuspectedMedia, CancellationToken, Task> hook, SuspectedMedia media, CancellationToken ct)
+    {
+        try
+        {
+            await hook(media, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await ProblemAsync(media.Url, media.PageUrl, "review_error", $"suspected media could not be queued for review: {ex.Message}", ct);
+        }
+    }
 
     private async Task PreserveAsync(string sha, FetchResult result, CancellationToken ct)
     {

@@ -104,6 +104,26 @@ public sealed record ServerOptions
     /// <summary>Folders a <c>file</c> exchange may read under (empty: any path an admin gives).</summary>
     public IReadOnlyList<string> ExchangeFileRoots { get; init; } = [];
 
+    /// <summary>Run the crawler fed by <c>POST /v1/crawl/urls</c> in this process (several processes sharing a PostgreSQL database may all crawl).</summary>
+    public bool Crawl { get; init; } = true;
+    /// <summary>URLs one <c>POST /v1/crawl/urls</c> may carry (400 past it).</summary>
+    public int CrawlMaxUrlsPerRequest { get; init; } = 100;
+    /// <summary>Deepest link depth a request's scope may ask for.</summary>
+    public int CrawlMaxDepth { get; init; } = 3;
+    /// <summary>Pages one request may fetch in all (its scope may ask for fewer).</summary>
+    public long CrawlMaxPages { get; init; } = 1_000;
+    /// <summary>Requests in flight over all hosts, and to one host.</summary>
+    public int CrawlConcurrency { get; init; } = 8;
+    public int CrawlPerHostConcurrency { get; init; } = 2;
+    /// <summary>Between two request starts to one host (zero: no politeness, for local test sites).</summary>
+    public TimeSpan CrawlDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>One whole fetch: redirects, headers and the last byte.</summary>
+    public TimeSpan CrawlTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>PDQ distances above <see cref="PdqThreshold"/> up to this become suspected sightings, queued for a reviewer (0: none).</summary>
+    public int CrawlSuspectThreshold { get; init; }
+    /// <summary>Waits between retries of a URL: this, doubled per attempt (tests make it short).</summary>
+    public TimeSpan CrawlRetryBase { get; init; } = TimeSpan.FromSeconds(2);
+
     public string ResolveAuditCheckpoints() => string.IsNullOrWhiteSpace(AuditCheckpoints) ? Audit.CheckpointFile.DefaultPath(ResolveDb()) : AuditCheckpoints;
     /// <summary>Ed25519 key that signs federation feed pages (created 0600 on first use); null: beside the SQLite database, or the per-user data directory for PostgreSQL.</summary>
     public string? FeedKey { get; init; }

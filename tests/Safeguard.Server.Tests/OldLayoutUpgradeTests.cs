@@ -78,7 +78,7 @@ public sealed class OldLayoutUpgradeTests
         await using (var db = await ServerDb.OpenAsync(old))
         {
             Assert.Equal(BankSchema.Latest, await banks.GetSchemaVersionAsync());
-            Assert.Equal(13, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            Assert.Equal(14, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
             Assert.Equal("c1", Assert.Single(await banks.FindAsync(SignalTypes.Pdq, Pdq, "old")).ContentId);
             var again = await banks.ImportAsync("old", [new EntryRecord(SignalTypes.Pdq, Pdq)]);
             Assert.Equal(0, again.Added);
@@ -100,7 +100,7 @@ public sealed class OldLayoutUpgradeTests
         {
             await conn.OpenAsync();
             Assert.Equal(BankSchema.Migrations.Count, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM schema_version", default));
-            Assert.Equal(12, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default)); // 1..8 and 10..13
+            Assert.Equal(13, await Db.ScalarLongAsync(conn, null, "SELECT COUNT(*) FROM server_schema_version", default)); // 1..8 and 10..14
         }
 
         // A database the current code creates from nothing has the layout the upgraded old one has.
@@ -134,6 +134,7 @@ public sealed class OldLayoutUpgradeTests
     private static string WithoutFederation(string layout) =>
         string.Join("\n", System.Text.RegularExpressions.Regex.Split(layout, "\n(?=(?:table|index|column|constraint) )")
             .Where(row => !row.Contains("feed_grants", StringComparison.Ordinal) && !row.Contains("feed_feedback", StringComparison.Ordinal)
+                && !row.Contains("crawl_requests", StringComparison.Ordinal) // server migration 14: the service's crawl requests
                 && !row.Contains("_bank_change", StringComparison.Ordinal)));
 
     /// <summary>The layout as it was before bank migration 5 added the exchange tables.</summary>

@@ -23,6 +23,7 @@ public sealed class ServerSchemaTests
             await db.ExecAsync("DROP TABLE admin_alerts");
             await db.ExecAsync("DROP TABLE feed_feedback"); // version 13: federation grants and feedback
             await db.ExecAsync("DROP TABLE feed_grants");
+            await db.ExecAsync("DROP TABLE crawl_requests"); // version 14: the service's crawl requests
             await db.ExecAsync("DROP INDEX review_items_group"); // version 8: claims, duplicate groups, severity
             foreach (var column in (string[])["claimed_by", "claimed_until", "group_key", "severity"])
                 await db.ExecAsync($"ALTER TABLE review_items DROP COLUMN {column}");
@@ -33,7 +34,7 @@ public sealed class ServerSchemaTests
         }
         await using (var db = await ServerDb.OpenAsync(path))
         {
-            Assert.Equal(13, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
+            Assert.Equal(14, await db.ScalarAsync("SELECT MAX(version) FROM server_schema_version"));
             var keys = new ApiKeyStore(db, new AuditLog(db));
             var old = await keys.AuthenticateAsync(secret);
             Assert.NotNull(old);

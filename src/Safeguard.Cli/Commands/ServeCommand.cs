@@ -43,12 +43,23 @@ public static class ServeCommand
         var tmkRules = new MatchPolicyOptions();
         var tmkMemory = new Option<long>("--tmk-feature-memory") { Description = "MiB of banked videos' whole TMK features kept in memory (263 KB each); past it level-2 scoring reads them from the store", DefaultValueFactory = _ => new ServerOptions().TmkFeatureBudgetBytes >> 20 };
         var paymentsBatch = new Option<long>("--payments-max-batch-bytes") { Description = "Largest body of one POST /v1/payments/transactions (413 past it)", DefaultValueFactory = _ => new ServerOptions().MaxPaymentsBatchBytes };
+        var defaults = new ServerOptions();
+        var noCrawl = new Option<bool>("--no-crawl") { Description = "This process does not crawl (POST /v1/crawl/urls still queues requests for a process sharing the database)" };
+        var crawlMaxUrls = new Option<int>("--crawl-max-urls") { Description = "URLs one POST /v1/crawl/urls may carry", DefaultValueFactory = _ => defaults.CrawlMaxUrlsPerRequest };
+        var crawlMaxDepth = new Option<int>("--crawl-max-depth") { Description = "Deepest link depth a crawl request may ask for", DefaultValueFactory = _ => defaults.CrawlMaxDepth };
+        var crawlMaxPages = new Option<long>("--crawl-max-pages") { Description = "Pages one crawl request may fetch in all", DefaultValueFactory = _ => defaults.CrawlMaxPages };
+        var crawlConcurrency = new Option<int>("--crawl-concurrency") { Description = "Crawl requests in flight over all hosts", DefaultValueFactory = _ => defaults.CrawlConcurrency };
+        var crawlPerHost = new Option<int>("--crawl-per-host") { Description = "Crawl requests in flight to one host", DefaultValueFactory = _ => defaults.CrawlPerHostConcurrency };
+        var crawlDelay = new Option<double>("--crawl-delay") { Description = "Seconds between request starts to one host (0: no politeness, for local test sites)", DefaultValueFactory = _ => defaults.CrawlDelay.TotalSeconds };
+        var crawlTimeout = new Option<double>("--crawl-timeout") { Description = "Seconds for one whole crawl fetch: redirects, headers and the last byte", DefaultValueFactory = _ => defaults.CrawlTimeout.TotalSeconds };
+        var suspect = new Option<int>("--suspect-threshold") { Description = "PDQ distances above the threshold up to this become suspected crawl sightings, queued for review (0: none)" };
         var cmd = new Command("serve", "Run the Safeguard HTTP service: hashing, matching, banks, review UI, audit, reports.")
         {
             urls, demoImages, noDemo, allow, rate, concurrent, keyConcurrent, urlFetches, maxMedia, alert, conversationModel, reporterName, reporterEmail, clearViews, maxVideos, videoTimeout, decodePixels,
             auditCheckpoints, auditKey, checkpointInterval, paymentsLevel, paymentsBatch, claimMinutes, breakViews, breakMinutes,
             floodMinHits, floodFactor, floodHours, noFlood,
             exchangePoll, noExchangeFetch,
+            noCrawl, crawlMaxUrls, crawlMaxDepth, crawlMaxPages, crawlConcurrency, crawlPerHost, crawlDelay, crawlTimeout, suspect,
         };
         tmkRules.AddTmkTo(cmd);
         cmd.Add(tmkMemory);
@@ -91,6 +102,17 @@ public static class ServeCommand
             if (!(quarantineHours > 0 && quarantineHours <= 24 * 365)) throw new UsageException("--flood-quarantine-hours must be more than 0 and at most 8760");
             double poll = parse.GetValue(exchangePoll);
             if (!(poll >= 1 && poll <= 3600)) throw new UsageException("--exchange-poll must be 1..3600 seconds");
+            int maxUrls = parse.GetValue(crawlMaxUrls), maxDepth = parse.GetValue(crawlMaxDepth), crawlers = parse.GetValue(crawlConcurrency), perHost = parse.GetValue(crawlPerHost);
+            long maxPages = parse.GetValue(crawlMaxPages);
+            double delay = parse.GetValue(crawlDelay), fetchSeconds = parse.GetValue(crawlTimeout);
+            int suspectThreshold = parse.GetValue(suspect);
+            if (maxUrls is < 1 or > 10_000) throw new UsageException("--crawl-max-urls must be 1..10000");
+            if (maxDepth is < 0 or > 20) throw new UsageException("--crawl-max-depth must be 0..20");
+            if (maxPages is < 1 or > 100_000_000) throw new UsageException("--crawl-max-pages must be 1..100000000");
+            if (crawlers is < 1 or > 1024 || perHost is < 1 or > 1024) throw new UsageException("--crawl-concurrency and --crawl-per-host must be 1..1024");
+            if (!(delay >= 0 && delay <= 3600)) throw new UsageException("--crawl-delay must be 0..3600 seconds");
+            if (!(fetchSeconds >= 1 && fetchSeconds <= 3600)) throw new UsageException("--crawl-timeout must be 1..3600 seconds");
+            if (suspectThreshold is < 0 or > 256) throw new UsageException("--suspect-threshold must be 0..256");
             var model = parse.GetValue(conversationModel) is { } modelPath ? Chat.ChatCommand.LoadTrainedModel(modelPath, "--conversation-model") : null;
             var options = new ServerOptions
             {
@@ -107,6 +129,9 @@ public static class ServeCommand
                 FloodControl = !parse.GetValue(noFlood), FloodMinHits = minHits, FloodFactor = factor, FloodQuarantine = TimeSpan.FromHours(quarantineHours),
                 ExchangePoll = TimeSpan.FromSeconds(poll), ExchangeFetch = !parse.GetValue(noExchangeFetch),
                 TmkLevel1Threshold = tmkLevel1, TmkLevel2Threshold = tmkLevel2, Tmk = !parse.GetValue(tmkRules.NoTmk), TmkFeatureBudgetBytes = tmkMiB << 20,
+                Crawl = !parse.GetValue(noCrawl), CrawlMaxUrlsPerRequest = maxUrls, CrawlMaxDepth = maxDepth, CrawlMaxPages = maxPages,
+                CrawlConcurrency = crawlers, CrawlPerHostConcurrency = perHost, CrawlDelay = TimeSpan.FromSeconds(delay), CrawlTimeout = TimeSpan.FromSeconds(fetchSeconds),
+                CrawlSuspectThreshold = suspectThreshold,
             };
             try
             {

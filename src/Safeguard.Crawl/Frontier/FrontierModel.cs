@@ -50,3 +50,16 @@ public sealed record Sighting
 
 /// <summary>A problem recorded against a URL (redirect loop, too large, slow, bomb, refused address, robots, hostile URL...).</summary>
 public sealed record ProblemRecord(string Url, string? PageUrl, string Kind, string Message, DateTimeOffset At);
+
+/// <summary>The words of a sighting's <c>match_kind</c> and <c>review_state</c> columns.</summary>
+public static class SightingKinds
+{
+    public const string Bank = "bank";
+    public const string Suspected = "suspected";
+    public const string Pending = "pending";
+    public const string Confirmed = "confirmed";
+    public const string Rejected = "rejected";
+}
+
+/// <summary>Sightings by kind and review state (the service's crawl status).</summary>
+public sealed record SightingCounts(long Total, long Bank, long Suspected, long Pending, long Confirmed, long Rejected);

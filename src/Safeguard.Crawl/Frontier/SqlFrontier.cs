@@ -16,21 +16,24 @@ public sealed class SqlFrontier : IFrontier
 {
     private readonly Database _db;
 
-    // SQLite takes one writer at a time; queueing writers here is far cheaper than SQLite's busy-wait sleeps.
-    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    // SQLite: every write goes through one group-commit loop (see GroupCommit); PostgreSQL: each in its own transaction.
+    private readonly GroupCommit? _group;
 
-    private SqlFrontier(Database db) => _db = db;
-
-    private async Task<IDisposable?> WriterAsync(CancellationToken ct)
+    private SqlFrontier(Database db)
     {
-        if (_db.IsPostgres) return null;
-        await _sqliteWriter.WaitAsync(ct);
-        return new Release(_sqliteWriter);
+        _db = db;
+        if (!db.IsPostgres) _group = new GroupCommit(db);
     }
 
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    /// <summary>Runs one write in a transaction: on SQLite together with the writes waiting beside it, committed before this returns.</summary>
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
-        public void Dispose() => gate.Release();
+        if (_group is not null) return await _group.RunAsync(work, ct);
+        await using var conn = await _db.OpenConnectionAsync(ct);
+        await using var tx = await _db.BeginWriteAsync(conn, ct);
+        var result = await work(conn, tx);
+        await tx.CommitAsync(ct);
+        return result;
     }
 
     /// <summary>A name for this crawler in claimed_by (host, process, a random part).</summary>
@@ -39,6 +42,9 @@ public sealed class SqlFrontier : IFrontier
     public string Describe => _db.Describe;
 
     public bool IsShared => _db.IsPostgres;
+
+    /// <summary>The database underneath (the notice tables and the removal report live beside the frontier).</summary>
+    public Database Database => _db;
 
     /// <summary>Opens (creating and migrating) a SQLite file path or a PostgreSQL connection string / postgres:// URI.</summary>
     public static async Task<SqlFrontier> OpenAsync(string db, CancellationToken ct = default)
@@ -69,9 +75,11 @@ public sealed class SqlFrontier : IFrontier
     public async Task<int> AddAsync(IReadOnlyList<FrontierEntry> entries, CancellationToken ct)
     {
         if (entries.Count == 0) return 0;
-        using var writer = await WriterAsync(ct);
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
+        return await WriteAsync((conn, tx) => AddAsync(conn, tx, entries, ct), ct);
+    }
+
+    private static async Task<int> AddAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<FrontierEntry> entries, CancellationToken ct)
+    {
         await using var cmd = Db.Command(conn, tx,
             "INSERT INTO crawl_urls (url, host, kind, depth, page_url, state, added_at) VALUES (@u, @h, @k, @d, @p, 'queued', @t) ON CONFLICT (url) DO NOTHING");
         var u = cmd.Param("@u", "", DbType.String);
@@ -90,13 +98,25 @@ public sealed class SqlFrontier : IFrontier
             p.Value = (object?)e.PageUrl ?? DBNull.Value;
             added += await cmd.ExecuteNonQueryAsync(ct);
         }
-        await tx.CommitAsync(ct);
         return added;
+    }
+
+    /// <summary>
+    /// Puts URLs fetched before (done, failed or skipped) back in the queue as seeds: a URL reported
+    /// again is fetched again. Media those pages name that was fetched before is not fetched again.
+    /// </summary>
+    public async Task<int> RequeueAsync(IReadOnlyList<string> urls, CancellationToken ct)
+    {
+        int n = 0;
+        foreach (var url in urls)
+            n += await ExecAsync(
+                "UPDATE crawl_urls SET state = 'queued', not_before = 0, attempts = 0, depth = 0, claimed_by = NULL, lease_until = 0 " +
+                "WHERE url = @u AND state IN ('done', 'failed', 'skipped')", ct, ("@u", url));
+        return n;
     }
 
     public async Task<IReadOnlyList<ClaimedUrl>> ClaimAsync(int max, TimeSpan lease, CancellationToken ct)
     {
-        using var writer = await WriterAsync(ct);
         long now = Db.NowMillis();
         string lockClause = _db.IsPostgres ? " FOR UPDATE SKIP LOCKED" : "";
         // Due rows: queued and past their retry time, or claimed by a crawler whose lease ran out.
@@ -107,15 +127,16 @@ public sealed class SqlFrontier : IFrontier
                          ORDER BY id LIMIT @n{lockClause})
             RETURNING id, url, kind, depth, page_url, attempts
             """;
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
-        var list = new List<ClaimedUrl>();
-        await using (var cmd = Db.Command(conn, tx, sql, ("@w", WorkerId), ("@l", now + (long)lease.TotalMilliseconds), ("@now", now), ("@n", (long)max)))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        var list = await WriteAsync(async (conn, tx) =>
+        {
+            var claimed = new List<ClaimedUrl>();
+            await using var cmd = Db.Command(conn, tx, sql, ("@w", WorkerId), ("@l", now + (long)lease.TotalMilliseconds), ("@now", now), ("@n", (long)max));
+            await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                list.Add(new ClaimedUrl(r.GetInt64(0), r.GetString(1), r.GetString(2) == "page" ? UrlKind.Page : UrlKind.Media,
+                claimed.Add(new ClaimedUrl(r.GetInt64(0), r.GetString(1), r.GetString(2) == "page" ? UrlKind.Page : UrlKind.Media,
                     (int)r.GetInt64(3), r.GetStringOrNull(4), (int)r.GetInt64(5)));
-        await tx.CommitAsync(ct);
+            return claimed;
+        }, ct);
         list.Sort((a, b) => a.Id.CompareTo(b.Id));
         return list;
     }
@@ -182,16 +203,13 @@ public sealed class SqlFrontier : IFrontier
         await ExecAsync("INSERT INTO crawl_contents (sha256, first_url, size, kind, done, hashed_at) VALUES (@s, @u, @z, '', 0, @t) ON CONFLICT (sha256) DO NOTHING", ct,
             ("@s", sha256), ("@u", url), ("@z", size), ("@t", Db.NowMillis())) == 1;
 
-    public async Task FinishContentAsync(ContentRecord content, IReadOnlyList<Sighting> sightings, CancellationToken ct)
+    public Task FinishContentAsync(ContentRecord content, IReadOnlyList<Sighting> sightings, CancellationToken ct) => WriteAsync(async (conn, tx) =>
     {
-        using var writer = await WriterAsync(ct);
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
         await Db.ExecAsync(conn, tx, "UPDATE crawl_contents SET kind = @k, md5 = @m, pdq = @p, pdq_quality = @q, error = @e, done = 1, hashed_at = @t WHERE sha256 = @s", ct,
             ("@k", content.Kind), ("@m", content.Md5), ("@p", content.Pdq), ("@q", (object?)content.PdqQuality), ("@e", content.Error), ("@t", Db.NowMillis()), ("@s", content.Sha256));
         await InsertSightingsAsync(conn, tx, sightings, ct);
-        await tx.CommitAsync(ct);
-    }
+        return true;
+    }, ct);
 
     public async Task<ContentRecord?> FindContentAsync(string sha256, CancellationToken ct)
     {
@@ -212,11 +230,11 @@ public sealed class SqlFrontier : IFrontier
     public async Task AddSightingsAsync(IReadOnlyList<Sighting> sightings, CancellationToken ct)
     {
         if (sightings.Count == 0) return;
-        using var writer = await WriterAsync(ct);
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
-        await InsertSightingsAsync(conn, tx, sightings, ct);
-        await tx.CommitAsync(ct);
+        await WriteAsync(async (conn, tx) =>
+        {
+            await InsertSightingsAsync(conn, tx, sightings, ct);
+            return true;
+        }, ct);
     }
 
     private async Task InsertSightingsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<Sighting> sightings, CancellationToken ct)
@@ -238,16 +256,62 @@ public sealed class SqlFrontier : IFrontier
         }
     }
 
+    private const string SightingColumns = """
+        id, url, page_url, seen_at, http_status, server_ip, host, headers, content_type, sha256, md5, pdq, pdq_quality,
+        match_kind, bank, entry_id, content_id, signal_type, distance, review_state
+        """;
+
     public async Task<IReadOnlyList<Sighting>> SightingsAsync(string? sha256, CancellationToken ct)
     {
-        var list = new List<Sighting>();
+        await using var conn = await _db.OpenConnectionAsync(ct);
+        await using var cmd = Db.Command(conn, null, $"SELECT {SightingColumns} FROM sightings {(sha256 is null ? "" : "WHERE sha256 = @s")} ORDER BY id");
+        if (sha256 is not null) cmd.Param("@s", sha256);
+        return await ReadSightingsAsync(cmd, ct);
+    }
+
+    /// <summary>One page of sightings after <paramref name="afterId"/> in id order, optionally of one match kind and review state.</summary>
+    public async Task<IReadOnlyList<Sighting>> SightingsPageAsync(long afterId, int limit, string? matchKind, string? reviewState, CancellationToken ct)
+    {
         await using var conn = await _db.OpenConnectionAsync(ct);
         await using var cmd = Db.Command(conn, null, $"""
-            SELECT id, url, page_url, seen_at, http_status, server_ip, host, headers, content_type, sha256, md5, pdq, pdq_quality,
-                   match_kind, bank, entry_id, content_id, signal_type, distance, review_state
-            FROM sightings {(sha256 is null ? "" : "WHERE sha256 = @s")} ORDER BY id
+            SELECT {SightingColumns} FROM sightings
+            WHERE id > @after {(matchKind is null ? "" : "AND match_kind = @mk")} {(reviewState is null ? "" : "AND review_state = @rs")}
+            ORDER BY id LIMIT @n
+            """, ("@after", afterId), ("@n", (long)limit));
+        if (matchKind is not null) cmd.Param("@mk", matchKind);
+        if (reviewState is not null) cmd.Param("@rs", reviewState);
+        return await ReadSightingsAsync(cmd, ct);
+    }
+
+    /// <summary>
+    /// A reviewer's decision on suspected media: every pending suspected sighting of that content
+    /// (by SHA-256, at whatever URL) becomes <paramref name="state"/>. Returns how many changed.
+    /// </summary>
+    public Task<int> SetReviewStateAsync(string sha256, string state, CancellationToken ct) =>
+        ExecAsync("UPDATE sightings SET review_state = @s WHERE sha256 = @h AND match_kind = 'suspected' AND review_state = 'pending'", ct,
+            ("@s", state), ("@h", sha256));
+
+    public async Task<SightingCounts> SightingCountsAsync(CancellationToken ct)
+    {
+        await using var conn = await _db.OpenConnectionAsync(ct);
+        await using var cmd = Db.Command(conn, null, """
+            SELECT COUNT(*),
+              SUM(CASE WHEN match_kind = 'bank' THEN 1 ELSE 0 END),
+              SUM(CASE WHEN match_kind = 'suspected' THEN 1 ELSE 0 END),
+              SUM(CASE WHEN review_state = 'pending' THEN 1 ELSE 0 END),
+              SUM(CASE WHEN review_state = 'confirmed' THEN 1 ELSE 0 END),
+              SUM(CASE WHEN review_state = 'rejected' THEN 1 ELSE 0 END)
+            FROM sightings
             """);
-        if (sha256 is not null) cmd.Param("@s", sha256);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        long At(int i) => r.IsDBNull(i) ? 0 : Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
+        return new SightingCounts(At(0), At(1), At(2), At(3), At(4), At(5));
+    }
+
+    private static async Task<IReadOnlyList<Sighting>> ReadSightingsAsync(DbCommand cmd, CancellationToken ct)
+    {
+        var list = new List<Sighting>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
@@ -293,21 +357,12 @@ public sealed class SqlFrontier : IFrontier
 
     private static string KindName(UrlKind k) => k == UrlKind.Page ? "page" : "media";
 
-    private async Task<int> ExecAsync(string sql, CancellationToken ct, params (string, object?)[] args)
-    {
-        using var writer = await WriterAsync(ct);
-        await using var conn = await _db.OpenConnectionAsync(ct);
-        if (_db.IsPostgres) return await Db.ExecAsync(conn, null, sql, ct, args);
-        // SQLite: BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout instead of failing to upgrade a read lock.
-        await using var tx = await _db.BeginWriteAsync(conn, ct);
-        int n = await Db.ExecAsync(conn, tx, sql, ct, args);
-        await tx.CommitAsync(ct);
-        return n;
-    }
+    private Task<int> ExecAsync(string sql, CancellationToken ct, params (string, object?)[] args) =>
+        WriteAsync((conn, tx) => Db.ExecAsync(conn, tx, sql, ct, args), ct);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _sqliteWriter.Dispose();
-        return _db.DisposeAsync();
+        if (_group is not null) await _group.DisposeAsync();
+        await _db.DisposeAsync();
     }
 }

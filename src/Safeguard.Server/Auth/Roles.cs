@@ -11,7 +11,10 @@ public static class Roles
     /// <summary>Another Safeguard instance reading bank feeds; it sees only the banks its key name has a grant for.</summary>
     public const string Subscriber = "subscriber";
 
-    public static readonly string[] All = [Hasher, Matcher, Curator, Reviewer, Admin, Subscriber];
+    /// <summary>Sends URLs to the service's crawler (a hotline's report form) and reads its status and sightings.</summary>
+    public const string Crawler = "crawler";
+
+    public static readonly string[] All = [Hasher, Matcher, Curator, Reviewer, Admin, Subscriber, Crawler];
 
     /// <summary>Parses "matcher,curator"; throws on an unknown role.</summary>
     public static string[] Parse(string text)

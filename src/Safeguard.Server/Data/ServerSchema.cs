@@ -156,6 +156,25 @@ internal static class ServerSchema
             """,
             "CREATE INDEX feed_feedback_bank ON feed_feedback (bank, id)",
         ]),
+        // The service's crawl requests (POST /v1/crawl/urls); the frontier itself is the crawl schema, in the same database.
+        new(14,
+        [
+            """
+            CREATE TABLE crawl_requests (
+                id {pk},
+                submitted_at {int} NOT NULL,
+                submitted_by TEXT NOT NULL,
+                note TEXT,
+                urls TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                state TEXT NOT NULL,
+                lease_until {int} NOT NULL DEFAULT 0,
+                started_at {int},
+                finished_at {int},
+                error TEXT)
+            """,
+            "CREATE INDEX crawl_requests_state ON crawl_requests (state, id)",
+        ]),
     ];
 
     // The lock key keeps two nodes from migrating at once; the bank schema has its own.

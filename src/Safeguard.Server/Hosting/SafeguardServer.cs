@@ -50,6 +50,7 @@ public static class SafeguardServer
         builder.Services.AddHostedService<IndexFollower>();
         if (options.FloodControl) builder.Services.AddHostedService(sp => sp.GetRequiredService<Flood.FloodControl>());
         if (options.ExchangeFetch) builder.Services.AddHostedService(sp => sp.GetRequiredService<Safeguard.Server.Exchanges.ExchangeScheduler>());
+        if (options.Crawl) builder.Services.AddHostedService(sp => sp.GetRequiredService<Crawling.CrawlWorker>());
         builder.Services.AddHostedService(sp => new AuditCheckpointSchedule(options.AuditCheckpointInterval,
             sp.GetRequiredService<AuditCheckpointer>(), sp.GetRequiredService<ILogger<AuditCheckpointSchedule>>()));
         builder.Services.AddRoutingCore();
@@ -121,6 +122,10 @@ public static class SafeguardServer
         services.AddSingleton<Statistics.StatsQuery>();
         services.AddSingleton<Statistics.AuditSearch>();
         AddExchanges(services, options, banks);
+        services.AddSingleton<Crawling.CrawlFrontier>();
+        services.AddSingleton<Crawling.CrawlRequests>();
+        services.AddSingleton<Crawling.CrawlReviews>();
+        services.AddSingleton<Crawling.CrawlWorker>();
     }
 
     /// <summary>Exchanges share the bank database; the scheduler runs only where fetching is on (see <see cref="ServerOptions.ExchangeFetch"/>).</summary>
@@ -154,6 +159,7 @@ public static class SafeguardServer
         ExchangeEndpoints.Map(app);
         ReviewEndpoints.Map(app);
         PaymentsEndpoints.Map(app);
+        CrawlEndpoints.Map(app);
         AdminEndpoints.Map(app);
         FeedEndpoints.Map(app);
         UiEndpoints.Map(app);

@@ -94,6 +94,13 @@ public sealed class LookupService(LiveIndex index, Suppressions suppressions, Se
         return matches.Select(m => ToItem(m, Matcher.QueryOf(m, media, ref video).Value)).ToList();
     }
 
+    /// <summary>The review items' match records of matches the engine found for <paramref name="media"/> elsewhere (the service's crawler).</summary>
+    public List<ItemMatch> Describe(IEnumerable<Engine.Matching.Match> matches, FileHashResult media)
+    {
+        string? video = null;
+        return matches.Select(m => ToItem(m, Matcher.QueryOf(m, media, ref video).Value)).ToList();
+    }
+
     private ItemMatch ToItem(Engine.Matching.Match m, string query) =>
         new(m.Entry.Bank, m.Signal.Name, query, m.Entry.Value, m.Entry.ContentId, m.Entry.Category, m.Entry.Grade, m.Distance, IsVerified(m.Entry.Bank))
         {

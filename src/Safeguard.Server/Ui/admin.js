@@ -42,7 +42,7 @@ SG.time = (iso) => iso ? iso.replace("T", " ").replace(/\.\d+/, "").replace(/(\+
 SG.showError = (id, e) => { SG.$(id).textContent = e ? e.message : ""; };
 
 const panels = { "stats-panel": () => SG.loadStats(), "banks-panel": () => SG.loadBanks(), "index-panel": () => SG.loadIndex(),
-  "keys-panel": () => SG.loadKeys(), "audit-panel": () => SG.loadAudit() };
+  "keys-panel": () => SG.loadKeys(), "audit-panel": () => SG.loadAudit(), "crawl-panel": () => SG.loadCrawl() };
 
 function showOnly(id) { for (const p of ["signin-panel", "needs-admin", "dashboard"]) SG.$(p).hidden = p !== id; }
 

@@ -69,13 +69,17 @@ public sealed class ViewReviewMedia(ReviewStore review, AuditLog audit, ServerOp
 }
 
 /// <summary>Records a reviewer's decision on an item that still awaits one; claims; batch confirmations of verified exact hits.</summary>
-public sealed class DecideReviewItem(ReviewStore review, ServerOptions options, Exchanges.ExchangeFeedbackOutbox feedback)
+public sealed class DecideReviewItem(ReviewStore review, ServerOptions options, Exchanges.ExchangeFeedbackOutbox feedback, Crawling.CrawlReviews crawl)
 {
-    /// <summary>Records the decision, then the exchange feedback it gives (for exchanges that opted in).</summary>
+    /// <summary>
+    /// Records the decision, then the exchange feedback it gives (for exchanges that opted in), and for
+    /// media the crawler suspected, the review state of its sightings (what removal notices go by).
+    /// </summary>
     private async Task<ReviewItem> DecideAsync(ReviewItem item, Decision decision, string actor)
     {
         var decided = await review.DecideAsync(item, decision, actor);
         await feedback.OnDecidedAsync(decided, actor);
+        await crawl.OnDecidedAsync(decided);
         return decided;
     }
 
