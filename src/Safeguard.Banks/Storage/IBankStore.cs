@@ -76,6 +76,19 @@ public interface IBankStore : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<EntryChange>> GetBankChangesAsync(string bank, long sinceSeq, long afterEntryId = 0, int limit = 10000, CancellationToken ct = default);
 
+    /// <summary>A random token fixed when the database was made: it tells one database from another (a copy keeps it).</summary>
+    Task<string> GetStoreIdentityAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// The enabled entries of one signal type as (entry id, value), in entry id order, over all
+    /// banks or the named ones; returns how many were read. One streamed query, for building an
+    /// index without materialising entries. Throws <see cref="BankException"/> for a missing bank.
+    /// </summary>
+    Task<long> ReadIndexRowsAsync(string signalType, IReadOnlyCollection<string>? banks, Action<long, string> row, CancellationToken ct = default);
+
+    /// <summary>The entries with these ids (any bank; missing ids are left out), in id order.</summary>
+    Task<IReadOnlyList<BankEntry>> GetEntriesByIdAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default);
+
     /// <summary>The applied schema version.</summary>
     Task<int> GetSchemaVersionAsync(CancellationToken ct = default);
 }

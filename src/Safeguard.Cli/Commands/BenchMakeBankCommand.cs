@@ -16,9 +16,10 @@ public static class BenchMakeBankCommand
         var queries = new Option<int>("--queries") { Description = "Number of queries to write", DefaultValueFactory = _ => 10_000 };
         var queryOut = new Option<FileInfo?>("--query-out") { Description = "Query file to write (default: the bank path with .queries.txt)" };
         var hitShare = new Option<double>("--hit-share") { Description = "Share of queries that are bank members with 0..24 bits flipped (0..1)", DefaultValueFactory = _ => 0.5 };
+        var db = new Option<FileInfo?>("--db") { Description = "Also load the bank into a new SQLite database (bank 'bench'), for serve and bench match --db" };
         var command = new Command("make-bank", "Write a synthetic PDQ bank (random hashes plus near-duplicate clusters) and queries (near-hits and misses)")
         {
-            count, output, clusterShare, seed, queries, queryOut, hitShare,
+            count, output, clusterShare, seed, queries, queryOut, hitShare, db,
         };
         command.SetAction(parse => BenchAction.Run(() =>
         {
@@ -35,14 +36,21 @@ public static class BenchMakeBankCommand
             {
                 // A fresh checkout has no bench/out: the folders of the outputs are made as needed.
                 foreach (var path in new[] { bankPath, queryPath }) Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                var dbPath = parse.GetValue(db)?.FullName;
+                if (dbPath is not null && File.Exists(dbPath)) throw new UsageException($"--db {dbPath} exists; give a new file");
                 return ProgressReporter.Run(parse, "bench make-bank", "steps", MakeBank.Steps.Length, progress =>
                 {
-                    MakeBank.Run(n, bankPath, share, parse.GetValue(seed), q, queryPath, hits, Console.Out, step =>
+                    var bank = MakeBank.Run(n, bankPath, share, parse.GetValue(seed), q, queryPath, hits, Console.Out, step =>
                     {
                         progress.SetDone(step);
                         progress.Current = MakeBank.Steps[step];
                     });
                     progress.SetDone(MakeBank.Steps.Length);
+                    if (dbPath is not null)
+                    {
+                        progress.Current = "loading the database";
+                        MakeBank.LoadDatabaseAsync(dbPath, bank, Console.Out).GetAwaiter().GetResult();
+                    }
                     return ExitCodes.Ok;
                 });
             }

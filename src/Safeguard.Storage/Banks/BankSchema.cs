@@ -170,12 +170,20 @@ internal static class BankSchema
         [
             "DROP INDEX IF EXISTS entries_value_lookup",
         ]),
+        // A random token naming this database, so an index snapshot made from another database is never trusted.
+        new(9,
+        [
+            "CREATE TABLE IF NOT EXISTS store_identity (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL)",
+        ], After: WriteStoreIdentityAsync),
     ];
 
     public static readonly SchemaDefinition Definition = new("bank", "schema_version", RecordsAppliedAt: true, LockKey: 7460211, Migrations,
         (db, current, latest) => new BankException($"{db.Describe}: database schema version {current} is newer than this program understands ({latest}); upgrade Safeguard"));
 
     public static int Latest => Definition.Latest;
+
+    private static async Task WriteStoreIdentityAsync(DbConnection conn, DbTransaction tx, CancellationToken ct) =>
+        await Db.ExecAsync(conn, tx, "INSERT INTO store_identity (id, token) SELECT 1, @t WHERE NOT EXISTS (SELECT 1 FROM store_identity)", ct, ("@t", Guid.NewGuid().ToString("N")));
 
     /// <summary>Stores the digest keys of the long values written before version 2.</summary>
     private static async Task BackfillValueKeysAsync(DbConnection conn, DbTransaction tx, CancellationToken ct)
