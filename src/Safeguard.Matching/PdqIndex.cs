@@ -110,6 +110,83 @@ public sealed class PdqIndex
         }
     }
 
+    /// <summary>Adds a built segment (the builder's and the snapshot reader's way in).</summary>
+    internal void AddSegment(PdqSegment segment)
+    {
+        lock (_writeLock)
+        {
+            var segments = new List<PdqSegment>(_snapshot.Segments) { segment };
+            MergeSimilarSizes(segments);
+            Volatile.Write(ref _snapshot, new Snapshot(segments.ToArray(), _snapshot.Overlay));
+            Volatile.Write(ref _count, _count + segment.LiveCount);
+        }
+    }
+
+    /// <summary>
+    /// Whether the index is one segment without removals and nothing in the overlay (or empty):
+    /// the shape <see cref="WriteTo"/> writes. <see cref="Compact"/> gives it.
+    /// </summary>
+    public bool IsCompact
+    {
+        get
+        {
+            var snap = Volatile.Read(ref _snapshot);
+            return snap.Overlay.Count == 0 && (snap.Segments.Length == 0 || (snap.Segments.Length == 1 && snap.Segments[0].DeletedCount == 0));
+        }
+    }
+
+    /// <summary>
+    /// Writes a compact index's tables (see <see cref="IsCompact"/>) so <see cref="ReadFrom"/> can
+    /// load them without building; the caller keeps writers out meanwhile.
+    /// </summary>
+    public void WriteTo(Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!IsCompact) throw new InvalidOperationException("only a compact index is written; call Compact first");
+        var snap = Volatile.Read(ref _snapshot);
+        Span<byte> header = stackalloc byte[4];
+        BitConverter.TryWriteBytes(header, snap.Segments.Length == 0 ? 0 : snap.Segments[0].Count);
+        output.Write(header);
+        if (snap.Segments.Length == 1) PdqSegmentFile.Write(snap.Segments[0], output);
+    }
+
+    /// <summary>Bytes <see cref="WriteTo"/> writes for an index of <paramref name="count"/> entries.</summary>
+    public static long WrittenLength(int count) =>
+        4 + (count == 0 ? 0 : PdqSegmentFile.Length(count, PdqSegment.ChooseDirectoryBits(count, PdqSegment.PositionBitsFor(count))));
+
+    /// <summary>Reads what <see cref="WriteTo"/> wrote for <paramref name="expectedCount"/> entries.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not such an index.</exception>
+    /// <exception cref="EndOfStreamException">The input ends early.</exception>
+    public static PdqIndex ReadFrom(Stream input, int expectedCount, int overlayCapacity = DefaultOverlayCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Span<byte> header = stackalloc byte[4];
+        input.ReadExactly(header);
+        int count = BitConverter.ToInt32(header);
+        if (count != expectedCount) throw new InvalidDataException($"index holds {count} entries, expected {expectedCount}");
+        var index = new PdqIndex(overlayCapacity);
+        if (count > 0) index.AddSegment(PdqSegmentFile.Read(input, count));
+        return index;
+    }
+
+    /// <summary>Every live entry (for rebuilding under other ids).</summary>
+    public (Hash256[] Hashes, int[] Ids) CopyLive()
+    {
+        lock (_writeLock)
+        {
+            var snap = _snapshot;
+            var (overlayHashes, overlayIds) = snap.Overlay.TakeLive();
+            long live = snap.Segments.Sum(s => (long)s.LiveCount) + overlayHashes.Length;
+            var hashes = new Hash256[live];
+            var ids = new int[live];
+            int n = 0;
+            foreach (var segment in snap.Segments) n += segment.CopyLiveTo(hashes.AsSpan(n), ids.AsSpan(n));
+            overlayHashes.CopyTo(hashes, n);
+            overlayIds.CopyTo(ids, n);
+            return (hashes, ids);
+        }
+    }
+
     /// <summary>Removes every live entry equal to (hash, id); returns how many were removed.</summary>
     public int Remove(in Hash256 hash, int id)
     {

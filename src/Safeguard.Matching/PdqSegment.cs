@@ -33,14 +33,21 @@ internal sealed class PdqSegment
 
     /// <summary>Takes ownership of the arrays (their first <paramref name="count"/> items).</summary>
     public PdqSegment(Hash256[] hashes, int[] ids, int count, bool allowBruteForce = true)
+        : this(CopyToNative(hashes, count), ids.Length == count ? ids : ids[..count], allowBruteForce)
     {
+    }
+
+    /// <summary>Takes ownership of <paramref name="hashes"/> and <paramref name="ids"/> (one id per hash).</summary>
+    public PdqSegment(NativeBuffer<Hash256> hashes, int[] ids, bool allowBruteForce = true)
+    {
+        int count = hashes.Length;
+        if (ids.Length != count) throw new ArgumentException($"{count} hashes but {ids.Length} ids", nameof(ids));
         _allowBruteForce = allowBruteForce;
-        _hashes = new NativeBuffer<Hash256>(count, zeroed: false);
-        hashes.AsSpan(0, count).CopyTo(_hashes.AsSpan());
-        _ids = ids.Length == count ? ids : ids[..count];
+        _hashes = hashes;
+        _ids = ids;
         Count = count;
         _deleted = new ulong[(count + 63) / 64];
-        _positionBits = Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)Math.Max(1, count - 1)));
+        _positionBits = PositionBitsFor(count);
         _positionMask = _positionBits >= 32 ? uint.MaxValue : (1u << _positionBits) - 1;
         _directoryBits = ChooseDirectoryBits(count, _positionBits);
         _directories = new NativeBuffer<int>[PdqSlicing.SliceCount];
@@ -48,8 +55,40 @@ internal sealed class PdqSegment
         Parallel.For(0, PdqSlicing.SliceCount, BuildSlice);
     }
 
+    /// <summary>A segment whose tables were read back (see <see cref="PdqSegmentFile"/>); the caller has checked them.</summary>
+    internal PdqSegment(NativeBuffer<Hash256> hashes, int[] ids, int directoryBits, NativeBuffer<int>[] directories,
+        NativeBuffer<uint>[] postings, bool allowBruteForce)
+    {
+        int count = hashes.Length;
+        _allowBruteForce = allowBruteForce;
+        _hashes = hashes;
+        _ids = ids;
+        Count = count;
+        _deleted = new ulong[(count + 63) / 64];
+        _positionBits = PositionBitsFor(count);
+        _positionMask = _positionBits >= 32 ? uint.MaxValue : (1u << _positionBits) - 1;
+        _directoryBits = directoryBits;
+        _directories = directories;
+        _postings = postings;
+    }
+
+    internal static int PositionBitsFor(int count) => Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)Math.Max(1, count - 1)));
+
+    internal int DirectoryBits => _directoryBits;
+    internal NativeBuffer<Hash256> Hashes => _hashes;
+    internal int[] Ids => _ids;
+    internal NativeBuffer<int> Directory(int slice) => _directories[slice];
+    internal NativeBuffer<uint> Postings(int slice) => _postings[slice];
+
+    private static NativeBuffer<Hash256> CopyToNative(Hash256[] hashes, int count)
+    {
+        var buffer = new NativeBuffer<Hash256>(count, zeroed: false);
+        hashes.AsSpan(0, count).CopyTo(buffer.AsSpan());
+        return buffer;
+    }
+
     /// <summary>About eight entries per bucket, while each posting's low slice bits and position fit in 32 bits.</summary>
-    private static int ChooseDirectoryBits(int count, int positionBits)
+    internal static int ChooseDirectoryBits(int count, int positionBits)
     {
         int wanted = BitOperations.Log2((uint)Math.Max(1, count)) - 3;
         int minimum = PdqSlicing.MaxWidth - (32 - positionBits);

@@ -86,6 +86,9 @@ public interface IBankStore : IAsyncDisposable
     /// </summary>
     Task<long> ReadIndexRowsAsync(string signalType, IReadOnlyCollection<string>? banks, Action<long, string> row, CancellationToken ct = default);
 
+    /// <summary>The enabled entries of one signal type over all banks or the named ones, streamed in no set order.</summary>
+    IAsyncEnumerable<BankEntry> EnumerateEnabledAsync(string signalType, IReadOnlyCollection<string>? banks, CancellationToken ct = default);
+
     /// <summary>The entries with these ids (any bank; missing ids are left out), in id order.</summary>
     Task<IReadOnlyList<BankEntry>> GetEntriesByIdAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default);
 

@@ -37,7 +37,10 @@ public sealed class BankIndex
 
     private readonly IBankStore _store;
     private readonly HashSet<string>? _banks;
-    private readonly PdqIndex _pdq = new();
+    // PDQ entries: the index over rows and each row's entry id, swapped together when rebuilt.
+    // Metadata stays in the store and is read for the few entries that match.
+    private PdqState _pdq = new(new PdqIndex(), new PdqRows());
+    private readonly EntryCache _pdqEntries;
     // vPDQ entries: their distinct frames (for frame-by-frame matching of live streams), and the
     // video index for the whole-video rule, rebuilt on the next video search after a change.
     private readonly PdqIndex _videoFrames = new();
@@ -60,9 +63,16 @@ public sealed class BankIndex
     [ThreadStatic] private static List<int>? t_idScratch;
     [ThreadStatic] private static List<(int Slot, float Level1)>? t_tmkScratch;
 
+    private sealed class PdqState(PdqIndex index, PdqRows rows)
+    {
+        public readonly PdqIndex Index = index;
+        public readonly PdqRows Rows = rows;
+    }
+
     private BankIndex(IBankStore store, IEnumerable<string>? banks, BankIndexOptions options)
     {
         _store = store;
+        _pdqEntries = new EntryCache(store);
         _tmkBudget = options.TmkFeatureBudgetBytes;
         _banks = banks is null ? null : new HashSet<string>(banks, StringComparer.Ordinal);
         if (_banks is { Count: 0 }) _banks = null;
@@ -89,24 +99,56 @@ public sealed class BankIndex
                 if (await store.GetBankAsync(name, ct) is null) throw BankException.NoSuchBank(name);
                 names.Add(name);
             }
-        // The cursor is taken first: changes made while we enumerate are applied again afterwards
-        // (applying a change twice is harmless).
-        long since = await store.GetLastChangeSeqAsync(ct);
-        var pdqHashes = new List<Hash256>();
-        var pdqIds = new List<int>();
+        string scope = index._banks is null ? "*" : string.Join("\n", index._banks.Order(StringComparer.Ordinal));
         await index._writer.WaitAsync(ct);
         try
         {
-            foreach (var name in names)
-                await foreach (var e in EnumerateForLoadAsync(store, name, ct))
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string? rejected = null;
+            if (options.SnapshotPath is { } path)
+            {
+                var result = await BankIndexSnapshot.TryReadAsync(path, store, scope, ct);
+                if (result.Loaded is { } loaded)
+                {
+                    index._pdq = new PdqState(loaded.Index, loaded.Rows);
+                    index._appliedSeq = loaded.AppliedSeq;
+                    index._appliedEntry = loaded.AppliedEntry;
+                    index.LoadedFrom = $"snapshot {path} ({loaded.Index.Count:N0} PDQ entries, change {loaded.AppliedSeq}) in {clock.Elapsed.TotalSeconds:F1} s";
+                }
+                else rejected = result.Problem;
+            }
+            if (index.LoadedFrom is null)
+            {
+                // The cursor is taken first: changes made while we read are applied again
+                // afterwards (applying a change twice is harmless).
+                index._appliedSeq = await store.GetLastChangeSeqAsync(ct);
+                index._appliedEntry = 0;
+                var builder = new PdqIndexBuilder();
+                var entryIds = new List<long>();
+                await store.ReadIndexRowsAsync(SignalTypes.Pdq.Name, index._banks, (id, value) =>
+                {
+                    // Stored values are canonical hex already; anything else cannot match and is left out.
+                    if (!Hash256.TryParse(value, out var hash)) return;
+                    builder.Add(hash);
+                    entryIds.Add(id);
+                }, ct);
+                var rows = PdqRows.FromAscending(entryIds.ToArray());
+                entryIds = null;
+                index._pdq = new PdqState(builder.Build(), rows);
+                index.LoadedFrom = $"the database ({index._pdq.Index.Count:N0} PDQ entries) in {clock.Elapsed.TotalSeconds:F1} s"
+                    + (rejected is null ? "" : $"; snapshot not used: {rejected}");
+                index.SnapshotRejected = rejected;
+            }
+            // Other types are few and small next to PDQ: always read from the store.
+            foreach (var type in SignalTypes.All)
+            {
+                if (type == SignalTypes.Pdq) continue;
+                await foreach (var e in store.EnumerateEnabledAsync(type.Name, index._banks, ct))
                 {
                     int id = index.AddSlot(e, out var slot);
-                    if (id < 0) continue;
-                    if (slot.Type == SignalTypes.Pdq) { pdqHashes.Add(slot.Pdq); pdqIds.Add(id); }
-                    else index.Insert(id, slot);
+                    if (id >= 0) index.Insert(id, slot);
                 }
-            index._pdq.AddRange(pdqHashes.ToArray(), pdqIds.ToArray());
-            index._appliedSeq = since;
+            }
         }
         finally
         {
@@ -116,32 +158,70 @@ public sealed class BankIndex
         return index;
     }
 
-    // A TMK value is 351,000 characters: pages of them stay small, so a page in memory stays under about 50 MB.
-    private const int TmkPageSize = 64;
+    /// <summary>Where the PDQ entries came from at load, and how long it took (for logs and benchmarks).</summary>
+    public string? LoadedFrom { get; private set; }
+
+    /// <summary>Why a snapshot given at load was not used (null when it was, or none was given).</summary>
+    public string? SnapshotRejected { get; private set; }
+
+    /// <summary>PDQ entries indexed.</summary>
+    public int PdqCount => Volatile.Read(ref _pdq).Index.Count;
+
+    /// <summary>Bytes of the PDQ index's tables and row map (everything the index keeps per PDQ entry).</summary>
+    public long PdqMemoryBytes
+    {
+        get
+        {
+            var state = Volatile.Read(ref _pdq);
+            return state.Index.MemoryBytes + state.Rows.MemoryBytes;
+        }
+    }
+
+    /// <summary>
+    /// Writes the PDQ index beside the database (to a temporary file, then renamed over
+    /// <paramref name="path"/>) with the change position it reflects; compacts it first when
+    /// changes were applied since it was built. Refreshes wait meanwhile; searches carry on.
+    /// </summary>
+    public async Task SaveSnapshotAsync(string path, CancellationToken ct = default)
+    {
+        string identity = await _store.GetStoreIdentityAsync(ct);
+        string scope = _banks is null ? "*" : string.Join("\n", _banks.Order(StringComparer.Ordinal));
+        await _writer.WaitAsync(ct);
+        try
+        {
+            var state = _pdq;
+            if (!state.Rows.IsCompact || !state.Index.IsCompact) state = CompactPdq();
+            BankIndexSnapshot.Write(path, identity, scope, _appliedSeq, _appliedEntry, state.Index, state.Rows);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Rebuilds the PDQ index from its live rows, rows in entry id order again.</summary>
+    private PdqState CompactPdq()
+    {
+        var old = _pdq;
+        var (hashes, rows) = old.Index.CopyLive();
+        var entryIds = new long[rows.Length];
+        for (int i = 0; i < rows.Length; i++) entryIds[i] = old.Rows.EntryIdOf(rows[i]);
+        rows = null!;
+        Array.Sort(entryIds, hashes);
+        var builder = new PdqIndexBuilder();
+        foreach (ref readonly var h in hashes.AsSpan()) builder.Add(h);
+        hashes = null!;
+        var state = new PdqState(builder.Build(), PdqRows.FromAscending(entryIds));
+        Volatile.Write(ref _pdq, state);
+        return state;
+    }
+
     private const int MaxChangePage = 10000;
     private const long ChangePageChars = 16L << 20;
     private int _changePage = 256;
 
-    /// <summary>
-    /// A bank's enabled entries: in one walk of large pages, or, when it holds TMK entries, each
-    /// signal type on its own so only the TMK walk uses small pages.
-    /// </summary>
-    private static async IAsyncEnumerable<BankEntry> EnumerateForLoadAsync(IBankStore store, string bank,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        var types = (await store.GetStatsAsync(bank, ct)).EnabledByType.Keys.Order(StringComparer.Ordinal).ToList();
-        if (!types.Contains(SignalTypes.Tmk.Name))
-        {
-            await foreach (var e in store.EnumerateEntriesAsync(bank, includeDisabled: false, ct: ct)) yield return e;
-            yield break;
-        }
-        foreach (var type in types)
-            await foreach (var e in store.EnumerateEntriesAsync(bank, includeDisabled: false, type == SignalTypes.Tmk.Name ? TmkPageSize : 5000, type, ct))
-                yield return e;
-    }
-
     /// <summary>Enabled entries currently indexed.</summary>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => Volatile.Read(ref _count) + PdqCount;
 
     /// <summary>The store change sequence applied so far.</summary>
     public long AppliedChangeSeq => Volatile.Read(ref _appliedSeq);
@@ -192,10 +272,12 @@ public sealed class BankIndex
     {
         var scratch = t_pdqScratch ??= new List<PdqMatch>();
         scratch.Clear();
-        _pdq.Search(query, threshold, scratch);
-        var slots = Volatile.Read(ref _slots);
+        var state = Volatile.Read(ref _pdq);
+        state.Index.Search(query, threshold, scratch);
+        if (scratch.Count == 0) return;
+        var entries = ResolvePdq(state, scratch);
         foreach (var m in scratch)
-            if (slots[m.Id] is { } s) results.Add(new Match(s.Entry, m.Distance) { QueryPdq = query });
+            if (entries.TryGetValue(state.Rows.EntryIdOf(m.Id), out var e)) results.Add(new Match(e.Entry, m.Distance) { QueryPdq = query });
     }
 
     /// <summary>
@@ -207,16 +289,26 @@ public sealed class BankIndex
     {
         var scratch = t_pdqScratch ??= new List<PdqMatch>();
         scratch.Clear();
-        _pdq.SearchDihedral(variants, threshold, scratch);
-        var slots = Volatile.Read(ref _slots);
+        var state = Volatile.Read(ref _pdq);
+        state.Index.SearchDihedral(variants, threshold, scratch);
+        if (scratch.Count == 0) return;
+        var entries = ResolvePdq(state, scratch);
         foreach (var m in scratch)
         {
-            if (slots[m.Id] is not { } s) continue;
+            if (!entries.TryGetValue(state.Rows.EntryIdOf(m.Id), out var e)) continue;
             int best = 0;
             for (int v = 0; v < variants.Length; v++)
-                if (variants[v].DistanceTo(s.Pdq) == m.Distance) { best = v; break; }
-            results.Add(new Match(s.Entry, m.Distance) { Transform = (Dihedral)best, QueryPdq = variants[best] });
+                if (variants[v].DistanceTo(e.Hash) == m.Distance) { best = v; break; }
+            results.Add(new Match(e.Entry, m.Distance) { Transform = (Dihedral)best, QueryPdq = variants[best] });
         }
+    }
+
+    /// <summary>The matched rows' entries as the store holds them now (gone or disabled ones left out).</summary>
+    private Dictionary<long, EntryCache.Found> ResolvePdq(PdqState state, List<PdqMatch> matches)
+    {
+        var ids = new long[matches.Count];
+        for (int i = 0; i < ids.Length; i++) ids[i] = state.Rows.EntryIdOf(matches[i].Id);
+        return _pdqEntries.Get(ids, _banks);
     }
 
     /// <summary>
@@ -244,17 +336,25 @@ public sealed class BankIndex
     public void MatchFrame(in Hash256 frame, int threshold, List<PdqMatch> results)
     {
         var scratch = t_pdqScratch ??= new List<PdqMatch>();
-        _pdq.Search(frame, threshold, scratch);
-        results.AddRange(scratch);
+        var state = Volatile.Read(ref _pdq);
+        state.Index.Search(frame, threshold, scratch);
+        // PDQ entries are named by their entry id, negated: slot ids of videos are never negative.
+        foreach (var m in scratch) results.Add(new PdqMatch((int)-state.Rows.EntryIdOf(m.Id), m.Distance) { });
         _videoFrames.Search(frame, threshold, scratch);
         results.AddRange(scratch);
     }
 
     /// <summary>The entry behind a slot id from <see cref="MatchFrame"/>.</summary>
-    public MatchedEntry EntryOf(int id) => Volatile.Read(ref _slots)[id]!.Entry;
+    public MatchedEntry EntryOf(int id)
+    {
+        if (id >= 0) return Volatile.Read(ref _slots)[id]!.Entry;
+        var found = _pdqEntries.Get([-(long)id], null);
+        return found.Count == 1 ? found.First().Value.Entry
+            : throw new KeyNotFoundException($"PDQ entry {-(long)id} is no longer in the store");
+    }
 
     /// <summary>Frame hashes a live stream is matched against: PDQ entries and banked videos' distinct frames.</summary>
-    public int FrameTargets => _pdq.Count + _videoFrames.Count;
+    public int FrameTargets => PdqCount + _videoFrames.Count;
 
     /// <summary>Banked vPDQ videos that meet the video rule against <paramref name="query"/>'s frames.</summary>
     public void MatchVideo(IReadOnlyList<VpdqFrame> query, int threshold, double queryPercent, double comparedPercent, List<Match> results)
@@ -375,7 +475,6 @@ public sealed class BankIndex
 
     private void Delete(int id, Slot slot)
     {
-        if (slot.Type == SignalTypes.Pdq) { _pdq.Remove(slot.Pdq, id); return; }
         if (slot.Type is DigestSignal d) { ExactFor(d.Algorithm)!.Remove(Convert.FromHexString(slot.Entry.Value), id); return; }
         if (slot.Type == SignalTypes.Tmk)
         {
@@ -410,6 +509,7 @@ public sealed class BankIndex
 
     private void Apply(EntryChange c)
     {
+        if (c.SignalType == SignalTypes.Pdq.Name) { ApplyPdq(c); return; }
         bool live = !c.Removed && !c.Disabled && c.Entry is not null;
         if (_slotByEntry.TryGetValue(c.EntryId, out int old))
         {
@@ -422,10 +522,27 @@ public sealed class BankIndex
             }
             RemoveSlot(old, current);
         }
-        if (live && AddSlot(c.Entry!, out var slot) is var id and >= 0)
+        if (live && AddSlot(c.Entry!, out var slot) is var id and >= 0) Insert(id, slot);
+    }
+
+    /// <summary>A PDQ entry's change: in or out of the index (its metadata lives in the store).</summary>
+    private void ApplyPdq(EntryChange c)
+    {
+        _pdqEntries.Invalidate(c.EntryId);
+        var state = _pdq;
+        bool live = !c.Removed && !c.Disabled && c.Entry is not null;
+        int row = state.Rows.Find(c.EntryId);
+        if (live == row >= 0 || !Hash256.TryParse(c.Value, out var hash)) return;
+        if (row >= 0)
         {
-            if (slot.Type == SignalTypes.Pdq) _pdq.Add(slot.Pdq, id);
-            else Insert(id, slot);
+            state.Index.Remove(hash, row);
+            state.Rows.Remove(row);
+        }
+        else
+        {
+            // The row's entry id is written before the index publishes the row.
+            row = state.Rows.Add(c.EntryId);
+            state.Index.Add(hash, row);
         }
     }
 

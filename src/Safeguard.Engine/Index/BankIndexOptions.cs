@@ -13,5 +13,12 @@ public sealed record BankIndexOptions
     /// </summary>
     public long TmkFeatureBudgetBytes { get; init; } = DefaultTmkFeatureBudgetBytes;
 
+    /// <summary>
+    /// A snapshot file of the PDQ index (beside the database): loaded at start when it is valid
+    /// for this database, then caught up from the change feed; null: always build from the store.
+    /// Writing it is <see cref="BankIndex.SaveSnapshotAsync"/>'s job.
+    /// </summary>
+    public string? SnapshotPath { get; init; }
+
     public static BankIndexOptions Default { get; } = new();
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Safeguard.Banks;
 
 namespace Safeguard.Storage.Banks;
@@ -16,7 +17,8 @@ public abstract partial class SqlBankStore
         ArgumentNullException.ThrowIfNull(row);
         await using var conn = await OpenConnectionAsync(ct);
         // One walk of the table in id order (the rowid order in SQLite): no sort, no per-page queries.
-        string sql = "SELECT e.id, e.value FROM entries e WHERE e.signal_type = @t AND e.disabled = 0";
+        // "|| ''" keeps the planner off the (signal_type, value) index, whose order would need a sort.
+        string sql = "SELECT e.id, e.value FROM entries e WHERE e.signal_type || '' = @t AND e.disabled = 0";
         var ids = new List<long>();
         if (banks is not null)
         {
@@ -34,6 +36,25 @@ public abstract partial class SqlBankStore
             n++;
         }
         return n;
+    }
+
+    public async IAsyncEnumerable<BankEntry> EnumerateEnabledAsync(string signalType, IReadOnlyCollection<string>? banks,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var conn = await OpenConnectionAsync(ct);
+        // Through the (signal_type, value) index: only this type's rows are read.
+        string sql = $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.signal_type = @t AND e.disabled = 0";
+        if (banks is not null)
+        {
+            var ids = new List<long>();
+            foreach (var name in banks) ids.Add(await RequireBankIdAsync(conn, null, name, ct));
+            if (ids.Count == 0) yield break;
+            sql += $" AND e.bank_id IN ({string.Join(",", ids)})";
+        }
+        await using var cmd = Db.Command(conn, null, sql);
+        cmd.Param("@t", signalType);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) yield return ReadEntry(r, 0);
     }
 
     public async Task<IReadOnlyList<BankEntry>> GetEntriesByIdAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default)

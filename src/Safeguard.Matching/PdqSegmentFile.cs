@@ -1,0 +1,88 @@
+using System.Runtime.InteropServices;
+using Safeguard.Hashing.Pdq;
+
+namespace Safeguard.Matching;
+
+/// <summary>
+/// A segment's tables as bytes (little-endian, this machine's layout): count, directory bits,
+/// the hashes, the ids, then each slice's directory and postings. Reading back checks the shape
+/// (sizes, directories ascending to the count, postings within it) so a damaged file cannot send
+/// a search outside the tables; the caller checks the bytes themselves with a checksum.
+/// </summary>
+internal static class PdqSegmentFile
+{
+    private const int ElementsPerCall = 1 << 24; // keeps each span well under 2 GB of bytes
+
+    public static void Write(PdqSegment segment, Stream output)
+    {
+        Span<byte> header = stackalloc byte[8];
+        BitConverter.TryWriteBytes(header, segment.Count);
+        BitConverter.TryWriteBytes(header[4..], segment.DirectoryBits);
+        output.Write(header);
+        WriteSpan<Hash256>(segment.Hashes.AsSpan(), output);
+        WriteSpan<int>(segment.Ids, output);
+        for (int s = 0; s < PdqSlicing.SliceCount; s++)
+        {
+            WriteSpan<int>(segment.Directory(s).AsSpan(), output);
+            WriteSpan<uint>(segment.Postings(s).AsSpan(), output);
+        }
+        GC.KeepAlive(segment);
+    }
+
+    /// <summary>Bytes <see cref="Write"/> produces for a segment of <paramref name="count"/> entries.</summary>
+    public static long Length(int count, int directoryBits) =>
+        8 + count * (32L + 4) + PdqSlicing.SliceCount * ((((1L << directoryBits) + 1) * 4) + count * 4L);
+
+    /// <exception cref="InvalidDataException">The bytes do not describe a segment.</exception>
+    public static PdqSegment Read(Stream input, int expectedCount, bool allowBruteForce = true)
+    {
+        Span<byte> header = stackalloc byte[8];
+        input.ReadExactly(header);
+        int count = BitConverter.ToInt32(header), directoryBits = BitConverter.ToInt32(header[4..]);
+        if (count != expectedCount) throw new InvalidDataException($"segment holds {count} entries, the header says {expectedCount}");
+        int positionBits = PdqSegment.PositionBitsFor(count);
+        if (directoryBits != PdqSegment.ChooseDirectoryBits(count, positionBits))
+            throw new InvalidDataException($"segment of {count} entries with {directoryBits}-bit buckets");
+        var hashes = new NativeBuffer<Hash256>(count, zeroed: false);
+        ReadSpan(hashes.AsSpan(), input);
+        var ids = new int[count];
+        ReadSpan<int>(ids, input);
+        var directories = new NativeBuffer<int>[PdqSlicing.SliceCount];
+        var postings = new NativeBuffer<uint>[PdqSlicing.SliceCount];
+        for (int s = 0; s < PdqSlicing.SliceCount; s++)
+        {
+            directories[s] = new NativeBuffer<int>((1 << directoryBits) + 1, zeroed: false);
+            ReadSpan(directories[s].AsSpan(), input);
+            postings[s] = new NativeBuffer<uint>(count, zeroed: false);
+            ReadSpan(postings[s].AsSpan(), input);
+        }
+        var problems = new string?[PdqSlicing.SliceCount];
+        Parallel.For(0, PdqSlicing.SliceCount, s => problems[s] = CheckSlice(directories[s], postings[s], count, positionBits));
+        if (problems.FirstOrDefault(p => p is not null) is { } problem) throw new InvalidDataException(problem);
+        return new PdqSegment(hashes, ids, directoryBits, directories, postings, allowBruteForce);
+    }
+
+    private static string? CheckSlice(NativeBuffer<int> directory, NativeBuffer<uint> postings, int count, int positionBits)
+    {
+        var dir = directory.AsSpan();
+        if (dir[0] != 0 || dir[^1] != count) return "a bucket directory does not span the segment";
+        for (int b = 1; b < dir.Length; b++)
+            if (dir[b] < dir[b - 1]) return "a bucket directory is not ascending";
+        uint mask = positionBits >= 32 ? uint.MaxValue : (1u << positionBits) - 1;
+        foreach (uint p in postings.AsSpan())
+            if ((p & mask) >= (uint)count) return "a posting points past the segment";
+        return null;
+    }
+
+    private static void WriteSpan<T>(ReadOnlySpan<T> items, Stream output) where T : unmanaged
+    {
+        for (int start = 0; start < items.Length; start += ElementsPerCall)
+            output.Write(MemoryMarshal.AsBytes(items.Slice(start, Math.Min(ElementsPerCall, items.Length - start))));
+    }
+
+    private static void ReadSpan<T>(Span<T> items, Stream input) where T : unmanaged
+    {
+        for (int start = 0; start < items.Length; start += ElementsPerCall)
+            input.ReadExactly(MemoryMarshal.AsBytes(items.Slice(start, Math.Min(ElementsPerCall, items.Length - start))));
+    }
+}
