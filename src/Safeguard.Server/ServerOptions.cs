@@ -66,6 +66,11 @@ public sealed record ServerOptions
     public bool Tmk { get; init; } = true;
     /// <summary>Memory for banked videos' whole TMK features (263 KB each); past it level 2 reads them from the store (<see cref="Safeguard.Engine.Index.BankIndexOptions"/>).</summary>
     public long TmkFeatureBudgetBytes { get; init; } = Safeguard.Engine.Index.BankIndexOptions.DefaultTmkFeatureBudgetBytes;
+    /// <summary>
+    /// The PDQ index snapshot file: null for the default (beside a SQLite database, none for
+    /// PostgreSQL), "off" for none. See <see cref="ResolveIndexSnapshot"/>.
+    /// </summary>
+    public string? IndexSnapshot { get; init; }
     /// <summary>Conversation level at which a streamed conversation becomes a review item.</summary>
     public RiskLevel ConversationAlertLevel { get; init; } = RiskLevel.High;
     /// <summary>A model from <c>safeguard chat train</c> that streamed conversations are scored with, beside the indicators.</summary>
@@ -130,6 +135,15 @@ public sealed record ServerOptions
 
     public string ResolveFeedKey() => string.IsNullOrWhiteSpace(FeedKey) ? Feeds.FeedSigningKey.DefaultPath(ResolveDb()) : FeedKey;
     public string ResolveAuditKey() => string.IsNullOrWhiteSpace(AuditKey) ? Audit.AuditSigningKey.DefaultPath() : AuditKey;
+
+    /// <summary>The index snapshot path, or null when there is none: "&lt;database&gt;.pdq-index" beside a SQLite database by default.</summary>
+    public string? ResolveIndexSnapshot()
+    {
+        if (string.Equals(IndexSnapshot, "off", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!string.IsNullOrWhiteSpace(IndexSnapshot)) return IndexSnapshot;
+        var db = ResolveDb();
+        return Safeguard.Storage.ConnectionStrings.IsPostgres(db) ? null : db + ".pdq-index";
+    }
 
     /// <summary>The same rule as <see cref="Safeguard.Storage.Banks.BankStores.OpenAsync"/>.</summary>
     public string ResolveDb()

@@ -16,9 +16,10 @@ public static class BenchMatchCommand
         var bruteQueries = new Option<int>("--brute-queries") { Description = "At most this many queries for the brute-force comparison", DefaultValueFactory = _ => 200 };
         var maxQueries = new Option<int>("--max-queries") { Description = "Use only the first N queries (0 = all)", DefaultValueFactory = _ => 0 };
         var adds = new Option<int>("--adds") { Description = "Entries added (then half removed) one at a time to time in-place updates", DefaultValueFactory = _ => 100_000 };
+        var snapshot = new Option<FileInfo?>("--snapshot") { Description = "Also write the built index to this file, read it back as a start would and time both (the file is deleted after)" };
         var command = new Command("match", "Benchmark PDQ radius search (build time, RAM per hash, lookups/s vs brute force) and MD5/SHA exact lookups")
         {
-            bankFile, queryFile, threshold, seconds, bruteQueries, maxQueries, adds,
+            bankFile, queryFile, threshold, seconds, bruteQueries, maxQueries, adds, snapshot,
         };
         command.SetAction(parse => BenchAction.Run(() =>
         {
@@ -37,7 +38,7 @@ public static class BenchMatchCommand
             if (a is < 0 or > 10_000_000) throw new UsageException($"--adds must be 0..10000000, got {a}");
             try
             {
-                var options = new MatchBenchmarkOptions(bank.FullName, queries.FullName, t, s, b, MaxQueries: m, IncrementalAdds: a);
+                var options = new MatchBenchmarkOptions(bank.FullName, queries.FullName, t, s, b, MaxQueries: m, IncrementalAdds: a, SnapshotFile: parse.GetValue(snapshot)?.FullName);
                 MatchBenchmark.Run(options, Console.Out);
                 return ExitCodes.Ok;
             }

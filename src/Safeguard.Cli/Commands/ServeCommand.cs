@@ -41,6 +41,7 @@ public static class ServeCommand
         var exchangePoll = new Option<double>("--exchange-poll") { Description = "Seconds between looks for exchanges due a fetch and feedback due sending (1..3600)", DefaultValueFactory = _ => new ServerOptions().ExchangePoll.TotalSeconds };
         var noExchangeFetch = new Option<bool>("--no-exchange-fetch") { Description = "This process never fetches exchanges on schedule (another process sharing the database may)" };
         var tmkRules = new MatchPolicyOptions();
+        var indexSnapshot = new Option<string?>("--index-snapshot") { Description = "PDQ index snapshot file, loaded at start and checked against the database's change feed (default: <database>.pdq-index beside a SQLite database; 'off': none)" };
         var tmkMemory = new Option<long>("--tmk-feature-memory") { Description = "MiB of banked videos' whole TMK features kept in memory (263 KB each); past it level-2 scoring reads them from the store", DefaultValueFactory = _ => new ServerOptions().TmkFeatureBudgetBytes >> 20 };
         var paymentsBatch = new Option<long>("--payments-max-batch-bytes") { Description = "Largest body of one POST /v1/payments/transactions (413 past it)", DefaultValueFactory = _ => new ServerOptions().MaxPaymentsBatchBytes };
         var defaults = new ServerOptions();
@@ -63,6 +64,7 @@ public static class ServeCommand
         };
         tmkRules.AddTmkTo(cmd);
         cmd.Add(tmkMemory);
+        cmd.Add(indexSnapshot);
         cmd.SetAction(parse =>
         {
             var (tmkLevel1, tmkLevel2) = tmkRules.ReadTmkThresholds(parse);
@@ -132,6 +134,7 @@ public static class ServeCommand
                 Crawl = !parse.GetValue(noCrawl), CrawlMaxUrlsPerRequest = maxUrls, CrawlMaxDepth = maxDepth, CrawlMaxPages = maxPages,
                 CrawlConcurrency = crawlers, CrawlPerHostConcurrency = perHost, CrawlDelay = TimeSpan.FromSeconds(delay), CrawlTimeout = TimeSpan.FromSeconds(fetchSeconds),
                 CrawlSuspectThreshold = suspectThreshold,
+                IndexSnapshot = parse.GetValue(indexSnapshot),
             };
             try
             {

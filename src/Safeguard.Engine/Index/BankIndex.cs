@@ -154,9 +154,12 @@ public sealed class BankIndex
         {
             index._writer.Release();
         }
-        await index.RefreshAsync(ct);
+        index.ChangesAppliedAtLoad = await index.RefreshAsync(ct);
         return index;
     }
+
+    /// <summary>Changes applied after reading the store or the snapshot, while loading.</summary>
+    public int ChangesAppliedAtLoad { get; private set; }
 
     /// <summary>Where the PDQ entries came from at load, and how long it took (for logs and benchmarks).</summary>
     public string? LoadedFrom { get; private set; }

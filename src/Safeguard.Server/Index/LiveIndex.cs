@@ -1,4 +1,5 @@
 using Safeguard.Banks.Storage;
+using Microsoft.Extensions.Logging;
 using Safeguard.Engine.Index;
 
 namespace Safeguard.Server.Index;
@@ -10,8 +11,15 @@ public sealed record IndexStatus(bool Ready, long Entries, long ChangeSeq, DateT
 /// store's change feed in place (by <see cref="IndexFollower"/> and after writes through this node).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim needs disposing only once its AvailableWaitHandle is used, and it never is here.")]
-public sealed class LiveIndex(IBankStore store, ServerOptions options)
+public sealed partial class LiveIndex(IBankStore store, ServerOptions options, ILogger<LiveIndex> log)
 {
+    // After a start from a snapshot, this share of changes caught up makes a new snapshot worth writing.
+    private const double ResnapshotShare = 0.01;
+    private Task? _snapshotWrite;
+
+    /// <summary>The snapshot being written after the load, if any (tests wait for it).</summary>
+    public Task SnapshotWrite => _snapshotWrite ?? Task.CompletedTask;
+
     private BankIndex? _index;
     private readonly SemaphoreSlim _load = new(1, 1);
     private DateTimeOffset? _lastRefresh;
@@ -38,7 +46,20 @@ public sealed class LiveIndex(IBankStore store, ServerOptions options)
             else
             {
                 await _load.WaitAsync(ct);
-                try { _index ??= await BankIndex.LoadAsync(store, null, new BankIndexOptions { TmkFeatureBudgetBytes = options.TmkFeatureBudgetBytes }, ct); }
+                try
+                {
+                    if (_index is null)
+                    {
+                        string? snapshot = options.ResolveIndexSnapshot();
+                        var loaded = await BankIndex.LoadAsync(store, null,
+                            new BankIndexOptions { TmkFeatureBudgetBytes = options.TmkFeatureBudgetBytes, SnapshotPath = snapshot }, ct);
+                        Volatile.Write(ref _index, loaded);
+                        LogLoaded(loaded.Count, loaded.LoadedFrom ?? "the database");
+                        if (snapshot is not null
+                            && (loaded.SnapshotRejected is not null || loaded.ChangesAppliedAtLoad > Math.Max(1000, loaded.PdqCount * ResnapshotShare)))
+                            _snapshotWrite = Task.Run(() => WriteSnapshotAsync(loaded, snapshot), CancellationToken.None);
+                    }
+                }
                 finally { _load.Release(); }
             }
             _lastRefresh = DateTimeOffset.UtcNow;
@@ -50,4 +71,27 @@ public sealed class LiveIndex(IBankStore store, ServerOptions options)
             throw;
         }
     }
+
+    private async Task WriteSnapshotAsync(BankIndex index, string path)
+    {
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await index.SaveSnapshotAsync(path);
+            LogSnapshotWritten(path, clock.Elapsed.TotalSeconds);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Safeguard.Banks.BankException or InvalidOperationException)
+        {
+            LogSnapshotFailed(path, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "index: {Count} entries loaded, PDQ from {Source}")]
+    private partial void LogLoaded(int count, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "index: snapshot written to {Path} in {Seconds:F1} s")]
+    private partial void LogSnapshotWritten(string path, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "index: cannot write the snapshot {Path}: {Reason}")]
+    private partial void LogSnapshotFailed(string path, string reason);
 }
