@@ -28,11 +28,7 @@ public sealed class PdqIndexBuilder
     public PdqIndex Build(int overlayCapacity = PdqIndex.DefaultOverlayCapacity)
     {
         var index = new PdqIndex(overlayCapacity);
-        if (_count < overlayCapacity)
-        {
-            for (int i = 0; i < _count; i++) index.Add(_chunks[i >> ChunkBits][i & (ChunkSize - 1)], i);
-        }
-        else
+        if (_count > 0)
         {
             var hashes = new NativeBuffer<Hash256>(_count, zeroed: false);
             var target = hashes.AsSpan();
