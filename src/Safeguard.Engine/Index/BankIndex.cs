@@ -90,16 +90,10 @@ public sealed class BankIndex
     public static async Task<BankIndex> LoadAsync(IBankStore store, IEnumerable<string>? banks, BankIndexOptions options, CancellationToken ct = default)
     {
         var index = new BankIndex(store, banks, options);
-        var names = new List<string>();
-        if (index._banks is null)
-            names.AddRange((await store.ListBanksAsync(ct)).Select(b => b.Name));
-        else
+        if (index._banks is not null)
             foreach (var name in index._banks.Order(StringComparer.Ordinal))
-            {
                 if (await store.GetBankAsync(name, ct) is null) throw BankException.NoSuchBank(name);
-                names.Add(name);
-            }
-        string scope = index._banks is null ? "*" : string.Join("\n", index._banks.Order(StringComparer.Ordinal));
+        string scope = index.Scope;
         await index._writer.WaitAsync(ct);
         try
         {
@@ -132,10 +126,11 @@ public sealed class BankIndex
                     builder.Add(hash);
                     entryIds.Add(id);
                 }, ct);
+                double readSeconds = clock.Elapsed.TotalSeconds;
                 var rows = PdqRows.FromAscending(entryIds.ToArray());
                 entryIds = null;
                 index._pdq = new PdqState(builder.Build(), rows);
-                index.LoadedFrom = $"the database ({index._pdq.Index.Count:N0} PDQ entries) in {clock.Elapsed.TotalSeconds:F1} s"
+                index.LoadedFrom = $"the database ({index._pdq.Index.Count:N0} PDQ entries) in {clock.Elapsed.TotalSeconds:F1} s (read {readSeconds:F1} s)"
                     + (rejected is null ? "" : $"; snapshot not used: {rejected}");
                 index.SnapshotRejected = rejected;
             }
@@ -157,6 +152,9 @@ public sealed class BankIndex
         index.ChangesAppliedAtLoad = await index.RefreshAsync(ct);
         return index;
     }
+
+    /// <summary>The banks a snapshot covers: "*" for all, else their names.</summary>
+    private string Scope => _banks is null ? "*" : string.Join("\n", _banks.Order(StringComparer.Ordinal));
 
     /// <summary>Changes applied after reading the store or the snapshot, while loading.</summary>
     public int ChangesAppliedAtLoad { get; private set; }
@@ -188,7 +186,7 @@ public sealed class BankIndex
     public async Task SaveSnapshotAsync(string path, CancellationToken ct = default)
     {
         string identity = await _store.GetStoreIdentityAsync(ct);
-        string scope = _banks is null ? "*" : string.Join("\n", _banks.Order(StringComparer.Ordinal));
+        string scope = Scope;
         await _writer.WaitAsync(ct);
         try
         {
@@ -342,7 +340,8 @@ public sealed class BankIndex
         var state = Volatile.Read(ref _pdq);
         state.Index.Search(frame, threshold, scratch);
         // PDQ entries are named by their entry id, negated: slot ids of videos are never negative.
-        foreach (var m in scratch) results.Add(new PdqMatch((int)-state.Rows.EntryIdOf(m.Id), m.Distance) { });
+        // (Entry ids stay far below 2^31 in practice; a larger one would not fit this int.)
+        foreach (var m in scratch) results.Add(new PdqMatch(checked((int)-state.Rows.EntryIdOf(m.Id)), m.Distance));
         _videoFrames.Search(frame, threshold, scratch);
         results.AddRange(scratch);
     }
