@@ -26,6 +26,7 @@ internal static class BankIndexSnapshot
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        RemoveAbandoned(folder, Path.GetFileName(path));
         try
         {
             using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
@@ -47,6 +48,22 @@ internal static class BankIndexSnapshot
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Deletes temporary files a process stopped while writing left behind (an hour old: a
+    /// snapshot another process sharing the database is writing now is left alone).
+    /// </summary>
+    private static void RemoveAbandoned(string folder, string name)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, $".{name}.*.tmp"))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(file) < DateTime.UtcNow.AddHours(-1)) File.Delete(file);
+            }
+            catch (IOException) { } // gone already, or in use: the next write tries again
         }
     }
 
