@@ -16,7 +16,8 @@ namespace Safeguard.Matching;
 internal sealed class PdqSegment
 {
     private readonly NativeBuffer<Hash256> _hashes;
-    private readonly int[] _ids;
+    // Null when every id equals its position (a bulk build's ids): 4 bytes a hash saved.
+    private readonly int[]? _ids;
     private readonly ulong[] _deleted;
     private readonly int _positionBits;
     private readonly uint _positionMask;
@@ -44,7 +45,7 @@ internal sealed class PdqSegment
         if (ids.Length != count) throw new ArgumentException($"{count} hashes but {ids.Length} ids", nameof(ids));
         _allowBruteForce = allowBruteForce;
         _hashes = hashes;
-        _ids = ids;
+        _ids = IsIdentity(ids) ? null : ids;
         Count = count;
         _deleted = new ulong[(count + 63) / 64];
         _positionBits = PositionBitsFor(count);
@@ -62,7 +63,7 @@ internal sealed class PdqSegment
         int count = hashes.Length;
         _allowBruteForce = allowBruteForce;
         _hashes = hashes;
-        _ids = ids;
+        _ids = IsIdentity(ids) ? null : ids;
         Count = count;
         _deleted = new ulong[(count + 63) / 64];
         _positionBits = PositionBitsFor(count);
@@ -76,7 +77,29 @@ internal sealed class PdqSegment
 
     internal int DirectoryBits => _directoryBits;
     internal NativeBuffer<Hash256> Hashes => _hashes;
-    internal int[] Ids => _ids;
+    /// <summary>Each position's id (made on demand when they equal the positions).</summary>
+    internal int[] Ids
+    {
+        get
+        {
+            if (_ids is not null) return _ids;
+            var ids = new int[Count];
+            for (int i = 0; i < ids.Length; i++) ids[i] = i;
+            return ids;
+        }
+    }
+
+    internal bool HasIdentityIds => _ids is null;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int IdAt(int position) => _ids is null ? position : _ids[position];
+
+    private static bool IsIdentity(int[] ids)
+    {
+        for (int i = 0; i < ids.Length; i++)
+            if (ids[i] != i) return false;
+        return true;
+    }
     internal NativeBuffer<int> Directory(int slice) => _directories[slice];
     internal NativeBuffer<uint> Postings(int slice) => _postings[slice];
 
@@ -118,7 +141,7 @@ internal sealed class PdqSegment
     }
 
     public long MemoryBytes =>
-        _hashes.Bytes + _ids.Length * 4L + _deleted.Length * 8L
+        _hashes.Bytes + (_ids?.Length ?? 0) * 4L + _deleted.Length * 8L
         + _directories.Sum(d => d.Bytes) + _postings.Sum(p => p.Bytes);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -150,7 +173,7 @@ internal sealed class PdqSegment
             uint p = postings[j];
             if (p >> _positionBits != low) continue;
             int pos = (int)(p & _positionMask);
-            if (_ids[pos] == id && hashes[pos] == hash && !IsDeleted(pos)) positions.Add(pos);
+            if (IdAt(pos) == id && hashes[pos] == hash && !IsDeleted(pos)) positions.Add(pos);
         }
         GC.KeepAlive(this);
     }
@@ -262,7 +285,7 @@ internal sealed class PdqSegment
             int s = plan.Slices[earlier];
             if (PdqSlicing.SliceDistance(hash, s, querySlices[s]) <= plan.Flips[earlier]) return;
         }
-        results.Add(new PdqMatch(_ids[pos], distance));
+        results.Add(new PdqMatch(IdAt(pos), distance));
     }
 
     private void Scan(in Hash256 query, int threshold, List<PdqMatch> results)
@@ -271,7 +294,7 @@ internal sealed class PdqSegment
         for (int pos = 0; pos < hashes.Length; pos++)
         {
             int distance = hashes[pos].DistanceTo(query);
-            if (distance <= threshold && !IsDeleted(pos)) results.Add(new PdqMatch(_ids[pos], distance));
+            if (distance <= threshold && !IsDeleted(pos)) results.Add(new PdqMatch(IdAt(pos), distance));
         }
         GC.KeepAlive(this);
     }
@@ -285,7 +308,7 @@ internal sealed class PdqSegment
         {
             if (IsDeleted(pos)) continue;
             hashes[n] = own[pos];
-            ids[n++] = _ids[pos];
+            ids[n++] = IdAt(pos);
         }
         GC.KeepAlive(this);
         return n;

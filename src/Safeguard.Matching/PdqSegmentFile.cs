@@ -20,7 +20,7 @@ internal static class PdqSegmentFile
         BitConverter.TryWriteBytes(header[4..], segment.DirectoryBits);
         output.Write(header);
         WriteSpan<Hash256>(segment.Hashes.AsSpan(), output);
-        WriteSpan<int>(segment.Ids, output);
+        WriteIds(segment, output);
         for (int s = 0; s < PdqSlicing.SliceCount; s++)
         {
             WriteSpan<int>(segment.Directory(s).AsSpan(), output);
@@ -72,6 +72,23 @@ internal static class PdqSegmentFile
         foreach (uint p in postings.AsSpan())
             if ((p & mask) >= (uint)count) return "a posting points past the segment";
         return null;
+    }
+
+    /// <summary>The ids, made a chunk at a time when the segment keeps none (they equal the positions).</summary>
+    private static void WriteIds(PdqSegment segment, Stream output)
+    {
+        if (!segment.HasIdentityIds)
+        {
+            WriteSpan<int>(segment.Ids, output);
+            return;
+        }
+        var chunk = new int[Math.Min(ElementsPerCall, Math.Max(1, segment.Count))];
+        for (int start = 0; start < segment.Count; start += chunk.Length)
+        {
+            int length = Math.Min(chunk.Length, segment.Count - start);
+            for (int i = 0; i < length; i++) chunk[i] = start + i;
+            WriteSpan<int>(chunk.AsSpan(0, length), output);
+        }
     }
 
     private static void WriteSpan<T>(ReadOnlySpan<T> items, Stream output) where T : unmanaged
