@@ -38,9 +38,7 @@ public sealed class PdqIndexBuilder
                 _chunks[c].AsSpan(0, length).CopyTo(target.Slice(start, length));
                 _chunks[c] = []; // each chunk goes as soon as it is copied
             }
-            var ids = new int[_count];
-            for (int i = 0; i < ids.Length; i++) ids[i] = i;
-            index.AddSegment(new PdqSegment(hashes, ids));
+            index.AddSegment(new PdqSegment(hashes, ids: null)); // ids are the positions
         }
         _chunks.Clear();
         _count = 0;

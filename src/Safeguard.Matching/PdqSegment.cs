@@ -38,14 +38,14 @@ internal sealed class PdqSegment
     {
     }
 
-    /// <summary>Takes ownership of <paramref name="hashes"/> and <paramref name="ids"/> (one id per hash).</summary>
-    public PdqSegment(NativeBuffer<Hash256> hashes, int[] ids, bool allowBruteForce = true)
+    /// <summary>Takes ownership of <paramref name="hashes"/> and <paramref name="ids"/> (one id per hash; null: each id is its position).</summary>
+    public PdqSegment(NativeBuffer<Hash256> hashes, int[]? ids, bool allowBruteForce = true)
     {
         int count = hashes.Length;
-        if (ids.Length != count) throw new ArgumentException($"{count} hashes but {ids.Length} ids", nameof(ids));
+        if (ids is not null && ids.Length != count) throw new ArgumentException($"{count} hashes but {ids.Length} ids", nameof(ids));
         _allowBruteForce = allowBruteForce;
         _hashes = hashes;
-        _ids = IsIdentity(ids) ? null : ids;
+        _ids = ids is null || IsIdentity(ids) ? null : ids;
         Count = count;
         _deleted = new ulong[(count + 63) / 64];
         _positionBits = PositionBitsFor(count);
@@ -57,13 +57,13 @@ internal sealed class PdqSegment
     }
 
     /// <summary>A segment whose tables were read back (see <see cref="PdqSegmentFile"/>); the caller has checked them.</summary>
-    internal PdqSegment(NativeBuffer<Hash256> hashes, int[] ids, int directoryBits, NativeBuffer<int>[] directories,
+    internal PdqSegment(NativeBuffer<Hash256> hashes, int[]? ids, int directoryBits, NativeBuffer<int>[] directories,
         NativeBuffer<uint>[] postings, bool allowBruteForce)
     {
         int count = hashes.Length;
         _allowBruteForce = allowBruteForce;
         _hashes = hashes;
-        _ids = IsIdentity(ids) ? null : ids;
+        _ids = ids is null || IsIdentity(ids) ? null : ids;
         Count = count;
         _deleted = new ulong[(count + 63) / 64];
         _positionBits = PositionBitsFor(count);

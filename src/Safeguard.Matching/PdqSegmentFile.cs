@@ -45,8 +45,7 @@ internal static class PdqSegmentFile
             throw new InvalidDataException($"segment of {count} entries with {directoryBits}-bit buckets");
         var hashes = new NativeBuffer<Hash256>(count, zeroed: false);
         ReadSpan(hashes.AsSpan(), input);
-        var ids = new int[count];
-        ReadSpan<int>(ids, input);
+        var ids = ReadIds(input, count);
         var directories = new NativeBuffer<int>[PdqSlicing.SliceCount];
         var postings = new NativeBuffer<uint>[PdqSlicing.SliceCount];
         for (int s = 0; s < PdqSlicing.SliceCount; s++)
@@ -72,6 +71,31 @@ internal static class PdqSegmentFile
         foreach (uint p in postings.AsSpan())
             if ((p & mask) >= (uint)count) return "a posting points past the segment";
         return null;
+    }
+
+    /// <summary>
+    /// The ids, a chunk at a time: null while they equal their positions (a bulk build's), so no
+    /// whole array is made only to be dropped.
+    /// </summary>
+    private static int[]? ReadIds(Stream input, int count)
+    {
+        int[]? ids = null;
+        var chunk = new int[Math.Min(1 << 20, Math.Max(1, count))];
+        for (int start = 0; start < count; start += chunk.Length)
+        {
+            int length = Math.Min(chunk.Length, count - start);
+            ReadSpan(chunk.AsSpan(0, length), input);
+            if (ids is null)
+            {
+                bool identity = true;
+                for (int i = 0; i < length && identity; i++) identity = chunk[i] == start + i;
+                if (identity) continue;
+                ids = new int[count];
+                for (int i = 0; i < start; i++) ids[i] = i;
+            }
+            chunk.AsSpan(0, length).CopyTo(ids.AsSpan(start));
+        }
+        return ids;
     }
 
     /// <summary>The ids, made a chunk at a time when the segment keeps none (they equal the positions).</summary>

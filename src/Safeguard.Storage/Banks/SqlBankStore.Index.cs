@@ -42,19 +42,24 @@ public abstract partial class SqlBankStore
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var conn = await OpenConnectionAsync(ct);
-        // Through the (signal_type, value) index: only this type's rows are read.
-        string sql = $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.signal_type = @t AND e.disabled = 0";
-        if (banks is not null)
+        var bankIds = new List<long>();
+        if (banks is null)
         {
-            var ids = new List<long>();
-            foreach (var name in banks) ids.Add(await RequireBankIdAsync(conn, null, name, ct));
-            if (ids.Count == 0) yield break;
-            sql += $" AND e.bank_id IN ({string.Join(",", ids)})";
+            await using var list = Db.Command(conn, null, "SELECT id FROM banks ORDER BY id");
+            await using var br = await list.ExecuteReaderAsync(ct);
+            while (await br.ReadAsync(ct)) bankIds.Add(br.GetInt64(0));
         }
-        await using var cmd = Db.Command(conn, null, sql);
-        cmd.Param("@t", signalType);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) yield return ReadEntry(r, 0);
+        else
+            foreach (var name in banks) bankIds.Add(await RequireBankIdAsync(conn, null, name, ct));
+        // One bank at a time through entries_value_key (bank_id, signal_type, ...): only this type's rows are read.
+        foreach (long bankId in bankIds)
+        {
+            await using var cmd = Db.Command(conn, null,
+                $"SELECT {EntryColumns} FROM entries e JOIN banks b ON b.id = e.bank_id WHERE e.bank_id = @b AND e.signal_type = @t AND e.disabled = 0");
+            cmd.Param("@b", bankId); cmd.Param("@t", signalType);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) yield return ReadEntry(r, 0);
+        }
     }
 
     public async Task<IReadOnlyList<BankEntry>> GetEntriesByIdAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default)
