@@ -125,6 +125,7 @@ public sealed class BankIndexSnapshotTests : IDisposable
         { "empty", "not an index snapshot" },
         { "version", "format version" },
         { "garbage", "not an index snapshot" },
+        { "padded", "padded" },
     };
 
     [Theory]
@@ -142,6 +143,7 @@ public sealed class BankIndexSnapshotTests : IDisposable
             case "empty": bytes = []; break;
             case "version": bytes[4] = 99; break;
             case "garbage": rng.NextBytes(bytes); break;
+            case "padded": bytes = [.. bytes, .. new byte[1 << 16]]; break;
         }
         await File.WriteAllBytesAsync(Snapshot, bytes);
         var index = await LoadAsync(store, Snapshot);
