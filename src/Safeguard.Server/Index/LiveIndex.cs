@@ -80,8 +80,9 @@ public sealed partial class LiveIndex(IBankStore store, ServerOptions options, I
             await index.SaveSnapshotAsync(path);
             LogSnapshotWritten(path, clock.Elapsed.TotalSeconds);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Safeguard.Banks.BankException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // The service carries on without a snapshot (a shutdown can also close the store under it): the next start rebuilds.
             LogSnapshotFailed(path, ex.Message);
         }
     }
