@@ -48,6 +48,32 @@ public class BenchMatchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Make_bank_with_a_database_loads_the_distinct_hashes_and_match_reads_back_its_snapshot()
+    {
+        string bank = Path.Combine(_dir, "db", "bank.txt"), db = Path.Combine(_dir, "db", "bank.db");
+        var made = Run("bench", "make-bank", "--count", "12000", "--out", bank, "--queries", "200", "--seed", "5", "--db", db);
+        Assert.True(made.Exit == 0, made.Err);
+        int distinct = File.ReadLines(bank).Distinct().Count();
+        Assert.Contains($"loaded {distinct:N0} distinct PDQ entries", made.Out);
+        await using (var store = await Safeguard.Storage.Banks.BankStores.OpenAsync(db))
+        {
+            var stats = await store.GetStatsAsync("bench");
+            Assert.Equal(distinct, stats.EnabledByType["pdq"]);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.Equal(2, Run("bench", "make-bank", "--count", "10", "--out", bank, "--db", db).Exit); // never over an existing database
+
+        string snapshot = Path.Combine(_dir, "db", "index.bin");
+        var result = Run("bench", "match", "--bank-file", bank, "--query-file", Path.ChangeExtension(bank, ".queries.txt"),
+            "--seconds", "0.05", "--adds", "1000", "--snapshot", snapshot);
+        Assert.True(result.Exit == 0, result.Err);
+        Assert.Contains("answers identical to the built index on 200 queries", result.Out);
+        Assert.Contains("memory, all index state:", result.Out);
+        Assert.DoesNotContain("DIFFER", result.Out);
+        Assert.False(File.Exists(snapshot));
+    }
+
+    [Fact]
     public void Make_bank_reports_its_steps_on_stderr_and_keeps_stdout_to_its_summary()
     {
         string bank = Path.Combine(_dir, "progress", "bank.txt");
