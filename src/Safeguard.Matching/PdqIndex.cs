@@ -31,15 +31,17 @@ public sealed class PdqIndex
     private readonly object _writeLock = new();
     private readonly int _overlayCapacity;
     private readonly bool _allowBruteForce;
+    private readonly SliceLayout? _layout; // null: each segment's size chooses; tests force one
     private Snapshot _snapshot;
     private int _count;
 
     public PdqIndex(int overlayCapacity = DefaultOverlayCapacity) : this(overlayCapacity, allowBruteForce: true) { }
 
     /// <param name="allowBruteForce">False only in tests: segments always probe, never scan.</param>
-    internal PdqIndex(int overlayCapacity, bool allowBruteForce)
+    internal PdqIndex(int overlayCapacity, bool allowBruteForce, SliceLayout? layout = null)
     {
         _allowBruteForce = allowBruteForce;
+        _layout = layout;
         ArgumentOutOfRangeException.ThrowIfLessThan(overlayCapacity, 1);
         _overlayCapacity = overlayCapacity;
         _snapshot = new Snapshot([], new PdqOverlay(overlayCapacity));
@@ -49,9 +51,10 @@ public sealed class PdqIndex
     public static PdqIndex Build(ReadOnlySpan<Hash256> hashes, ReadOnlySpan<int> ids, int overlayCapacity = DefaultOverlayCapacity) =>
         Build(hashes, ids, overlayCapacity, allowBruteForce: true);
 
-    internal static PdqIndex Build(ReadOnlySpan<Hash256> hashes, ReadOnlySpan<int> ids, int overlayCapacity, bool allowBruteForce)
+    internal static PdqIndex Build(ReadOnlySpan<Hash256> hashes, ReadOnlySpan<int> ids, int overlayCapacity, bool allowBruteForce,
+        SliceLayout? layout = null)
     {
-        var index = new PdqIndex(overlayCapacity, allowBruteForce);
+        var index = new PdqIndex(overlayCapacity, allowBruteForce, layout);
         index.AddRange(hashes, ids);
         return index;
     }
@@ -100,7 +103,7 @@ public sealed class PdqIndex
             for (int i = 0; i < hashes.Length; i++) Add(hashes[i], ids[i]);
             return;
         }
-        var segment = new PdqSegment(hashes.ToArray(), ids.ToArray(), hashes.Length, _allowBruteForce);
+        var segment = new PdqSegment(hashes.ToArray(), ids.ToArray(), hashes.Length, _allowBruteForce, _layout);
         lock (_writeLock)
         {
             var segments = new List<PdqSegment>(_snapshot.Segments) { segment };
@@ -150,9 +153,9 @@ public sealed class PdqIndex
         if (snap.Segments.Length == 1) PdqSegmentFile.Write(snap.Segments[0], output);
     }
 
-    /// <summary>Bytes <see cref="WriteTo"/> writes for an index of <paramref name="count"/> entries.</summary>
+    /// <summary>Bytes <see cref="WriteTo"/> writes for a built index of <paramref name="count"/> entries.</summary>
     public static long WrittenLength(int count) =>
-        4 + (count == 0 ? 0 : PdqSegmentFile.Length(count, PdqSegment.ChooseDirectoryBits(count, PdqSegment.PositionBitsFor(count))));
+        4 + (count == 0 ? 0 : PdqSegmentFile.Length(count, SliceLayout.For(count)));
 
     /// <summary>Reads what <see cref="WriteTo"/> wrote for <paramref name="expectedCount"/> entries.</summary>
     /// <exception cref="InvalidDataException">The bytes are not such an index.</exception>
@@ -219,7 +222,7 @@ public sealed class PdqIndex
             var snap = _snapshot;
             var parts = snap.Segments.ToList();
             var (hashes, ids) = snap.Overlay.TakeLive();
-            if (hashes.Length > 0) parts.Add(new PdqSegment(hashes, ids, hashes.Length, _allowBruteForce));
+            if (hashes.Length > 0) parts.Add(new PdqSegment(hashes, ids, hashes.Length, _allowBruteForce, _layout));
             var merged = parts.Count switch
             {
                 0 => [],
@@ -262,9 +265,7 @@ public sealed class PdqIndex
         ArgumentOutOfRangeException.ThrowIfNegative(threshold);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(threshold, Hash256.Bits);
         var snap = Volatile.Read(ref _snapshot);
-        Span<uint> slices = stackalloc uint[PdqSlicing.SliceCount];
-        PdqSlicing.ExtractAll(query, slices);
-        foreach (var segment in snap.Segments) segment.Search(query, slices, threshold, results);
+        foreach (var segment in snap.Segments) segment.Search(query, threshold, results);
         snap.Overlay.Search(query, threshold, results);
     }
 
@@ -272,7 +273,7 @@ public sealed class PdqIndex
     {
         var (hashes, ids) = snap.Overlay.TakeLive();
         var segments = new List<PdqSegment>(snap.Segments);
-        if (hashes.Length > 0) segments.Add(new PdqSegment(hashes, ids, hashes.Length, _allowBruteForce));
+        if (hashes.Length > 0) segments.Add(new PdqSegment(hashes, ids, hashes.Length, _allowBruteForce, _layout));
         MergeSimilarSizes(segments);
         var next = new Snapshot(segments.ToArray(), new PdqOverlay(_overlayCapacity));
         Volatile.Write(ref _snapshot, next);
@@ -309,6 +310,6 @@ public sealed class PdqIndex
         var ids = new int[live];
         int n = 0;
         foreach (var part in parts) n += part.CopyLiveTo(hashes.AsSpan(n), ids.AsSpan(n));
-        return new PdqSegment(hashes, ids, n, _allowBruteForce);
+        return new PdqSegment(hashes, ids, n, _allowBruteForce, _layout);
     }
 }

@@ -7,7 +7,8 @@ using Safeguard.Hashing.Pdq;
 namespace Safeguard.Matching;
 
 /// <summary>
-/// An immutable block of entries with its multi-index. For each slice, the entries are bucketed
+/// An immutable block of entries with its multi-index (slices as its <see cref="SliceLayout"/> cuts
+/// them). For each slice, the entries are bucketed
 /// by the high <c>directoryBits</c> bits of their slice value (a counting sort: one directory
 /// of bucket starts plus one flat postings array). A posting is one uint: the slice's remaining
 /// low bits above the entry's position, so a bucket scan can reject most entries without
@@ -16,6 +17,7 @@ namespace Safeguard.Matching;
 internal sealed class PdqSegment
 {
     private readonly NativeBuffer<Hash256> _hashes;
+    private readonly SliceLayout _layout;
     // Null when every id equals its position (a bulk build's ids): 4 bytes a hash saved.
     private readonly int[]? _ids;
     private readonly ulong[] _deleted;
@@ -33,35 +35,38 @@ internal sealed class PdqSegment
     public int LiveCount => Count - DeletedCount;
 
     /// <summary>Takes ownership of the arrays (their first <paramref name="count"/> items).</summary>
-    public PdqSegment(Hash256[] hashes, int[] ids, int count, bool allowBruteForce = true)
-        : this(CopyToNative(hashes, count), ids.Length == count ? ids : ids[..count], allowBruteForce)
+    /// <param name="layout">Null: the layout for the size (<see cref="SliceLayout.For"/>); tests force one.</param>
+    public PdqSegment(Hash256[] hashes, int[] ids, int count, bool allowBruteForce = true, SliceLayout? layout = null)
+        : this(CopyToNative(hashes, count), ids.Length == count ? ids : ids[..count], allowBruteForce, layout)
     {
     }
 
     /// <summary>Takes ownership of <paramref name="hashes"/> and <paramref name="ids"/> (one id per hash; null: each id is its position).</summary>
-    public PdqSegment(NativeBuffer<Hash256> hashes, int[]? ids, bool allowBruteForce = true)
+    public PdqSegment(NativeBuffer<Hash256> hashes, int[]? ids, bool allowBruteForce = true, SliceLayout? layout = null)
     {
         int count = hashes.Length;
         if (ids is not null && ids.Length != count) throw new ArgumentException($"{count} hashes but {ids.Length} ids", nameof(ids));
         _allowBruteForce = allowBruteForce;
+        _layout = layout ?? SliceLayout.For(count);
         _hashes = hashes;
         _ids = ids is null || IsIdentity(ids) ? null : ids;
         Count = count;
         _deleted = new ulong[(count + 63) / 64];
         _positionBits = PositionBitsFor(count);
         _positionMask = _positionBits >= 32 ? uint.MaxValue : (1u << _positionBits) - 1;
-        _directoryBits = ChooseDirectoryBits(count, _positionBits);
-        _directories = new NativeBuffer<int>[PdqSlicing.SliceCount];
-        _postings = new NativeBuffer<uint>[PdqSlicing.SliceCount];
-        Parallel.For(0, PdqSlicing.SliceCount, BuildSlice);
+        _directoryBits = ChooseDirectoryBits(count, _positionBits, _layout);
+        _directories = new NativeBuffer<int>[_layout.Count];
+        _postings = new NativeBuffer<uint>[_layout.Count];
+        Parallel.For(0, _layout.Count, BuildSlice);
     }
 
     /// <summary>A segment whose tables were read back (see <see cref="PdqSegmentFile"/>); the caller has checked them.</summary>
-    internal PdqSegment(NativeBuffer<Hash256> hashes, int[]? ids, int directoryBits, NativeBuffer<int>[] directories,
+    internal PdqSegment(NativeBuffer<Hash256> hashes, int[]? ids, SliceLayout layout, int directoryBits, NativeBuffer<int>[] directories,
         NativeBuffer<uint>[] postings, bool allowBruteForce)
     {
         int count = hashes.Length;
         _allowBruteForce = allowBruteForce;
+        _layout = layout;
         _hashes = hashes;
         _ids = ids is null || IsIdentity(ids) ? null : ids;
         Count = count;
@@ -76,6 +81,7 @@ internal sealed class PdqSegment
     internal static int PositionBitsFor(int count) => Math.Max(1, 32 - BitOperations.LeadingZeroCount((uint)Math.Max(1, count - 1)));
 
     internal int DirectoryBits => _directoryBits;
+    internal SliceLayout Layout => _layout;
     internal NativeBuffer<Hash256> Hashes => _hashes;
     /// <summary>Each position's id (made on demand when they equal the positions).</summary>
     internal int[] Ids
@@ -111,21 +117,21 @@ internal sealed class PdqSegment
     }
 
     /// <summary>About eight entries per bucket, while each posting's low slice bits and position fit in 32 bits.</summary>
-    internal static int ChooseDirectoryBits(int count, int positionBits)
+    internal static int ChooseDirectoryBits(int count, int positionBits, SliceLayout layout)
     {
         int wanted = BitOperations.Log2((uint)Math.Max(1, count)) - 3;
-        int minimum = PdqSlicing.MaxWidth - (32 - positionBits);
-        return Math.Clamp(Math.Max(wanted, minimum), 1, PdqSlicing.MinWidth);
+        int minimum = layout.MaxWidth - (32 - positionBits);
+        return Math.Clamp(Math.Max(wanted, minimum), 1, layout.MinWidth);
     }
 
     private void BuildSlice(int slice)
     {
-        int lowBits = PdqSlicing.Widths[slice] - _directoryBits;
+        int lowBits = _layout.Widths[slice] - _directoryBits;
         var directory = new NativeBuffer<int>((1 << _directoryBits) + 1, zeroed: true);
         var starts = directory.AsSpan();
         var hashes = _hashes.AsSpan();
         foreach (ref readonly var h in hashes)
-            starts[(int)(PdqSlicing.Extract(h, slice) >> lowBits) + 1]++;
+            starts[(int)(_layout.Extract(h, slice) >> lowBits) + 1]++;
         for (int b = 1; b < starts.Length; b++) starts[b] += starts[b - 1];
         var cursor = starts.ToArray();
         var postingsBuffer = new NativeBuffer<uint>(Count, zeroed: false);
@@ -133,7 +139,7 @@ internal sealed class PdqSegment
         uint lowMask = (1u << lowBits) - 1;
         for (int pos = 0; pos < hashes.Length; pos++)
         {
-            uint value = PdqSlicing.Extract(hashes[pos], slice);
+            uint value = _layout.Extract(hashes[pos], slice);
             postings[cursor[value >> lowBits]++] = ((value & lowMask) << _positionBits) | (uint)pos;
         }
         _directories[slice] = directory;
@@ -161,8 +167,8 @@ internal sealed class PdqSegment
     /// <summary>Positions of live entries equal to (hash, id), found through slice 0 with no flips.</summary>
     public void FindExact(in Hash256 hash, int id, List<int> positions)
     {
-        int lowBits = PdqSlicing.Widths[0] - _directoryBits;
-        uint value = PdqSlicing.Extract(hash, 0);
+        int lowBits = _layout.Widths[0] - _directoryBits;
+        uint value = _layout.Extract(hash, 0);
         uint low = value & ((1u << lowBits) - 1);
         var dir = _directories[0].AsSpan();
         var postings = _postings[0].AsSpan();
@@ -179,7 +185,7 @@ internal sealed class PdqSegment
     }
 
     /// <summary>Appends the live entries of this segment within <paramref name="threshold"/> of the query.</summary>
-    public void Search(in Hash256 query, ReadOnlySpan<uint> querySlices, int threshold, List<PdqMatch> results)
+    public void Search(in Hash256 query, int threshold, List<PdqMatch> results)
     {
         var plan = PlanFor(threshold);
         if (plan.BruteForce)
@@ -187,6 +193,8 @@ internal sealed class PdqSegment
             Scan(query, threshold, results);
             return;
         }
+        Span<uint> querySlices = stackalloc uint[SliceLayout.MaxSlices];
+        _layout.ExtractAll(query, querySlices);
         for (int pi = 0; pi < plan.Slices.Length; pi++)
             ProbeSlice(query, querySlices, threshold, plan, pi, results);
         GC.KeepAlive(this); // the probes hold raw references into native buffers
@@ -197,8 +205,8 @@ internal sealed class PdqSegment
     {
         var plan = PlanFor(threshold);
         return plan.BruteForce
-            ? $"{Count:N0} entries: scan"
-            : $"{Count:N0} entries, {_directoryBits}-bit buckets: probe {plan.Slices.Length} slices, flips {string.Join(",", plan.Flips)}";
+            ? $"{Count:N0} entries, {_layout.Count} slices: scan"
+            : $"{Count:N0} entries, {_layout.Count} slices ({string.Join(",", _layout.Widths)} bits), {_directoryBits}-bit buckets: probe {plan.Slices.Length} slices, flips {string.Join(",", plan.Flips)}";
     }
 
     internal SearchPlan PlanFor(int threshold)
@@ -206,7 +214,7 @@ internal sealed class PdqSegment
         var plan = Volatile.Read(ref _plans[threshold]);
         if (plan is null)
         {
-            plan = SearchPlan.Create(threshold, Count, _directoryBits, _allowBruteForce);
+            plan = SearchPlan.Create(threshold, Count, _directoryBits, _layout, _allowBruteForce);
             Volatile.Write(ref _plans[threshold], plan);
         }
         return plan;
@@ -216,18 +224,36 @@ internal sealed class PdqSegment
         SearchPlan plan, int planIndex, List<PdqMatch> results)
     {
         int slice = plan.Slices[planIndex], flips = plan.Flips[planIndex];
-        int lowBits = PdqSlicing.Widths[slice] - _directoryBits;
+        int lowBits = _layout.Widths[slice] - _directoryBits;
         uint value = querySlices[slice];
         uint high = value >> lowBits, low = value & ((1u << lowBits) - 1);
         int positionBits = _positionBits;
         uint positionMask = _positionMask;
-        ref int dir = ref _directories[slice].Reference;
-        ref uint postings = ref _postings[slice].Reference;
         ref Hash256 hashes = ref _hashes.Reference;
         var masks = FlipMasks.For(_directoryBits);
-        ref uint maskRef = ref MemoryMarshal.GetArrayDataReference(masks.Masks);
         int probes = masks.Start[Math.Min(flips, _directoryBits) + 1];
         var candidates = CandidateBuffer ??= new int[1024];
+        int found = Collect(slice, high, low, flips, masks, probes, ref candidates);
+        CandidateBuffer = candidates;
+        // Second pass: the full hashes are random reads too, so prefetch them ahead of the popcount.
+        for (int c = 0; c < found; c++)
+        {
+            if (c + HashLookahead < found) Prefetch(ref Unsafe.Add(ref hashes, candidates[c + HashLookahead]));
+            int pos = candidates[c];
+            int distance = Unsafe.Add(ref hashes, pos).DistanceTo(query);
+            if (distance <= threshold)
+                Accept(pos, distance, querySlices, plan, planIndex, results);
+        }
+    }
+
+    /// <summary>Positions in the probed buckets whose low slice bits are within the budget the bucket's own flips leave.</summary>
+    private int Collect(int slice, uint high, uint low, int flips, FlipMasks masks, int probes, ref int[] candidates)
+    {
+        int positionBits = _positionBits;
+        uint positionMask = _positionMask;
+        ref int dir = ref _directories[slice].Reference;
+        ref uint postings = ref _postings[slice].Reference;
+        ref uint maskRef = ref MemoryMarshal.GetArrayDataReference(masks.Masks);
         int found = 0;
         for (int mi = 0; mi < probes; mi++)
         {
@@ -245,19 +271,11 @@ internal sealed class PdqSegment
             {
                 uint p = Unsafe.Add(ref postings, j);
                 if (BitOperations.PopCount((p >> positionBits) ^ low) > lowBudget) continue;
-                if (found == candidates.Length) { Array.Resize(ref candidates, found * 2); CandidateBuffer = candidates; }
+                if (found == candidates.Length) Array.Resize(ref candidates, found * 2);
                 candidates[found++] = (int)(p & positionMask);
             }
         }
-        // Second pass: the full hashes are random reads too, so prefetch them ahead of the popcount.
-        for (int c = 0; c < found; c++)
-        {
-            if (c + HashLookahead < found) Prefetch(ref Unsafe.Add(ref hashes, candidates[c + HashLookahead]));
-            int pos = candidates[c];
-            int distance = Unsafe.Add(ref hashes, pos).DistanceTo(query);
-            if (distance <= threshold)
-                Accept(pos, distance, querySlices, plan, planIndex, results);
-        }
+        return found;
     }
 
     /// <summary>Candidate positions of the slice being probed; one buffer per thread, reused.</summary>
@@ -283,7 +301,7 @@ internal sealed class PdqSegment
         for (int earlier = 0; earlier < planIndex; earlier++)
         {
             int s = plan.Slices[earlier];
-            if (PdqSlicing.SliceDistance(hash, s, querySlices[s]) <= plan.Flips[earlier]) return;
+            if (_layout.SliceDistance(hash, s, querySlices[s]) <= plan.Flips[earlier]) return;
         }
         results.Add(new PdqMatch(IdAt(pos), distance));
     }

@@ -5,7 +5,7 @@ namespace Safeguard.Matching;
 
 /// <summary>
 /// A segment's tables as bytes (little-endian, this machine's layout): count, directory bits,
-/// the hashes, the ids, then each slice's directory and postings. Reading back checks the shape
+/// slice count (its <see cref="SliceLayout"/>), the hashes, the ids, then each slice's directory and postings. Reading back checks the shape
 /// (sizes, directories ascending to the count, postings within it) so a damaged file cannot send
 /// a search outside the tables; the caller checks the bytes themselves with a checksum.
 /// </summary>
@@ -15,13 +15,14 @@ internal static class PdqSegmentFile
 
     public static void Write(PdqSegment segment, Stream output)
     {
-        Span<byte> header = stackalloc byte[8];
+        Span<byte> header = stackalloc byte[HeaderBytes];
         BitConverter.TryWriteBytes(header, segment.Count);
         BitConverter.TryWriteBytes(header[4..], segment.DirectoryBits);
+        BitConverter.TryWriteBytes(header[8..], segment.Layout.Count);
         output.Write(header);
         WriteSpan<Hash256>(segment.Hashes.AsSpan(), output);
         WriteIds(segment, output);
-        for (int s = 0; s < PdqSlicing.SliceCount; s++)
+        for (int s = 0; s < segment.Layout.Count; s++)
         {
             WriteSpan<int>(segment.Directory(s).AsSpan(), output);
             WriteSpan<uint>(segment.Postings(s).AsSpan(), output);
@@ -29,36 +30,42 @@ internal static class PdqSegmentFile
         GC.KeepAlive(segment);
     }
 
+    private const int HeaderBytes = 12;
+
     /// <summary>Bytes <see cref="Write"/> produces for a segment of <paramref name="count"/> entries.</summary>
-    public static long Length(int count, int directoryBits) =>
-        8 + count * (32L + 4) + PdqSlicing.SliceCount * ((((1L << directoryBits) + 1) * 4) + count * 4L);
+    public static long Length(int count, SliceLayout layout)
+    {
+        int directoryBits = PdqSegment.ChooseDirectoryBits(count, PdqSegment.PositionBitsFor(count), layout);
+        return HeaderBytes + count * (32L + 4) + layout.Count * ((((1L << directoryBits) + 1) * 4) + count * 4L);
+    }
 
     /// <exception cref="InvalidDataException">The bytes do not describe a segment.</exception>
     public static PdqSegment Read(Stream input, int expectedCount, bool allowBruteForce = true)
     {
-        Span<byte> header = stackalloc byte[8];
+        Span<byte> header = stackalloc byte[HeaderBytes];
         input.ReadExactly(header);
-        int count = BitConverter.ToInt32(header), directoryBits = BitConverter.ToInt32(header[4..]);
+        int count = BitConverter.ToInt32(header), directoryBits = BitConverter.ToInt32(header[4..]), slices = BitConverter.ToInt32(header[8..]);
         if (count != expectedCount) throw new InvalidDataException($"segment holds {count} entries, the header says {expectedCount}");
+        var layout = SliceLayout.WithSlices(slices) ?? throw new InvalidDataException($"segment cut into {slices} slices");
         int positionBits = PdqSegment.PositionBitsFor(count);
-        if (directoryBits != PdqSegment.ChooseDirectoryBits(count, positionBits))
+        if (directoryBits != PdqSegment.ChooseDirectoryBits(count, positionBits, layout))
             throw new InvalidDataException($"segment of {count} entries with {directoryBits}-bit buckets");
         var hashes = new NativeBuffer<Hash256>(count, zeroed: false);
         ReadSpan(hashes.AsSpan(), input);
         var ids = ReadIds(input, count);
-        var directories = new NativeBuffer<int>[PdqSlicing.SliceCount];
-        var postings = new NativeBuffer<uint>[PdqSlicing.SliceCount];
-        for (int s = 0; s < PdqSlicing.SliceCount; s++)
+        var directories = new NativeBuffer<int>[layout.Count];
+        var postings = new NativeBuffer<uint>[layout.Count];
+        for (int s = 0; s < layout.Count; s++)
         {
             directories[s] = new NativeBuffer<int>((1 << directoryBits) + 1, zeroed: false);
             ReadSpan(directories[s].AsSpan(), input);
             postings[s] = new NativeBuffer<uint>(count, zeroed: false);
             ReadSpan(postings[s].AsSpan(), input);
         }
-        var problems = new string?[PdqSlicing.SliceCount];
-        Parallel.For(0, PdqSlicing.SliceCount, s => problems[s] = CheckSlice(directories[s], postings[s], count, positionBits));
+        var problems = new string?[layout.Count];
+        Parallel.For(0, layout.Count, s => problems[s] = CheckSlice(directories[s], postings[s], count, positionBits));
         if (problems.FirstOrDefault(p => p is not null) is { } problem) throw new InvalidDataException(problem);
-        return new PdqSegment(hashes, ids, directoryBits, directories, postings, allowBruteForce);
+        return new PdqSegment(hashes, ids, layout, directoryBits, directories, postings, allowBruteForce);
     }
 
     private static string? CheckSlice(NativeBuffer<int> directory, NativeBuffer<uint> postings, int count, int positionBits)

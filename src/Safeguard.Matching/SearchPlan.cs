@@ -27,10 +27,10 @@ internal sealed class SearchPlan
     }
 
     /// <param name="allowBruteForce">False only in tests, to exercise the probe path at every threshold.</param>
-    public static SearchPlan Create(int threshold, int count, int directoryBits, bool allowBruteForce = true)
+    public static SearchPlan Create(int threshold, int count, int directoryBits, SliceLayout layout, bool allowBruteForce = true)
     {
         double bruteCost = allowBruteForce ? count * ScanCost : double.PositiveInfinity;
-        int m = PdqSlicing.SliceCount;
+        int m = layout.Count;
         var flips = new int[m];
         Array.Fill(flips, -1);
         double cost = 0;
@@ -42,7 +42,7 @@ internal sealed class SearchPlan
             double bestCost = double.PositiveInfinity;
             for (int s = 0; s < m; s++)
             {
-                double c = MarginalCost(flips[s] + 1, PdqSlicing.Widths[s], count, directoryBits);
+                double c = MarginalCost(flips[s] + 1, layout.Widths[s], count, directoryBits);
                 if (c < bestCost) { bestCost = c; best = s; }
             }
             if (best < 0 || cost + bestCost > bruteCost) return BruteForcePlan(count * ScanCost);

@@ -6,20 +6,23 @@ public class PdqIndexSearchTests
 {
     private static readonly int[] PlantedIds = [123, 20_000, 20_001, 20_002, 99_999];
 
-    public static TheoryData<string, bool> Banks => new()
+    /// <summary>Bank kind, whether scanning is allowed, and the slice count (11 as small segments have it, 9 as segments past 32M entries have it).</summary>
+    public static TheoryData<string, bool, int> Banks => new()
     {
-        { "uniform", false }, { "uniform", true }, { "clustered", false }, { "clustered", true },
+        { "uniform", false, 11 }, { "uniform", true, 11 }, { "clustered", false, 11 }, { "clustered", true, 11 },
+        { "uniform", false, 9 }, { "clustered", false, 9 },
     };
 
     /// <summary>Every threshold 0..63 against brute force; allowBruteForce=false forces the probe path everywhere.</summary>
     [Theory]
     [MemberData(nameof(Banks))]
-    public void Search_equals_brute_force_at_every_threshold(string kind, bool allowBruteForce)
+    public void Search_equals_brute_force_at_every_threshold(string kind, bool allowBruteForce, int slices)
     {
-        var rng = new Random(kind.Length * 7919 + (allowBruteForce ? 1 : 0));
+        var rng = new Random(kind.Length * 7919 + (allowBruteForce ? 1 : 0) + slices * 31);
         var bank = kind == "uniform" ? TestBanks.Uniform(30_000, rng) : TestBanks.Clustered(30_000, rng);
         var ids = TestBanks.Sequence(bank.Length);
-        var index = PdqIndex.Build(bank, ids, PdqIndex.DefaultOverlayCapacity, allowBruteForce);
+        var index = PdqIndex.Build(bank, ids, PdqIndex.DefaultOverlayCapacity, allowBruteForce, SliceLayout.WithSlices(slices));
+        Assert.Contains($"{slices} slices", index.DescribePlan(31));
         var queries = TestBanks.Queries(bank, 60, rng);
         var expected = new List<PdqMatch>();
         var actual = new List<PdqMatch>();

@@ -11,11 +11,11 @@ public static class BenchMakeBankCommand
     {
         var count = new Option<int>("--count") { Description = "Number of bank hashes", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Bank file to write (one hex hash per line)", Required = true };
-        var clusterShare = new Option<double>("--cluster-share") { Description = "Share of the bank in near-duplicate clusters (0..1)", DefaultValueFactory = _ => 0.3 };
+        var clusterShare = new Option<double>("--cluster-share") { Description = "Share of the bank in near-duplicate clusters (0..1)", DefaultValueFactory = _ => MakeBank.DefaultClusterShare };
         var seed = new Option<int>("--seed") { Description = "Random seed (same seed, same files)", DefaultValueFactory = _ => 1 };
-        var queries = new Option<int>("--queries") { Description = "Number of queries to write", DefaultValueFactory = _ => 10_000 };
+        var queries = new Option<int>("--queries") { Description = "Number of queries to write", DefaultValueFactory = _ => MakeBank.DefaultQueryCount };
         var queryOut = new Option<FileInfo?>("--query-out") { Description = "Query file to write (default: the bank path with .queries.txt)" };
-        var hitShare = new Option<double>("--hit-share") { Description = "Share of queries that are bank members with 0..24 bits flipped (0..1)", DefaultValueFactory = _ => 0.5 };
+        var hitShare = new Option<double>("--hit-share") { Description = "Share of queries that are bank members with 0..24 bits flipped (0..1)", DefaultValueFactory = _ => MakeBank.DefaultHitShare };
         var db = new Option<FileInfo?>("--db") { Description = "Also load the bank into a new SQLite database (bank 'bench'), for serve and bench match --db" };
         var command = new Command("make-bank", "Write a synthetic PDQ bank (random hashes plus near-duplicate clusters) and queries (near-hits and misses)")
         {

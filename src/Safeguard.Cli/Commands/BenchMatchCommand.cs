@@ -9,8 +9,10 @@ public static class BenchMatchCommand
 {
     public static Command Create()
     {
-        var bankFile = new Option<FileInfo>("--bank-file") { Description = "Bank: one hex PDQ hash per line", Required = true };
-        var queryFile = new Option<FileInfo>("--query-file") { Description = "Queries: one hex PDQ hash per line", Required = true };
+        var bankFile = new Option<FileInfo?>("--bank-file") { Description = "Bank: one hex PDQ hash per line (or --generate)" };
+        var queryFile = new Option<FileInfo?>("--query-file") { Description = "Queries: one hex PDQ hash per line (with --bank-file)" };
+        var generate = new Option<int>("--generate") { Description = "Make a bank of this many hashes (and its queries) in memory, as bench make-bank --count N --seed S writes them, instead of reading files" };
+        var seed = new Option<int>("--seed") { Description = "Random seed of --generate", DefaultValueFactory = _ => 1 };
         var threshold = new Option<int>("--threshold") { Description = "Match at Hamming distance <= this (0..256)", DefaultValueFactory = _ => PdqIndex.DefaultThreshold };
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per throughput phase", DefaultValueFactory = _ => 3 };
         var bruteQueries = new Option<int>("--brute-queries") { Description = "At most this many queries for the brute-force comparison", DefaultValueFactory = _ => 200 };
@@ -19,16 +21,20 @@ public static class BenchMatchCommand
         var snapshot = new Option<FileInfo?>("--snapshot") { Description = "Also write the built index to this file, read it back as a start would and time both (the file is deleted after)" };
         var command = new Command("match", "Benchmark PDQ radius search (build time, RAM per hash, lookups/s vs brute force) and MD5/SHA exact lookups")
         {
-            bankFile, queryFile, threshold, seconds, bruteQueries, maxQueries, adds, snapshot,
+            bankFile, queryFile, generate, seed, threshold, seconds, bruteQueries, maxQueries, adds, snapshot,
         };
         command.SetAction(parse => BenchAction.Run(() =>
         {
-            var bank = parse.GetValue(bankFile)!;
-            var queries = parse.GetValue(queryFile)!;
+            var bank = parse.GetValue(bankFile);
+            var queries = parse.GetValue(queryFile);
+            int generated = parse.GetValue(generate);
             int t = parse.GetValue(threshold);
             if (t is < 0 or > 256) throw new UsageException($"--threshold must be 0..256, got {t}");
-            if (!bank.Exists) throw new UsageException($"bank file not found: {bank.FullName}");
-            if (!queries.Exists) throw new UsageException($"query file not found: {queries.FullName}");
+            if (generated < 0) throw new UsageException($"--generate must be 0 or more, got {generated}");
+            if (generated > 0 && (bank is not null || queries is not null)) throw new UsageException("--generate makes the bank and queries: give it without --bank-file and --query-file");
+            if (generated == 0 && (bank is null || queries is null)) throw new UsageException("give --bank-file and --query-file, or --generate N");
+            if (bank is { Exists: false }) throw new UsageException($"bank file not found: {bank.FullName}");
+            if (queries is { Exists: false }) throw new UsageException($"query file not found: {queries.FullName}");
             double s = parse.GetValue(seconds);
             if (s is <= 0 or > 600) throw new UsageException($"--seconds must be in (0, 600], got {s}");
             int b = parse.GetValue(bruteQueries);
@@ -38,7 +44,8 @@ public static class BenchMatchCommand
             if (a is < 0 or > 10_000_000) throw new UsageException($"--adds must be 0..10000000, got {a}");
             try
             {
-                var options = new MatchBenchmarkOptions(bank.FullName, queries.FullName, t, s, b, MaxQueries: m, IncrementalAdds: a, SnapshotFile: parse.GetValue(snapshot)?.FullName);
+                var options = new MatchBenchmarkOptions(bank?.FullName, queries?.FullName, t, s, b, MaxQueries: m, IncrementalAdds: a,
+                    SnapshotFile: parse.GetValue(snapshot)?.FullName, GenerateCount: generated, Seed: parse.GetValue(seed));
                 MatchBenchmark.Run(options, Console.Out);
                 return ExitCodes.Ok;
             }

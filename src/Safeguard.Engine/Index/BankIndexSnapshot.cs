@@ -16,7 +16,7 @@ namespace Safeguard.Engine.Index;
 internal static class BankIndexSnapshot
 {
     private const uint Magic = 0x58494753; // "SGIX"
-    public const int Version = 1;
+    public const int Version = 2; // 2: segment tables name their slice layout
 
     public sealed record Contents(PdqIndex Index, PdqRows Rows, long AppliedSeq, long AppliedEntry);
 
