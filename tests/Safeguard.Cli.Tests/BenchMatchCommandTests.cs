@@ -123,5 +123,27 @@ public class BenchMatchCommandTests : IDisposable
         Assert.Equal(2, Run("bench", "match", "--bank-file", Path.Combine(_dir, "missing.txt"), "--query-file", "x").Exit);
         Assert.Equal(2, Run("bench", "make-bank", "--count", "0", "--out", Path.Combine(_dir, "b.txt")).Exit);
         Assert.Equal(2, Run("bench", "make-bank", "--count", "10", "--out", Path.Combine(_dir, "b.txt"), "--cluster-share", "2").Exit);
+        Assert.Equal(2, Run("bench", "match").Exit); // neither files nor --generate
+        Assert.Equal(2, Run("bench", "match", "--generate", "100", "--bank-file", Path.Combine(_dir, "b.txt")).Exit);
+        Assert.Equal(2, Run("bench", "match", "--generate", "-1").Exit);
+    }
+
+    /// <summary>The generated bank is the one make-bank writes for the seed: same match count per pass over the same queries.</summary>
+    [Fact]
+    public void Generate_matches_what_make_bank_writes_for_the_seed()
+    {
+        string bank = Path.Combine(_dir, "g.txt");
+        Assert.Equal(0, Run("bench", "make-bank", "--count", "6000", "--out", bank, "--seed", "7").Exit);
+        var fromFiles = Run("bench", "match", "--bank-file", bank, "--query-file", Path.Combine(_dir, "g.queries.txt"),
+            "--seconds", "0.05", "--adds", "0", "--brute-queries", "50");
+        var generated = Run("bench", "match", "--generate", "6000", "--seed", "7", "--seconds", "0.05", "--adds", "0", "--brute-queries", "50");
+        Assert.True(fromFiles.Exit == 0 && generated.Exit == 0, fromFiles.Err + generated.Err);
+        static string Matches(string output) =>
+            output.Split('\n').Single(l => l.StartsWith("index lookups/s, 1 thread:", StringComparison.Ordinal)).Split('(')[1];
+        Assert.Equal(Matches(fromFiles.Out), Matches(generated.Out));
+        Assert.Contains("made (seed 7", generated.Out);
+        // Another seed is another bank.
+        var other = Run("bench", "match", "--generate", "6000", "--seed", "8", "--seconds", "0.05", "--adds", "0", "--brute-queries", "5");
+        Assert.NotEqual(Matches(fromFiles.Out), Matches(other.Out));
     }
 }

@@ -15,10 +15,41 @@ namespace Safeguard.Server.Tests;
 /// <summary>Where test databases come from: a temporary SQLite file, or a schema in the test PostgreSQL server.</summary>
 public static class TestDb
 {
-    public static string Sqlite() => Path.Combine(Path.GetTempPath(), $"sg-server-test-{Guid.NewGuid():N}", "safeguard.db");
+    public static string Sqlite() => Path.Combine(TestTemp.Directory("sg-server-test"), "safeguard.db");
 
     /// <summary>A fresh schema's connection string; skips the test when no server is configured (fails under CI).</summary>
     public static async Task<string> PostgresAsync() => (await Postgres.CreateSchemaAsync("srv_")).ConnectionString;
+}
+
+/// <summary>
+/// Temporary directories the tests name (a test may restart a server on the same database, so they
+/// outlive each test) and removes when the test process exits.
+/// </summary>
+public static class TestTemp
+{
+    private static readonly List<string> Made = [];
+
+    static TestTemp() => AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveAll();
+
+    /// <summary>A new directory's path under the system temp folder (created by whoever writes there first).</summary>
+    public static string Directory(string prefix)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        lock (Made) Made.Add(path);
+        return path;
+    }
+
+    private static void RemoveAll()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        lock (Made)
+            foreach (var path in Made)
+            {
+                try { if (System.IO.Directory.Exists(path)) System.IO.Directory.Delete(path, recursive: true); }
+                catch (IOException) { } // still open somewhere: the system's temp cleaning takes it
+                catch (UnauthorizedAccessException) { }
+            }
+    }
 }
 
 public static class TestImages
@@ -65,7 +96,7 @@ public sealed class ServerHarness : IAsyncDisposable
     {
         int port = FreePort.Next();
         // The signing key (and, for PostgreSQL, the checkpoint file) in a fresh directory: tests never touch the user's data directory.
-        var audit = Path.Combine(Path.GetTempPath(), $"sg-audit-{Guid.NewGuid():N}");
+        var audit = TestTemp.Directory("sg-audit");
         var options = new ServerOptions
         {
             Db = db, Urls = $"http://127.0.0.1:{port}", DemoImages = TestImages.Demo, AuditKey = Path.Combine(audit, "audit-signing.key"),

@@ -44,7 +44,10 @@ public static class SqliteBenchLoader
                 await insert.ExecuteNonQueryAsync(ct);
             }
         }
+        // Sorting 100M index keys in memory (the store's temp_store) would take ~10 GB: spill to temp files.
+        await Db.ExecAsync(conn, tx, "PRAGMA temp_store = FILE", ct);
         foreach (var sql in definitions) await Db.ExecAsync(conn, tx, sql, ct);
+        await Db.ExecAsync(conn, tx, "PRAGMA temp_store = MEMORY", ct);
         await Db.ExecAsync(conn, tx, "UPDATE change_counter SET value = @s WHERE id = 1", ct, ("@s", seq));
         await tx.CommitAsync(ct);
     }
