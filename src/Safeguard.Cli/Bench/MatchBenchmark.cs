@@ -45,6 +45,10 @@ public static class MatchBenchmark
             + $"{Per(workingSetDelta, bank.Length):F1} bytes/hash process working-set delta "
             + $"(of which managed heap {Per(heapDelta, bank.Length):F1})");
         output.WriteLine($"plan: {index.DescribePlan(options.Threshold)}");
+        // Why lookups/s fall faster than the candidate counts grow: a random read costs more the more memory it spans.
+        int small = Math.Min(bank.Length, 10_000_000);
+        output.WriteLine($"random 32-byte reads: {RandomReadProbe.NanosecondsPerRead(bank.Length):F1} ns each over {bank.Length * 32.0 / 1e9:F2} GB "
+            + $"(the bank's hashes), {RandomReadProbe.NanosecondsPerRead(small):F1} ns over {small * 32.0 / 1e9:F2} GB");
         var (singleRate, totalMatches) = Throughput(index, queries, options.Threshold, 1, options.SecondsPerPhase);
         output.WriteLine($"index lookups/s, 1 thread: {singleRate:N0} ({totalMatches:N0} matches per pass over the queries)");
         int threads = Environment.ProcessorCount;
