@@ -215,7 +215,10 @@ public sealed class FederationProcessTests : IDisposable
         Assert.Equal(checkpointBefore, Cli("--db", subDb, "exchange", "show", "fed").Split('\n').Single(l => l.StartsWith("checkpoint:", StringComparison.Ordinal)));
     }
 
-    /// <summary>A TCP proxy to the publisher that, once armed, flips one bit inside the body of the next response it relays.</summary>
+    /// <summary>
+    /// A TCP proxy to the publisher that, once armed, flips one bit inside the body of every response
+    /// it relays: flipping only the next one let an untouched later page advance the checkpoint.
+    /// </summary>
     private sealed class FlippingProxy : IAsyncDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
@@ -276,10 +279,10 @@ public sealed class FederationProcessTests : IDisposable
                     {
                         // Past the header block of a response: a byte of its JSON body.
                         int end = buffer.AsSpan(0, n).IndexOf("\r\n\r\n"u8);
-                        if (end >= 0 && end + 4 + 12 < n && Interlocked.CompareExchange(ref _flipped, 1, 0) == 0)
+                        if (end >= 0 && end + 4 + 12 < n)
                         {
                             buffer[end + 4 + 12] ^= 0x01;
-                            _armed = false;
+                            Interlocked.Increment(ref _flipped);
                         }
                     }
                     await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
