@@ -43,24 +43,24 @@ internal sealed class PdqSegment
 
     /// <summary>Takes ownership of <paramref name="hashes"/> and <paramref name="ids"/> (one id per hash; null: each id is its position).</summary>
     public PdqSegment(NativeBuffer<Hash256> hashes, int[]? ids, bool allowBruteForce = true, SliceLayout? layout = null)
+        : this(hashes, CheckIds(hashes, ids), layout ?? SliceLayout.For(hashes.Length), allowBruteForce)
     {
-        int count = hashes.Length;
-        if (ids is not null && ids.Length != count) throw new ArgumentException($"{count} hashes but {ids.Length} ids", nameof(ids));
-        _allowBruteForce = allowBruteForce;
-        _layout = layout ?? SliceLayout.For(count);
-        _hashes = hashes;
-        _ids = ids is null || IsIdentity(ids) ? null : ids;
-        Count = count;
-        _deleted = new ulong[(count + 63) / 64];
-        _positionBits = PositionBitsFor(count);
-        _positionMask = _positionBits >= 32 ? uint.MaxValue : (1u << _positionBits) - 1;
-        _directoryBits = ChooseDirectoryBits(count, _positionBits, _layout);
-        _directories = new NativeBuffer<int>[_layout.Count];
-        _postings = new NativeBuffer<uint>[_layout.Count];
         Parallel.For(0, _layout.Count, BuildSlice);
     }
 
-    /// <summary>A segment whose tables were read back (see <see cref="PdqSegmentFile"/>); the caller has checked them.</summary>
+    /// <summary>A segment with empty tables of the layout's shape, for <see cref="BuildSlice"/> to fill.</summary>
+    private PdqSegment(NativeBuffer<Hash256> hashes, int[]? ids, SliceLayout layout, bool allowBruteForce)
+        : this(hashes, ids, layout, ChooseDirectoryBits(hashes.Length, PositionBitsFor(hashes.Length), layout),
+            new NativeBuffer<int>[layout.Count], new NativeBuffer<uint>[layout.Count], allowBruteForce)
+    {
+    }
+
+    private static int[]? CheckIds(NativeBuffer<Hash256> hashes, int[]? ids) =>
+        ids is not null && ids.Length != hashes.Length
+            ? throw new ArgumentException($"{hashes.Length} hashes but {ids.Length} ids", nameof(ids))
+            : ids;
+
+    /// <summary>A segment whose tables were read back (see <see cref="PdqSegmentFile"/>; the caller has checked them), or are about to be built.</summary>
     internal PdqSegment(NativeBuffer<Hash256> hashes, int[]? ids, SliceLayout layout, int directoryBits, NativeBuffer<int>[] directories,
         NativeBuffer<uint>[] postings, bool allowBruteForce)
     {

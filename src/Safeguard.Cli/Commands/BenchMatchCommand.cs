@@ -31,6 +31,10 @@ public static class BenchMatchCommand
             int t = parse.GetValue(threshold);
             if (t is < 0 or > 256) throw new UsageException($"--threshold must be 0..256, got {t}");
             if (generated < 0) throw new UsageException($"--generate must be 0 or more, got {generated}");
+            // The bank, its index and the comparisons take about 200 bytes per hash at their peak (21.6 GB at 100M).
+            long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            if (generated * 200L > available)
+                throw new UsageException($"--generate {generated} needs about {generated * 200L / 1e9:F1} GB; this machine has {available / 1e9:F1} GB");
             if (generated > 0 && (bank is not null || queries is not null)) throw new UsageException("--generate makes the bank and queries: give it without --bank-file and --query-file");
             if (generated == 0 && (bank is null || queries is null)) throw new UsageException("give --bank-file and --query-file, or --generate N");
             if (bank is { Exists: false }) throw new UsageException($"bank file not found: {bank.FullName}");
