@@ -154,7 +154,7 @@ public abstract class AuditCheckpointContract
             File.Delete(file);
         }
         // Signed by a key that is not the trusted one (a valid signature of another key).
-        var otherKey = Path.Combine(Path.GetTempPath(), $"sg-key-{Guid.NewGuid():N}", "k.pem");
+        var otherKey = Path.Combine(TestTemp.Directory("sg-key"), "k.pem");
         string forged;
         using (var other = AuditSigningKey.Open(otherKey, create: true))
             forged = other.Sign(f[1], long.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), f[3], DateTimeOffset.UtcNow).ToString();

@@ -134,7 +134,7 @@ public sealed class CrawlServiceTests : IAsyncLifetime
         Assert.NotEqual(System.IO.File.ReadAllBytes(TestData.PdqFile(TestSite.Images["/private/secret.jpg"])), preview); // the preview, not the fetched file
 
         // Before any decision, notices take only the bank sightings.
-        var dir = Path.Combine(Path.GetTempPath(), $"sg-crawl-notices-{Guid.NewGuid():N}");
+        var dir = TestTemp.Directory("sg-crawl-notices");
         Directory.CreateDirectory(dir);
         System.IO.File.WriteAllText(Path.Combine(dir, "contacts.csv"), "match,provider,abuse_email\n127.0.0.1/32,Loopback Hosting,abuse@loopback.example\n");
         var (code, _, err) = CliCommandTests.Run("crawl", "notices", dir, "--crawl-db", db, "collect");

@@ -12,7 +12,7 @@ internal static class ExchangeTestSupport
     /// <summary>A plain md5 list in a fresh folder; returns its path and hashes.</summary>
     public static (string Path, List<string> Hashes) WriteList(int count)
     {
-        var dir = Directory.CreateTempSubdirectory("sg-exchange-").FullName;
+        var dir = Directory.CreateDirectory(TestTemp.Directory("sg-exchange")).FullName;
         var hashes = Enumerable.Range(0, count).Select(_ => RandomMd5()).ToList();
         var path = System.IO.Path.Combine(dir, "list.txt");
         File.WriteAllLines(path, hashes);
