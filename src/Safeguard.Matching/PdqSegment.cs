@@ -227,13 +227,9 @@ internal sealed class PdqSegment
         int lowBits = _layout.Widths[slice] - _directoryBits;
         uint value = querySlices[slice];
         uint high = value >> lowBits, low = value & ((1u << lowBits) - 1);
-        int positionBits = _positionBits;
-        uint positionMask = _positionMask;
         ref Hash256 hashes = ref _hashes.Reference;
-        var masks = FlipMasks.For(_directoryBits);
-        int probes = masks.Start[Math.Min(flips, _directoryBits) + 1];
         var candidates = CandidateBuffer ??= new int[1024];
-        int found = Collect(slice, high, low, flips, masks, probes, ref candidates);
+        int found = Collect(slice, high, low, flips, ref candidates);
         CandidateBuffer = candidates;
         // Second pass: the full hashes are random reads too, so prefetch them ahead of the popcount.
         for (int c = 0; c < found; c++)
@@ -247,8 +243,10 @@ internal sealed class PdqSegment
     }
 
     /// <summary>Positions in the probed buckets whose low slice bits are within the budget the bucket's own flips leave.</summary>
-    private int Collect(int slice, uint high, uint low, int flips, FlipMasks masks, int probes, ref int[] candidates)
+    private int Collect(int slice, uint high, uint low, int flips, ref int[] candidates)
     {
+        var masks = FlipMasks.For(_directoryBits);
+        int probes = masks.Start[Math.Min(flips, _directoryBits) + 1];
         int positionBits = _positionBits;
         uint positionMask = _positionMask;
         ref int dir = ref _directories[slice].Reference;

@@ -126,6 +126,9 @@ public class BenchMatchCommandTests : IDisposable
         Assert.Equal(2, Run("bench", "match").Exit); // neither files nor --generate
         Assert.Equal(2, Run("bench", "match", "--generate", "100", "--bank-file", Path.Combine(_dir, "b.txt")).Exit);
         Assert.Equal(2, Run("bench", "match", "--generate", "-1").Exit);
+        var seedAlone = Run("bench", "match", "--bank-file", Path.Combine(_dir, "b.txt"), "--query-file", "x", "--seed", "3");
+        Assert.Equal(2, seedAlone.Exit); // a seed with nothing to generate
+        Assert.Contains("--seed", seedAlone.Err);
         var huge = Run("bench", "match", "--generate", int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(2, huge.Exit); // refused before allocating, naming the memory it would need
         Assert.Contains("GB", huge.Err);

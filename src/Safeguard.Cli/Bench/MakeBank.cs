@@ -9,11 +9,11 @@ namespace Safeguard.Cli.Bench;
 /// <summary>Writes a synthetic bank file and a matching query file.</summary>
 public static class MakeBank
 {
-    /// <summary>The steps <see cref="Run"/> reports as it starts each (a 100M-hash bank takes minutes).</summary>
     public const double DefaultClusterShare = 0.3;
     public const int DefaultQueryCount = 10_000;
     public const double DefaultHitShare = 0.5;
 
+    /// <summary>The steps <see cref="Run"/> reports as it starts each (a 100M-hash bank takes minutes).</summary>
     public static readonly string[] Steps = ["generating the bank", "writing the bank", "generating the queries", "writing the queries"];
 
     public static Hash256[] Run(int count, string bankPath, double clusterShare, int seed, int queryCount, string queryPath,

@@ -37,6 +37,7 @@ public static class BenchMatchCommand
                 throw new UsageException($"--generate {generated} needs about {generated * 200L / 1e9:F1} GB; this machine has {available / 1e9:F1} GB");
             if (generated > 0 && (bank is not null || queries is not null)) throw new UsageException("--generate makes the bank and queries: give it without --bank-file and --query-file");
             if (generated == 0 && (bank is null || queries is null)) throw new UsageException("give --bank-file and --query-file, or --generate N");
+            if (generated == 0 && parse.GetResult(seed) is { Implicit: false }) throw new UsageException("--seed chooses the bank --generate makes: give it with --generate");
             if (bank is { Exists: false }) throw new UsageException($"bank file not found: {bank.FullName}");
             if (queries is { Exists: false }) throw new UsageException($"query file not found: {queries.FullName}");
             double s = parse.GetValue(seconds);
