@@ -10,7 +10,7 @@ namespace Safeguard.Exchanges.Tests;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 serving hash lists with validators (ETag, Last-Modified), and
-/// hostile answers: a 1 GB body made on the fly, a slow drip, redirects.
+/// hostile answers: a slow drip, redirects. The 1 GB answer is <see cref="HugeAnswerServer"/>.
 /// </summary>
 public sealed class ListServer : IAsyncDisposable
 {
@@ -23,7 +23,6 @@ public sealed class ListServer : IAsyncDisposable
     public int Requests;
     public int NotModified;
     public string? LastAuthorization;
-    public long BigBytesSent;
 
     public int Port { get; }
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
@@ -75,18 +74,6 @@ public sealed class ListServer : IAsyncDisposable
         {
             ctx.Response.Headers.RetryAfter = "600";
             return Results.StatusCode(503);
-        });
-        app.MapGet("/big", async (HttpContext ctx, bool declared) =>
-        {
-            const long size = 1L << 30;
-            if (declared) ctx.Response.ContentLength = size;
-            ctx.Response.ContentType = "text/plain";
-            for (long sent = 0; sent < size && !ctx.RequestAborted.IsCancellationRequested; sent += Filler.Length)
-            {
-                try { await ctx.Response.Body.WriteAsync(Filler, ctx.RequestAborted); }
-                catch (Exception) { return; }
-                Interlocked.Add(ref BigBytesSent, Filler.Length);
-            }
         });
         app.MapGet("/drip", async (HttpContext ctx) =>
         {
