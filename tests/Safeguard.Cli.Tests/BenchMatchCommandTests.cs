@@ -42,6 +42,7 @@ public class BenchMatchCommandTests : IDisposable
         var result = Run("bench", "match", "--bank-file", bank, "--query-file", queries, "--seconds", "0.05", "--adds", "2000");
         Assert.True(result.Exit == 0, result.Err);
         Assert.Contains("index lookups/s, 1 thread:", result.Out);
+        Assert.Contains("memory on 2 MB pages: ", result.Out);
         Assert.Contains("results identical on all", result.Out);
         Assert.Contains("exact md5 lookups/s", result.Out);
         Assert.DoesNotContain("DIFFER", result.Out);

@@ -29,12 +29,14 @@ public static class MatchBenchmark
 
         long heapBefore = HeapBytes();
         long workingSetBefore = Environment.WorkingSet;
+        long? hugeBefore = HugePages.ProcessBytes();
         clock.Restart();
         // The bank index's way in: hashes collected in chunks, copied once into the tables (ids = bank order).
         var builder = new PdqIndexBuilder();
         foreach (ref readonly var hash in bank.AsSpan()) builder.Add(hash);
         var index = builder.Build();
         double buildSeconds = clock.Elapsed.TotalSeconds;
+        long? hugeAfter = HugePages.ProcessBytes();
         long heapDelta = HeapBytes() - heapBefore;
         long workingSetDelta = Environment.WorkingSet - workingSetBefore;
         output.WriteLine($"build: {buildSeconds:F2} s");
@@ -44,6 +46,7 @@ public static class MatchBenchmark
         output.WriteLine($"memory: {Per(index.MemoryBytes, bank.Length):F1} bytes/hash in index tables, "
             + $"{Per(workingSetDelta, bank.Length):F1} bytes/hash process working-set delta "
             + $"(of which managed heap {Per(heapDelta, bank.Length):F1})");
+        output.WriteLine($"memory on 2 MB pages: {HugePages.DescribeShare(hugeBefore, hugeAfter, index.MemoryBytes)} of the index tables");
         output.WriteLine($"plan: {index.DescribePlan(options.Threshold)}");
         // Why lookups/s fall faster than the candidate counts grow: a random read costs more the more memory it spans.
         int small = Math.Min(bank.Length, 10_000_000);

@@ -168,6 +168,9 @@ public sealed class BankIndex
     /// <summary>PDQ entries indexed.</summary>
     public int PdqCount => Volatile.Read(ref _pdq).Index.Count;
 
+    /// <summary>Bytes of the PDQ index's search tables alone (native memory, on huge pages where the system gives them).</summary>
+    public long PdqTableBytes => Volatile.Read(ref _pdq).Index.MemoryBytes;
+
     /// <summary>Bytes of the PDQ index's tables and row map (everything the index keeps per PDQ entry).</summary>
     public long PdqMemoryBytes
     {

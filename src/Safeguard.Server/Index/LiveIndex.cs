@@ -1,6 +1,7 @@
 using Safeguard.Banks.Storage;
 using Microsoft.Extensions.Logging;
 using Safeguard.Engine.Index;
+using Safeguard.Matching;
 
 namespace Safeguard.Server.Index;
 
@@ -51,10 +52,12 @@ public sealed partial class LiveIndex(IBankStore store, ServerOptions options, I
                     if (_index is null)
                     {
                         string? snapshot = options.ResolveIndexSnapshot();
+                        long? hugeBefore = HugePages.ProcessBytes();
                         var loaded = await BankIndex.LoadAsync(store, null,
                             new BankIndexOptions { TmkFeatureBudgetBytes = options.TmkFeatureBudgetBytes, SnapshotPath = snapshot }, ct);
                         Volatile.Write(ref _index, loaded);
-                        LogLoaded(loaded.Count, loaded.LoadedFrom ?? "the database");
+                        string hugeShare = HugePages.DescribeShare(hugeBefore, HugePages.ProcessBytes(), loaded.PdqTableBytes);
+                        LogLoaded(loaded.Count, loaded.LoadedFrom ?? "the database", hugeShare);
                         if (snapshot is not null
                             && (loaded.SnapshotRejected is not null || loaded.ChangesAppliedAtLoad > Math.Max(1000, loaded.PdqCount * ResnapshotShare)))
                             _snapshotWrite = Task.Run(() => WriteSnapshotAsync(loaded, snapshot), CancellationToken.None);
@@ -87,8 +90,9 @@ public sealed partial class LiveIndex(IBankStore store, ServerOptions options, I
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "index: {Count} entries loaded, PDQ from {Source}")]
-    private partial void LogLoaded(int count, string source);
+    // At 100M entries, tables on 4 KB pages cost a fifth of the lookup rate: the share tells an operator why.
+    [LoggerMessage(Level = LogLevel.Information, Message = "index: {Count} entries loaded, PDQ from {Source}; PDQ tables on 2 MB pages: {HugeShare}")]
+    private partial void LogLoaded(int count, string source, string hugeShare);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "index: snapshot written to {Path} in {Seconds:F1} s")]
     private partial void LogSnapshotWritten(string path, double seconds);
