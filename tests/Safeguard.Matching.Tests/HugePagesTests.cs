@@ -1,13 +1,8 @@
 namespace Safeguard.Matching.Tests;
 
 /// <summary>Reads the whole process's huge-page total, so it runs alone (other tests' tables come and go).</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessMemory
-{
-    public const string Name = "process-memory";
-}
-
-[Collection(ProcessMemory.Name)]
+[CollectionDefinition(nameof(HugePagesTests), DisableParallelization = true)]
+[Collection(nameof(HugePagesTests))]
 public sealed class HugePagesTests
 {
     [Theory]
