@@ -14,6 +14,8 @@ public sealed class HugeAnswerServer : IAsyncDisposable
 {
     public const long Size = 1L << 30;
     private static readonly byte[] Filler = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789abcdef0123456789abcdef\n", 2048)));
+    private static readonly byte[] ChunkHead = Encoding.ASCII.GetBytes($"{Filler.Length:x}\r\n");
+    private static readonly byte[] ChunkEnd = "\r\n"u8.ToArray();
     private readonly TcpListener _listener;
     private readonly bool _declared;
     private readonly Task _accepting;
@@ -54,12 +56,11 @@ public sealed class HugeAnswerServer : IAsyncDisposable
                 ? $"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {Size}\r\nConnection: close\r\n\r\n"
                 : "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-            var chunkHead = Encoding.ASCII.GetBytes($"{Filler.Length:x}\r\n");
             for (long sent = 0; sent < Size; sent += Filler.Length)
             {
-                if (!_declared) await stream.WriteAsync(chunkHead);
+                if (!_declared) await stream.WriteAsync(ChunkHead);
                 await stream.WriteAsync(Filler);
-                if (!_declared) await stream.WriteAsync("\r\n"u8.ToArray());
+                if (!_declared) await stream.WriteAsync(ChunkEnd);
                 Interlocked.Add(ref _bytesSent, Filler.Length);
             }
             if (!_declared) await stream.WriteAsync("0\r\n\r\n"u8.ToArray());

@@ -14,7 +14,6 @@ namespace Safeguard.Exchanges.Tests;
 /// </summary>
 public sealed class ListServer : IAsyncDisposable
 {
-    private static readonly byte[] Filler = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("0123456789abcdef0123456789abcdef\n", 2048)));
     private readonly WebApplication _app;
 
     /// <summary>The list served at /etag/list.txt, /lm/list.txt and /plain/list.txt.</summary>
